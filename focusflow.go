@@ -1,0 +1,81 @@
+package focusflow
+
+import "time"
+
+// User is an account. It never carries the password hash: code that needs
+// the hash asks the store for it explicitly (the original crashed because it
+// did the opposite).
+type User struct {
+	ID          int64
+	Username    string
+	Email       string
+	Timezone    string // IANA name; a "day" is a date in this zone
+	Theme       string // auto | light | dark
+	FocusMode   bool
+	DailyGoal   time.Duration
+	TimerCap    time.Duration
+	CreatedAt   time.Time
+	LastLoginAt time.Time // zero when never
+	LockedAt    time.Time // zero when not locked by an administrator
+}
+
+// Location returns the user's time zone, UTC when the stored name is unknown.
+func (u *User) Location() *time.Location {
+	if loc, err := time.LoadLocation(u.Timezone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Defaults for new accounts.
+const (
+	DefaultDailyGoal = 2 * time.Hour
+	DefaultTimerCap  = 4 * time.Hour
+	MinTimerCap      = 1 * time.Hour
+	MaxTimerCap      = 12 * time.Hour
+)
+
+// Themes a user can pick.
+var Themes = []string{"auto", "light", "dark"}
+
+// Session is a signed-in browser. Only an HMAC of its token is stored.
+type Session struct {
+	ID         int64
+	UserID     int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time // absolute lifetime
+	Remember   bool
+	LastSeenAt time.Time
+	IP         string
+	UserAgent  string
+}
+
+// SecurityEvent is one line of the audit trail.
+type SecurityEvent struct {
+	ID        int64
+	At        time.Time
+	Kind      string
+	UserID    int64 // 0 when unknown or deleted
+	Login     string
+	IP        string
+	UserAgent string
+	Detail    string
+	Count     int // aggregated events (CSRF and rate-limit rejections)
+}
+
+// Security event kinds.
+const (
+	EventSignup          = "signup"
+	EventLoginSuccess    = "login_success"
+	EventLoginFailure    = "login_failure"
+	EventLockout         = "lockout"
+	EventLogout          = "logout"
+	EventPasswordChange  = "password_change"
+	EventSessionsRevoked = "sessions_revoked"
+	EventAccountDeleted  = "account_deleted"
+	EventAccountLocked   = "account_locked"
+	EventAccountUnlocked = "account_unlocked"
+	EventCSRFRejected    = "csrf_rejected"
+	EventRateLimited     = "rate_limited"
+	EventTimerAnomaly    = "timer_anomaly"
+)

@@ -1,0 +1,253 @@
+// Package sqlstore is FocusFlow's one store over database/sql. The same
+// queries run on embedded SQLite (modernc.org/sqlite, no cgo) and on
+// PostgreSQL (pgx); dialect.go holds the few real differences.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Options say which database to open.
+type Options struct {
+	// URL is a postgres:// or postgresql:// URL. When empty, SQLitePath is used.
+	URL        string
+	SQLitePath string
+	MaxConns   int
+	Logger     *slog.Logger
+	// Now is the clock; tests inject one.
+	Now func() time.Time
+}
+
+// DB is the store. For SQLite, writes go through a single connection (SQLite
+// allows one writer at a time; queuing in Go beats spinning on SQLITE_BUSY)
+// while reads use a small pool. For PostgreSQL both are the same pool.
+type DB struct {
+	read, write *sql.DB
+	dialect     dialect
+	now         func() time.Time
+	logger      *slog.Logger
+}
+
+// Open opens the database and checks it answers once. It does not migrate.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = 20
+	}
+	db := &DB{now: opts.Now, logger: opts.Logger}
+	var err error
+	if opts.URL != "" {
+		err = db.openPostgres(opts)
+	} else {
+		err = db.openSQLite(opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	err = db.Ping(ctx)
+	// Two processes creating the same new SQLite file race to switch it to
+	// WAL, and the loser gets SQLITE_BUSY without the busy handler being
+	// consulted; the switch takes microseconds, so trying again is enough.
+	for i := 0; err != nil && db.dialect.name == "sqlite" && isBusy(err) && i < 50; i++ {
+		time.Sleep(20 * time.Millisecond)
+		err = db.Ping(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Connect opens the database, retrying with backoff for up to timeout while
+// it is unreachable (a database that starts after the app, or a short
+// outage during a deploy). Each failure is logged without secrets.
+func Connect(ctx context.Context, opts Options, timeout time.Duration) (*DB, error) {
+	deadline := time.Now().Add(timeout)
+	delay := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		db, err := Open(ctx, opts)
+		if err == nil {
+			return db, nil
+		}
+		if opts.Logger != nil {
+			opts.Logger.Warn("database not reachable", "attempt", attempt, "error", SafeError(err))
+		}
+		if time.Now().Add(delay).After(deadline) {
+			return nil, fmt.Errorf("database not reachable after %d attempts in %s: %s", attempt, timeout, SafeError(err))
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+func (db *DB) openPostgres(opts Options) error {
+	cfg, err := pgx.ParseConfig(withSSLDefault(opts.URL))
+	if err != nil {
+		return errors.New("DATABASE_URL is not a valid PostgreSQL URL")
+	}
+	// Transaction-mode poolers (PgBouncer, Supabase on :6543) hand each
+	// transaction to any server connection, so a named prepared statement
+	// must never outlive its transaction. The exec mode sends every query
+	// as an unnamed statement in one round trip: safe through a pooler and
+	// still parameterised on the server.
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+	cfg.RuntimeParams["timezone"] = "UTC"
+	cfg.RuntimeParams["application_name"] = "focusflow"
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 5 * time.Second
+	}
+	pool := stdlib.OpenDB(*cfg)
+	pool.SetMaxOpenConns(opts.MaxConns)
+	pool.SetMaxIdleConns(opts.MaxConns)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	pool.SetConnMaxLifetime(30 * time.Minute)
+	db.read, db.write, db.dialect = pool, pool, postgresDialect
+	return nil
+}
+
+// withSSLDefault requires TLS when the URL names no sslmode and the host is
+// not on this machine: the seed promises SSL to the database, and pgx's own
+// default ("prefer") silently falls back to plain text.
+func withSSLDefault(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	if q.Get("sslmode") != "" || isLoopback(u.Hostname()) {
+		return raw
+	}
+	q.Set("sslmode", "require")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func isLoopback(host string) bool {
+	if host == "" || host == "localhost" || strings.HasPrefix(host, "/") {
+		return true // empty host or a path means a Unix socket
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (db *DB) openSQLite(opts Options) error {
+	if opts.SQLitePath == "" {
+		return errors.New("no database configured")
+	}
+	if dir := filepath.Dir(opts.SQLitePath); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	dsn := "file:" + opts.SQLitePath +
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	write, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	// journal_mode is persistent and set by the writer; readers leave it
+	// alone so that they never need the exclusive lock switching takes.
+	read, err := sql.Open("sqlite", strings.Replace(dsn, "&_pragma=journal_mode(WAL)", "", 1)+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return err
+	}
+	read.SetMaxOpenConns(4)
+	read.SetMaxIdleConns(4)
+	db.read, db.write, db.dialect = read, write, sqliteDialect
+	return nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return err
+	}
+	if db.read != db.write {
+		return db.read.PingContext(ctx)
+	}
+	return nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.name }
+
+// Stats reports pool statistics for metrics.
+func (db *DB) Stats() sql.DBStats { return db.write.Stats() }
+
+// SafeError describes a connection error without the DSN or password: the
+// drivers sometimes echo connection strings in their messages.
+func SafeError(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	for _, marker := range []string{"postgres://", "postgresql://", "password="} {
+		if i := strings.Index(msg, marker); i >= 0 {
+			msg = msg[:i] + "(connection details redacted)"
+		}
+	}
+	return msg
+}
+
+// tx runs fn in a write transaction, committing when fn returns nil.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return wrapDBError(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return wrapDBError(tx.Commit())
+}
+
+func (db *DB) ms() int64 { return db.now().UnixMilli() }
+
+func fromMS(ms int64) time.Time {
+	return time.UnixMilli(ms).UTC()
+}
+
+func fromNullMS(ms sql.NullInt64) time.Time {
+	if !ms.Valid {
+		return time.Time{}
+	}
+	return fromMS(ms.Int64)
+}
