@@ -15,8 +15,9 @@ const (
 	EFORBIDDEN    = "forbidden"    // signed in but not allowed (CSRF, locked)
 	ERATELIMIT    = "rate_limited" // too many requests
 	ETOOLARGE     = "too_large"    // request body over the limit
-	EUNAVAILABLE  = "unavailable"  // database or dependency down
-	EINTERNAL     = "internal"     // anything unexpected
+	EMETHOD       = "method_not_allowed"
+	EUNAVAILABLE  = "unavailable" // database or dependency down
+	EINTERNAL     = "internal"    // anything unexpected
 )
 
 // Error is the one error type that carries a user-facing message.

@@ -79,3 +79,25 @@ const (
 	EventRateLimited     = "rate_limited"
 	EventTimerAnomaly    = "timer_anomaly"
 )
+
+// UserSettings are the profile preferences a user can change; nil fields
+// stay as they are.
+type UserSettings struct {
+	Timezone  *string
+	Theme     *string
+	FocusMode *bool
+	DailyGoal *time.Duration
+	TimerCap  *time.Duration
+}
+
+// NewSession describes a session to create. TokenHash is the HMAC of the
+// cookie token; the token itself is never stored.
+type NewSession struct {
+	TokenHash   string
+	UserID      int64
+	Lifetime    time.Duration
+	IdleTimeout time.Duration // 0: none ("remember me")
+	Remember    bool
+	IP          string
+	UserAgent   string
+}

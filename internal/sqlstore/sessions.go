@@ -4,25 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/focusflow/focusflow"
 )
 
-// NewSession describes a session to create. TokenHash is the HMAC of the
-// cookie token; the token itself is never stored.
-type NewSession struct {
-	TokenHash   string
-	UserID      int64
-	Lifetime    time.Duration
-	IdleTimeout time.Duration // 0: none (remember me)
-	Remember    bool
-	IP          string
-	UserAgent   string
-}
-
 // CreateSession stores a new session and returns it.
-func (db *DB) CreateSession(ctx context.Context, n NewSession) (*focusflow.Session, error) {
+func (db *DB) CreateSession(ctx context.Context, n focusflow.NewSession) (*focusflow.Session, error) {
 	now := db.ms()
 	s := &focusflow.Session{UserID: n.UserID, CreatedAt: fromMS(now), ExpiresAt: fromMS(now + n.Lifetime.Milliseconds()),
 		Remember: n.Remember, LastSeenAt: fromMS(now), IP: n.IP, UserAgent: n.UserAgent}

@@ -91,11 +91,11 @@ func TestSessionsExpireAndIdle(t *testing.T) {
 			if err := db.CreateUser(ctx, u, "hash"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := db.CreateSession(ctx, sqlstore.NewSession{TokenHash: "idle", UserID: u.ID,
+			if _, err := db.CreateSession(ctx, focusflow.NewSession{TokenHash: "idle", UserID: u.ID,
 				Lifetime: 8 * time.Hour, IdleTimeout: 2 * time.Hour}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := db.CreateSession(ctx, sqlstore.NewSession{TokenHash: "remember", UserID: u.ID,
+			if _, err := db.CreateSession(ctx, focusflow.NewSession{TokenHash: "remember", UserID: u.ID,
 				Lifetime: 30 * 24 * time.Hour, Remember: true}); err != nil {
 				t.Fatal(err)
 			}

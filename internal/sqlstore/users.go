@@ -115,17 +115,8 @@ func (db *DB) RecordLogin(ctx context.Context, userID int64) error {
 	return db.execOne(ctx, "User", `UPDATE users SET last_login_at = $2 WHERE id = $1`, userID, db.ms())
 }
 
-// UserSettings are the profile preferences a user can change.
-type UserSettings struct {
-	Timezone  *string
-	Theme     *string
-	FocusMode *bool
-	DailyGoal *time.Duration
-	TimerCap  *time.Duration
-}
-
 // UpdateSettings changes the given settings of a user.
-func (db *DB) UpdateSettings(ctx context.Context, userID int64, s UserSettings) error {
+func (db *DB) UpdateSettings(ctx context.Context, userID int64, s focusflow.UserSettings) error {
 	var sets []string
 	args := []any{userID}
 	add := func(col string, v any) {
