@@ -22,11 +22,14 @@ type dialect struct {
 	// which (unlike a session-level one) also holds through a
 	// transaction-mode pooler. SQLite's BEGIN IMMEDIATE already locks.
 	lockMigrations string
+	// forUpdate locks rows read in a transaction; SQLite's single writer
+	// (BEGIN IMMEDIATE) already serialises writers.
+	forUpdate string
 }
 
 var (
 	sqliteDialect   = dialect{name: "sqlite"}
-	postgresDialect = dialect{name: "postgres", lockMigrations: "SELECT pg_advisory_xact_lock(7204316154)"}
+	postgresDialect = dialect{name: "postgres", lockMigrations: "SELECT pg_advisory_xact_lock(7204316154)", forUpdate: " FOR UPDATE"}
 )
 
 // isUniqueViolation reports whether err is a unique-constraint failure.

@@ -141,8 +141,24 @@ func (db *DB) UpdateSettings(ctx context.Context, userID int64, s focusflow.User
 	if len(sets) == 0 {
 		return nil
 	}
-	// Column names come from the fixed list above, never from input.
-	return db.execOne(ctx, "User", `UPDATE users SET `+strings.Join(sets, ", ")+` WHERE id = $1`, args...)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		// Column names come from the fixed list above, never from input.
+		res, err := tx.ExecContext(ctx, `UPDATE users SET `+strings.Join(sets, ", ")+` WHERE id = $1`, args...)
+		if err != nil {
+			return wrapDBError(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("User")
+		}
+		if s.Timezone == nil {
+			return nil
+		}
+		loc, err := time.LoadLocation(*s.Timezone)
+		if err != nil {
+			return focusflow.Invalid("timezone", "Unknown time zone.")
+		}
+		return rebucketFocus(ctx, tx, userID, loc)
+	})
 }
 
 // SetLocked locks or unlocks an account (administrator action).

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/focusflow/focusflow/internal/config"
+	"github.com/focusflow/focusflow/internal/sqlstore"
+	"gopkg.in/natefinch/lumberjack.v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// env is what run takes from the process: the environment and stdin.
+type env struct {
+	lookup func(string) (string, bool)
+	stdin  io.Reader
+	// readFile reads *_FILE secrets and .env; nil means os.ReadFile.
+	readFile func(string) ([]byte, error)
+}
+
+// Exit statuses.
+const (
+	exitOK     = 0
+	exitFail   = 1
+	exitConfig = 2
+)
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, a *app, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web server (the default)", cmdServe},
+		{"migrate", "apply database migrations and exit", cmdMigrate},
+		{"backup", "write a consistent backup of the database to FILE", cmdBackup},
+		{"restore", "load a backup FILE into an empty database", cmdRestore},
+		{"user", "manage accounts: list, create, set-password, lock, unlock, delete, events", cmdUser},
+		{"session", "revoke sessions: session revoke --user NAME | --all", cmdSession},
+		{"healthcheck", "probe the local server's /health (exit 0 healthy, 1 not)", cmdHealthcheck},
+		{"version", "print the version", cmdVersion},
+	}
+}
+
+// app is what every subcommand shares.
+type app struct {
+	env            env
+	stdout, stderr io.Writer
+	cfg            *config.Config
+	logger         *slog.Logger
+	closeLog       func()
+}
+
+// run is main without the process: testable with its own environment and
+// output. It returns the exit status.
+func run(ctx context.Context, args []string, e env, stdout, stderr io.Writer) int {
+	if e.readFile == nil {
+		e.readFile = os.ReadFile
+	}
+	a := &app{env: e, stdout: stdout, stderr: stderr}
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		a.usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, a, args)
+		}
+	}
+	fmt.Fprintf(stderr, "focusflow: unknown command %q\n\n", name)
+	a.usage(stderr)
+	return exitConfig
+}
+
+func (a *app) usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: focusflow [command] [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nConfiguration comes from the environment (and ./.env); see README.md.\nRun 'focusflow COMMAND --help' for a command's flags.")
+}
+
+// flags makes a FlagSet whose --help prints to stdout and whose errors go
+// to stderr.
+func (a *app) flags(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: focusflow %s\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; done is true when the command should return code.
+func (a *app) parse(fs *flag.FlagSet, args []string) (done bool, code int) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(a.stdout)
+			fs.Usage()
+			return true, exitOK
+		}
+		return true, exitConfig
+	}
+	return false, 0
+}
+
+// loadConfig reads and validates the configuration; problems are printed one
+// per line and the command exits with status 2.
+func (a *app) loadConfig() bool {
+	cfg, err := config.Load(a.env.lookup, ".env", a.env.readFile)
+	if err != nil {
+		var ce *config.Errors
+		if errors.As(err, &ce) {
+			fmt.Fprintln(a.stderr, "focusflow: invalid configuration:")
+			for _, p := range ce.Problems {
+				fmt.Fprintln(a.stderr, "  "+p)
+			}
+		} else {
+			fmt.Fprintln(a.stderr, "focusflow: configuration:", err)
+		}
+		return false
+	}
+	a.cfg = cfg
+	a.setupLogging()
+	for _, w := range cfg.Warnings {
+		a.logger.Warn("CONFIGURATION WARNING: " + w)
+	}
+	return true
+}
+
+// setupLogging writes JSON lines to stdout and, unless LOG_FILE is empty, to
+// a size-rotated file.
+func (a *app) setupLogging() {
+	out := a.stdout
+	a.closeLog = func() {}
+	if a.cfg.LogFile != "" {
+		if err := os.MkdirAll(filepath.Dir(a.cfg.LogFile), 0o750); err == nil {
+			lj := &lumberjack.Logger{Filename: a.cfg.LogFile, MaxSize: 50, MaxBackups: 10, Compress: true}
+			out = io.MultiWriter(a.stdout, lj)
+			a.closeLog = func() { lj.Close() }
+		} else {
+			fmt.Fprintln(a.stderr, "focusflow: cannot create log directory; logging to stdout only:", err)
+		}
+	}
+	a.logger = slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: a.cfg.LogLevel}))
+}
+
+// storeOptions says which database the configuration names.
+func (a *app) storeOptions() sqlstore.Options {
+	opts := sqlstore.Options{MaxConns: a.cfg.DBMaxConns, Logger: a.logger}
+	if p, ok := a.cfg.SQLitePath(); ok {
+		opts.SQLitePath = p
+	} else {
+		opts.URL = a.cfg.DatabaseURL
+	}
+	return opts
+}
+
+// openStore opens (with retries) and migrates the configured database.
+func (a *app) openStore(ctx context.Context, migrate bool) (*sqlstore.DB, bool) {
+	db, err := sqlstore.Connect(ctx, a.storeOptions(), a.cfg.DBConnectTimeout)
+	if err != nil {
+		a.logger.Error("cannot open the database", "database", a.cfg.DatabaseURLRedacted(), "error", err.Error())
+		fmt.Fprintln(a.stderr, "focusflow: cannot open the database:", err)
+		return nil, false
+	}
+	if migrate {
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			db.Close()
+			a.logger.Error("migration failed", "error", sqlstore.SafeError(err))
+			fmt.Fprintln(a.stderr, "focusflow:", sqlstore.SafeError(err))
+			return nil, false
+		}
+		if len(applied) > 0 {
+			a.logger.Info("migrations applied", "migrations", applied)
+		}
+	} else if have, want, err := db.SchemaVersion(ctx); err == nil && have > want {
+		db.Close()
+		fmt.Fprintln(a.stderr, "focusflow:", (&sqlstore.SchemaTooNewError{Database: have, Binary: want}).Error())
+		return nil, false
+	}
+	return db, true
+}
+
+func cmdVersion(ctx context.Context, a *app, args []string) int {
+	fs := a.flags("version", "version")
+	if done, code := a.parse(fs, args); done {
+		return code
+	}
+	fmt.Fprintln(a.stdout, "focusflow", buildVersion())
+	return exitOK
+}
+
+func cmdMigrate(ctx context.Context, a *app, args []string) int {
+	fs := a.flags("migrate", "migrate\n\nApplies pending database migrations (serve does this at start too) and exits.")
+	if done, code := a.parse(fs, args); done {
+		return code
+	}
+	if !a.loadConfig() {
+		return exitConfig
+	}
+	defer a.closeLog()
+	db, ok := a.openStore(ctx, true)
+	if !ok {
+		return exitFail
+	}
+	defer db.Close()
+	have, _, _ := db.SchemaVersion(ctx)
+	fmt.Fprintf(a.stdout, "database schema is at version %d\n", have)
+	return exitOK
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/focusflow/focusflow/internal/auth"
+	"github.com/focusflow/focusflow/internal/metrics"
+	"github.com/focusflow/focusflow/internal/ratelimit"
+	"github.com/focusflow/focusflow/internal/sqlstore"
+	"github.com/focusflow/focusflow/internal/web"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+func cmdServe(ctx context.Context, a *app, args []string) int {
+	fs := a.flags("serve", "serve [--addr HOST:PORT]\n\nRuns the web server until SIGINT or SIGTERM.")
+	addr := fs.String("addr", "", "listen address (default from PORT, e.g. :8080)")
+	if done, code := a.parse(fs, args); done {
+		return code
+	}
+	if !a.loadConfig() {
+		return exitConfig
+	}
+	defer a.closeLog()
+	cfg, logger := a.cfg, a.logger
+	if generated, err := cfg.EnsureSecretKey(); err != nil {
+		fmt.Fprintln(a.stderr, "focusflow:", err)
+		return exitConfig
+	} else if generated {
+		logger.Info("generated a development SECRET_KEY and saved it in DATA_DIR (set SECRET_KEY in production)")
+	}
+	logger.Info("starting FocusFlow", "version", buildVersion(), "config", cfg)
+
+	db, ok := a.openStore(ctx, true)
+	if !ok {
+		return exitFail
+	}
+	defer db.Close()
+
+	reg := prometheus.NewRegistry()
+	m := metrics.New(reg, db.Stats)
+	limiter, closeLimiter, err := ratelimit.Open(cfg.RateLimitStorageURL, ratelimit.Options{
+		Logger: logger, OnFallback: m.RateLimitFallbacks.Inc})
+	if err != nil {
+		fmt.Fprintln(a.stderr, "focusflow: RATELIMIT_STORAGE_URL:", err)
+		return exitConfig
+	}
+	defer closeLimiter.Close()
+
+	srv, err := web.New(web.Deps{Config: cfg, Store: db, Limiter: limiter, Metrics: m, Logger: logger,
+		Hasher: auth.NewHasher(auth.DefaultParams, runtime.NumCPU(), 2*time.Second), Version: buildVersion()})
+	if err != nil {
+		logger.Error("building the web server", "error", err)
+		return exitFail
+	}
+	if *addr == "" {
+		*addr = cfg.Addr
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "focusflow: cannot listen:", err)
+		return exitFail
+	}
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second, // imports upload up to 50 MiB
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if cfg.MetricsAddr != "" {
+		go serveMetrics(ctx, cfg.MetricsAddr, reg, logger)
+	}
+	sweepCtx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSweep()
+	go sweep(sweepCtx, db, cfg.SecurityEventRetention, logger)
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	logger.Info("listening", "addr", ln.Addr().String(), "url", "http://"+displayAddr(ln.Addr()))
+	select {
+	case err := <-errc:
+		logger.Error("server stopped", "error", err)
+		return exitFail
+	case <-ctx.Done():
+	}
+	// Stop accepting, let in-flight requests finish up to the deadline,
+	// then close the database (deferred) and exit 0.
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("shutdown deadline passed; closing remaining connections", "error", err)
+		httpServer.Close()
+	}
+	logger.Info("stopped")
+	return exitOK
+}
+
+func displayAddr(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		if ok {
+			return "localhost:" + strconv.Itoa(tcp.Port)
+		}
+	}
+	return addr.String()
+}
+
+func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	logger.Info("metrics listening", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error("metrics listener", "error", err)
+	}
+}
+
+// sweep does the periodic housekeeping every instance may do at once (all
+// of it is idempotent): expired sessions, old security events and stale
+// login-failure counts.
+func sweep(ctx context.Context, db *sqlstore.DB, retention time.Duration, logger *slog.Logger) {
+	tick := time.NewTicker(5 * time.Minute)
+	defer tick.Stop()
+	for {
+		if n, err := db.DeleteExpiredSessions(ctx); err != nil {
+			logger.Warn("sweep sessions", "error", err)
+		} else if n > 0 {
+			logger.Info("sweep: expired sessions deleted", "count", n)
+		}
+		if n, err := db.DeleteOldEvents(ctx, retention); err != nil {
+			logger.Warn("sweep security events", "error", err)
+		} else if n > 0 {
+			logger.Info("sweep: old security events deleted", "count", n)
+		}
+		if err := db.DeleteStaleLoginFailures(ctx, 2*time.Hour); err != nil {
+			logger.Warn("sweep login failures", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func cmdHealthcheck(ctx context.Context, a *app, args []string) int {
+	fs := a.flags("healthcheck", "healthcheck [--url URL]\n\nProbes the local server's /health; exits 0 when healthy, 1 otherwise.")
+	url := fs.String("url", "", "URL to probe (default http://127.0.0.1:$PORT/health)")
+	if done, code := a.parse(fs, args); done {
+		return code
+	}
+	if *url == "" {
+		port := "8080"
+		if p, ok := a.env.lookup("PORT"); ok && p != "" {
+			port = p
+		}
+		*url = "http://127.0.0.1:" + port + "/health"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "healthcheck:", err)
+		return exitFail
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "healthcheck: unreachable:", err)
+		return exitFail
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		fmt.Fprintln(a.stderr, "healthcheck: unhealthy:", res.Status)
+		return exitFail
+	}
+	fmt.Fprintln(a.stdout, "healthy")
+	return exitOK
+}

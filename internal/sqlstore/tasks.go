@@ -1,0 +1,252 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/timer"
+)
+
+const taskColumns = `t.id, t.user_id, t.date, t.title, t.description, t.start_time, t.duration_minutes, t.status,
+	t.position, t.spent_ms, t.completed_at, t.created_at`
+
+func scanTask(row rowScanner) (*focusflow.Task, error) {
+	var t focusflow.Task
+	var start sql.NullString
+	var dur sql.NullInt64
+	var spent, created int64
+	var completed sql.NullInt64
+	if err := row.Scan(&t.ID, &t.UserID, &t.Date, &t.Title, &t.Description, &start, &dur, &t.Status,
+		&t.Position, &spent, &completed, &created); err != nil {
+		return nil, err
+	}
+	t.StartTime, t.DurationMinutes = start.String, int(dur.Int64)
+	t.Spent = time.Duration(spent) * time.Millisecond
+	t.CompletedAt, t.CreatedAt = fromNullMS(completed), fromMS(created)
+	return &t, nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// taskForUpdate reads one of the user's tasks inside a write transaction.
+func (db *DB) taskForUpdate(ctx context.Context, tx execer, userID, taskID int64) (*focusflow.Task, error) {
+	t, err := scanTask(tx.QueryRowContext(ctx, `SELECT `+taskColumns+` FROM tasks t WHERE t.id = $1 AND t.user_id = $2`+
+		db.dialect.forUpdate, taskID, userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Task")
+	}
+	return t, wrapDBError(err)
+}
+
+// logActivity appends to the user's activity log, dated in their zone.
+func logActivity(ctx context.Context, tx execer, user *focusflow.User, at time.Time, kind, message string, taskID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO activity (user_id, date, at, kind, message, task_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+		user.ID, timer.Today(at, user.Location()), at.UnixMilli(), kind, message, nullID(taskID))
+	return wrapDBError(err)
+}
+
+// CreateTask adds a task at the end of its day.
+func (db *DB) CreateTask(ctx context.Context, user *focusflow.User, t *focusflow.Task) error {
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
+			status, position, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 'pending',
+			  (SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2), $7, $7)
+			RETURNING id, position`, user.ID, t.Date, t.Title, t.Description, nullString(t.StartTime),
+			nullInt(t.DurationMinutes), now.UnixMilli()).Scan(&t.ID, &t.Position)
+		if err != nil {
+			return wrapDBError(err)
+		}
+		t.UserID, t.Status, t.CreatedAt = user.ID, focusflow.StatusPending, fromMS(now.UnixMilli())
+		if err := addTaskCounts(ctx, tx, user.ID, t.Date, 1, 0); err != nil {
+			return err
+		}
+		return logActivity(ctx, tx, user, now, focusflow.ActTaskAdded, "Added task: "+t.Title, t.ID)
+	})
+}
+
+// TaskPatch lists the fields to change; nil stays.
+type TaskPatch struct {
+	Title           *string
+	Description     *string
+	StartTime       *string // "" clears
+	DurationMinutes *int    // 0 clears
+	Date            *string
+	Position        *int
+	Status          *string // pending (reopen) or completed
+}
+
+// UpdateTask changes a task. Completing a task whose timer runs stops the
+// timer first; reopening clears its completion.
+func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64, p TaskPatch) (*focusflow.Task, error) {
+	now := db.now()
+	var out *focusflow.Task
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
+		if err != nil {
+			return err
+		}
+		oldDate, wasDone := t.Date, t.Status == focusflow.StatusCompleted
+		if p.Title != nil {
+			t.Title = *p.Title
+		}
+		if p.Description != nil {
+			t.Description = *p.Description
+		}
+		if p.StartTime != nil {
+			t.StartTime = *p.StartTime
+		}
+		if p.DurationMinutes != nil {
+			t.DurationMinutes = *p.DurationMinutes
+		}
+		if p.Position != nil {
+			t.Position = *p.Position
+		}
+		if p.Date != nil && *p.Date != t.Date {
+			t.Date = *p.Date
+			if p.Position == nil {
+				if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2`,
+					user.ID, t.Date).Scan(&t.Position); err != nil {
+					return wrapDBError(err)
+				}
+			}
+		}
+		if p.Status != nil && *p.Status != t.Status {
+			switch *p.Status {
+			case focusflow.StatusCompleted:
+				if err := db.releaseTimer(ctx, tx, user, now, t.ID); err != nil {
+					return err
+				}
+				t.Status, t.CompletedAt = focusflow.StatusCompleted, now
+				if err := logActivity(ctx, tx, user, now, focusflow.ActTaskCompleted, "Completed task: "+t.Title, t.ID); err != nil {
+					return err
+				}
+			case focusflow.StatusPending:
+				if !wasDone {
+					break // only a completed task is reopened; others keep their timer state
+				}
+				t.Status, t.CompletedAt = focusflow.StatusPending, time.Time{}
+				if err := logActivity(ctx, tx, user, now, focusflow.ActTaskReopened, "Reopened task: "+t.Title, t.ID); err != nil {
+					return err
+				}
+			}
+		}
+		isDone := t.Status == focusflow.StatusCompleted
+		// Move the day's counts: out of the old (date, done) and into the new.
+		if oldDate != t.Date || wasDone != isDone {
+			if err := addTaskCounts(ctx, tx, user.ID, oldDate, -1, -b2i(wasDone)); err != nil {
+				return err
+			}
+			if err := addTaskCounts(ctx, tx, user.ID, t.Date, 1, b2i(isDone)); err != nil {
+				return err
+			}
+		}
+		var completedAt any
+		if isDone {
+			completedAt = t.CompletedAt.UnixMilli()
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
+			duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11
+			WHERE id = $1 AND user_id = $2`, t.ID, user.ID, t.Date, t.Title, t.Description, nullString(t.StartTime),
+			nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli()); err != nil {
+			return wrapDBError(err)
+		}
+		out = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Task(ctx, user.ID, out.ID)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// DeleteTask deletes a task with its time entries, taking their focus time
+// out of the per-day figures; a timer on the task becomes idle.
+func (db *DB) DeleteTask(ctx context.Context, user *focusflow.User, taskID int64) error {
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE timers SET task_id = NULL, state = NULL, version = version + 1, updated_at = $2
+			WHERE user_id = $1 AND task_id = $3`, user.ID, now.UnixMilli(), taskID); err != nil {
+			return wrapDBError(err)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT started_at, ended_at, source FROM time_entries
+			WHERE task_id = $1 AND user_id = $2 AND ended_at IS NOT NULL`, taskID, user.ID)
+		if err != nil {
+			return wrapDBError(err)
+		}
+		type span struct {
+			start, end int64
+			manual     bool
+		}
+		var spans []span
+		for rows.Next() {
+			var sp span
+			var source string
+			if err := rows.Scan(&sp.start, &sp.end, &source); err != nil {
+				rows.Close()
+				return err
+			}
+			sp.manual = source == focusflow.SourceManual
+			spans = append(spans, sp)
+		}
+		rows.Close()
+		for _, sp := range spans {
+			if err := addFocus(ctx, tx, user.ID, user.Location(), fromMS(sp.start), fromMS(sp.end), sp.manual, -1); err != nil {
+				return err
+			}
+		}
+		if err := addTaskCounts(ctx, tx, user.ID, t.Date, -1, -b2i(t.Status == focusflow.StatusCompleted)); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, taskID, user.ID)
+		return wrapDBError(err)
+	})
+}
+
+// Task returns one of the user's tasks with its live spent time.
+func (db *DB) Task(ctx context.Context, userID, taskID int64) (*focusflow.Task, error) {
+	t, err := scanTask(db.read.QueryRowContext(ctx, `SELECT `+taskColumns+` FROM tasks t WHERE t.id = $1 AND t.user_id = $2`,
+		taskID, userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Task")
+	}
+	if err != nil {
+		return nil, wrapDBError(err)
+	}
+	var started int64
+	err = db.read.QueryRowContext(ctx, `SELECT started_at FROM time_entries WHERE user_id = $1 AND task_id = $2 AND ended_at IS NULL`,
+		userID, taskID).Scan(&started)
+	if err == nil {
+		t.Spent += db.now().Sub(fromMS(started))
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, wrapDBError(err)
+	}
+	return t, nil
+}

@@ -1,0 +1,306 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/auth"
+)
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,50}$`)
+
+// notices are the fixed messages a redirect can ask a page to show; no user
+// text is ever reflected through the URL.
+var notices = map[string]string{
+	"signed-out":       "You have been signed out.",
+	"password-changed": "Your password has been changed. Other sessions were signed out.",
+	"sessions-revoked": "Other sessions have been signed out.",
+	"settings-saved":   "Settings saved.",
+	"account-deleted":  "Your account and all its data have been deleted.",
+	"signed-up":        "Welcome to FocusFlow!",
+}
+
+func notice(r *http.Request) string { return notices[r.URL.Query().Get("notice")] }
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	if authFrom(r.Context()) != nil {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, "landing", page{Title: "FocusFlow", Notice: notice(r), Data: map[string]bool{"SignupEnabled": s.cfg.SignupEnabled}})
+}
+
+func (s *Server) signupPage(w http.ResponseWriter, r *http.Request) {
+	if authFrom(r.Context()) != nil {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, "signup", page{Title: "Sign up", Data: signupData{Enabled: s.cfg.SignupEnabled}})
+}
+
+type signupData struct{ Enabled bool }
+
+func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
+	if !s.cfg.SignupEnabled {
+		s.renderStatus(w, r, http.StatusForbidden, "signup", page{Title: "Sign up", Data: signupData{},
+			Error: "Public signup is closed on this server. Ask its administrator for an account."})
+		return
+	}
+	rate := s.cfg.RateSignup
+	if !s.allow(w, r, "signup", "signup:"+info(r.Context()).ip, rate.Limit, rate.Window) {
+		return
+	}
+	form := map[string]string{
+		"username": strings.TrimSpace(r.PostFormValue("username")),
+		"email":    strings.TrimSpace(r.PostFormValue("email")),
+		"timezone": strings.TrimSpace(r.PostFormValue("timezone")),
+	}
+	password := r.PostFormValue("password")
+	formErr := func(status int, err error) {
+		s.renderStatus(w, r, status, "signup", page{Title: "Sign up", Data: signupData{Enabled: true}, Form: form,
+			Error: focusflow.ErrorMessage(err), Field: focusflow.ErrorField(err)})
+	}
+	u, err := validateSignup(form["username"], form["email"], form["timezone"], password)
+	if err != nil {
+		formErr(http.StatusBadRequest, err)
+		return
+	}
+	hash, err := s.hasher.Hash(r.Context(), password)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.CreateUser(r.Context(), u, hash); err != nil {
+		if focusflow.ErrorCode(err) == focusflow.ECONFLICT {
+			formErr(http.StatusConflict, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventSignup, UserID: u.ID, Login: u.Username}, "")
+	if _, err := s.startSession(w, r, u, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/dashboard?notice=signed-up", http.StatusSeeOther)
+}
+
+// validateSignup checks a new account's fields and returns the user to
+// create. It is shared by the signup form and `focusflow user create`.
+func validateSignup(username, email, timezone, password string) (*focusflow.User, error) {
+	if !usernamePattern.MatchString(username) {
+		return nil, focusflow.Invalid("username", "Username must be 3–50 characters: letters, digits, _ . or -.")
+	}
+	if err := validateEmail(email); err != nil {
+		return nil, err
+	}
+	if timezone == "" {
+		timezone = "UTC"
+	}
+	if err := validateTimezone(timezone); err != nil {
+		return nil, err
+	}
+	if err := auth.CheckPassword(password, username, email); err != nil {
+		return nil, err
+	}
+	return &focusflow.User{Username: username, Email: email, Timezone: timezone}, nil
+}
+
+func validateEmail(email string) error {
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
+		return focusflow.Invalid("email", "Enter a valid email address, like name@example.com.")
+	}
+	return nil
+}
+
+func validateTimezone(tz string) error {
+	if tz == "Local" || len(tz) > 64 {
+		return focusflow.Invalid("timezone", "Unknown time zone.")
+	}
+	if _, err := time.LoadLocation(tz); err != nil {
+		return focusflow.Invalid("timezone", "Unknown time zone %q.", tz)
+	}
+	return nil
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if authFrom(r.Context()) != nil {
+		http.Redirect(w, r, localTarget(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, "login", page{Title: "Sign in", Notice: notice(r),
+		Form: map[string]string{"next": localTarget(r.URL.Query().Get("next"))}})
+}
+
+// localTarget returns next when it is a path on this site, else
+// /dashboard: "/x" yes; "//host", "/\host", "https://…" and anything with
+// control characters no.
+func localTarget(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\\\r\n\t") || len(next) > 2000 {
+		return "/dashboard"
+	}
+	return next
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	rate := s.cfg.RateLogin
+	if !s.allow(w, r, "login", "login:"+info(r.Context()).ip, rate.Limit, rate.Window) {
+		return
+	}
+	name := strings.TrimSpace(r.PostFormValue("username"))
+	next := localTarget(r.PostFormValue("next"))
+	user, retry, err := s.signIn(r, name, r.PostFormValue("password"))
+	if err != nil {
+		status := statusOf[focusflow.ErrorCode(err)]
+		if status == 0 || status == http.StatusInternalServerError || status == http.StatusServiceUnavailable {
+			s.fail(w, r, err)
+			return
+		}
+		if retry > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retry)))
+		}
+		s.renderStatus(w, r, status, "login", page{Title: "Sign in", Error: focusflow.ErrorMessage(err),
+			Form: map[string]string{"username": name, "next": next}})
+		return
+	}
+	if _, err := s.startSession(w, r, user, r.PostFormValue("remember") != ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// errBadCredentials is the one answer to a wrong username or password.
+var errBadCredentials = focusflow.Errorf(focusflow.EUNAUTHORIZED, "Incorrect username or password.")
+
+// signIn checks a login name and password. It is the one place sign-in
+// happens, so a second factor can be added as a step after it. An unknown
+// name costs the same hash as a wrong password and counts toward the same
+// lockout, so neither timing nor a 429 tells whether an account exists.
+// Nothing here sleeps: a locked name is refused at once with a retry time.
+func (s *Server) signIn(r *http.Request, name, password string) (*focusflow.User, time.Duration, error) {
+	ctx := r.Context()
+	key := auth.NormalizeLogin(name)
+	if key == "" || password == "" {
+		return nil, 0, focusflow.Invalid("username", "Enter your username (or email) and password.")
+	}
+	if len(key) > 254 || len(password) > 1024 {
+		return nil, 0, errBadCredentials
+	}
+	failures, last, err := s.store.LoginFailures(ctx, key)
+	if err != nil {
+		return nil, 0, err
+	}
+	if until := last.Add(auth.LockoutFor(failures)); failures >= auth.LockoutThreshold && s.now().Before(until) {
+		s.metrics.Lockouts.Inc()
+		retry := until.Sub(s.now())
+		return nil, retry, focusflow.Errorf(focusflow.ERATELIMIT,
+			"Too many failed sign-in attempts. Try again in %s.", humanDuration(retry))
+	}
+	user, hash, err := s.store.UserByLogin(ctx, name)
+	ok, rehash := false, false
+	switch focusflow.ErrorCode(err) {
+	case "":
+		ok, rehash, err = s.hasher.Verify(ctx, hash, password)
+		if err != nil && focusflow.ErrorCode(err) == focusflow.EUNAVAILABLE {
+			return nil, 0, err
+		} else if err != nil {
+			s.logger.ErrorContext(ctx, "stored password hash unreadable", "user_id", user.ID, "error", err)
+		}
+	case focusflow.ENOTFOUND:
+		if err := s.hasher.DummyVerify(ctx, password); err != nil {
+			return nil, 0, err
+		}
+	default:
+		return nil, 0, err
+	}
+	if !ok || !user.LockedAt.IsZero() {
+		return nil, 0, s.loginFailed(r, key, name, user)
+	}
+	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
+		return nil, 0, err
+	}
+	if rehash {
+		s.upgradeHash(ctx, user.ID, password)
+	}
+	if err := s.store.RecordLogin(ctx, user.ID); err != nil {
+		return nil, 0, err
+	}
+	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLoginSuccess, UserID: user.ID, Login: user.Username}, "")
+	return user, 0, nil
+}
+
+func (s *Server) loginFailed(r *http.Request, key, name string, user *focusflow.User) error {
+	n, err := s.store.AddLoginFailure(r.Context(), key, auth.LockoutPeriod)
+	if err != nil {
+		return err
+	}
+	s.metrics.FailedLogins.Inc()
+	var uid int64
+	if user != nil {
+		uid = user.ID
+	}
+	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLoginFailure, UserID: uid, Login: truncate(name, 100)}, "")
+	if n == auth.LockoutThreshold {
+		s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLockout, UserID: uid, Login: truncate(name, 100)}, "")
+	}
+	return errBadCredentials
+}
+
+// upgradeHash replaces a legacy or weaker hash after a successful sign-in;
+// failing to do so must not fail the sign-in.
+func (s *Server) upgradeHash(ctx context.Context, userID int64, password string) {
+	hash, err := s.hasher.Hash(ctx, password)
+	if err == nil {
+		err = s.store.SetPasswordHash(ctx, userID, hash)
+	}
+	if err != nil {
+		s.logger.WarnContext(ctx, "password hash upgrade", "user_id", userID, "error", err)
+	}
+}
+
+func humanDuration(d time.Duration) string {
+	if d < time.Minute {
+		return strconv.Itoa(max(ceilSeconds(d), 1)) + " seconds"
+	}
+	m := int((d + time.Minute - 1) / time.Minute)
+	if m == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(m) + " minutes"
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if a := authFrom(r.Context()); a != nil {
+		if err := s.store.DeleteSession(r.Context(), a.tokenHash); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLogout, UserID: a.user.ID, Login: a.user.Username}, "")
+	}
+	s.setCookie(w, s.sessionCookie(), "", -1)
+	http.Redirect(w, r, "/login?notice=signed-out", http.StatusSeeOther)
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a *authState) {
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"id": a.user.ID, "username": a.user.Username,
+		"email": a.user.Email, "timezone": a.user.Timezone, "created_at": apiTime(a.user.CreatedAt)})
+}
+
+// apiCSRF hands the page's scripts a fresh token, so a page left open all
+// day keeps working past WTF_CSRF_TIME_LIMIT.
+func (s *Server) apiCSRF(w http.ResponseWriter, r *http.Request) {
+	s.writeJSON(w, r, http.StatusOK, map[string]string{"csrf_token": s.csrfToken(w, r)})
+}
+
+// apiTime formats an instant as the API promises: RFC 3339, UTC, ms.
+func apiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/focusflow/focusflow"
+)
+
+// decodeJSON decodes a request body strictly into dst: an object, no
+// unknown or duplicate fields, right types, nothing after it, and every
+// required field present. Errors name the field.
+func decodeJSON(r *http.Request, dst any, required ...string) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return focusflow.Invalid("", "Send the request body as application/json.")
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return err
+		}
+		return focusflow.Invalid("", "Could not read the request body.")
+	}
+	keys, err := topLevelKeys(body)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te):
+			return focusflow.Invalid(te.Field, "Field %q has the wrong type (expected %s).", te.Field, jsonKind(te.Type.String()))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return focusflow.Invalid(name, "Unknown field %q.", name)
+		default:
+			return focusflow.Invalid("", "The request body is not valid JSON.")
+		}
+	}
+	for _, k := range required {
+		if _, ok := keys[k]; !ok {
+			return focusflow.Invalid(k, "Field %q is required.", k)
+		}
+	}
+	return nil
+}
+
+// topLevelKeys checks that body is one JSON object with no duplicate keys
+// and no trailing data, and returns its keys.
+func topLevelKeys(body []byte) (map[string]bool, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	tok, err := dec.Token()
+	if err != nil || tok != json.Delim('{') {
+		return nil, focusflow.Invalid("", "The request body must be a JSON object.")
+	}
+	keys := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, focusflow.Invalid("", "The request body is not valid JSON.")
+		}
+		k, _ := tok.(string)
+		if keys[k] {
+			return nil, focusflow.Invalid(k, "Field %q appears more than once.", k)
+		}
+		keys[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, focusflow.Invalid(k, "Field %q is not valid JSON.", k)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, focusflow.Invalid("", "The request body is not valid JSON.")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, focusflow.Invalid("", "Unexpected data after the JSON object.")
+	}
+	return keys, nil
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+		return "a number"
+	case strings.Contains(goType, "string"):
+		return "a string"
+	case strings.Contains(goType, "bool"):
+		return "true or false"
+	}
+	return "another type"
+}
+
+// cleanText validates user text: valid UTF-8, no control characters (tabs
+// and newlines only when multiline), trimmed, at most max code points.
+func cleanText(field, v string, max int, multiline bool) (string, error) {
+	if !utf8.ValidString(v) {
+		return "", focusflow.Invalid(field, "%s contains invalid characters.", fieldLabel(field))
+	}
+	v = strings.TrimSpace(v)
+	for _, r := range v {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) {
+			return "", focusflow.Invalid(field, "%s contains control characters.", fieldLabel(field))
+		}
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return "", focusflow.Invalid(field, "%s is too long (%d characters; at most %d).", fieldLabel(field), n, max)
+	}
+	return v, nil
+}
+
+func fieldLabel(field string) string {
+	if field == "" {
+		return "The value"
+	}
+	return strings.ToUpper(field[:1]) + strings.ReplaceAll(field[1:], "_", " ")
+}

@@ -1,0 +1,227 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/auth"
+)
+
+type profileData struct {
+	Sessions       []sessionRow
+	Events         []focusflow.SecurityEvent
+	GoalMinutes    int
+	TimerCapHours  int
+	Themes         []string
+	SignupDisabled bool
+}
+
+type sessionRow struct {
+	focusflow.Session
+	Current bool
+	Device  string
+}
+
+func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, a *authState) {
+	s.renderProfile(w, r, a, http.StatusOK, page{Notice: notice(r)})
+}
+
+func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, a *authState, status int, p page) {
+	ctx := r.Context()
+	sessions, err := s.store.Sessions(ctx, a.user.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	events, err := s.store.Events(ctx, a.user.ID, 20)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rows := make([]sessionRow, len(sessions))
+	for i, ss := range sessions {
+		rows[i] = sessionRow{Session: ss, Current: ss.ID == a.session.ID, Device: deviceName(ss.UserAgent)}
+	}
+	p.Title = "Profile"
+	p.Data = profileData{Sessions: rows, Events: events, GoalMinutes: int(a.user.DailyGoal / time.Minute),
+		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes}
+	s.renderStatus(w, r, status, "profile", p)
+}
+
+// deviceName turns a User-Agent into something a person recognises.
+func deviceName(ua string) string {
+	browser := "Browser"
+	for _, b := range []string{"Firefox", "Edg", "Chrome", "Safari", "curl"} {
+		if strings.Contains(ua, b) {
+			browser = map[string]string{"Edg": "Edge"}[b]
+			if browser == "" {
+				browser = b
+			}
+			break
+		}
+	}
+	for _, o := range []string{"Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"} {
+		if strings.Contains(ua, o) {
+			return browser + " on " + strings.Replace(o, "Mac OS", "macOS", 1)
+		}
+	}
+	return browser
+}
+
+func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authState) {
+	var set focusflow.UserSettings
+	fail := func(err error) {
+		s.renderProfile(w, r, a, http.StatusBadRequest, page{Error: focusflow.ErrorMessage(err), Field: focusflow.ErrorField(err)})
+	}
+	if v := r.PostFormValue("timezone"); v != "" {
+		if err := validateTimezone(v); err != nil {
+			fail(err)
+			return
+		}
+		set.Timezone = &v
+	}
+	if v := r.PostFormValue("theme"); v != "" {
+		if !slices.Contains(focusflow.Themes, v) {
+			fail(focusflow.Invalid("theme", "Theme must be auto, light or dark."))
+			return
+		}
+		set.Theme = &v
+	}
+	if v := r.PostFormValue("daily_goal_minutes"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 5 || n > 1440 {
+			fail(focusflow.Invalid("daily_goal_minutes", "Daily goal must be between 5 and 1440 minutes."))
+			return
+		}
+		d := time.Duration(n) * time.Minute
+		set.DailyGoal = &d
+	}
+	if v := r.PostFormValue("timer_cap_hours"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || time.Duration(n)*time.Hour < focusflow.MinTimerCap || time.Duration(n)*time.Hour > focusflow.MaxTimerCap {
+			fail(focusflow.Invalid("timer_cap_hours", "Timer cap must be between 1 and 12 hours."))
+			return
+		}
+		d := time.Duration(n) * time.Hour
+		set.TimerCap = &d
+	}
+	if r.PostForm.Has("focus_mode_set") {
+		on := r.PostFormValue("focus_mode") != ""
+		set.FocusMode = &on
+	}
+	if err := s.store.UpdateSettings(r.Context(), a.user.ID, set); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/profile?notice=settings-saved", http.StatusSeeOther)
+}
+
+// checkCurrentPassword verifies the signed-in user's password for a
+// sensitive action; wrong answers count toward the login lockout.
+func (s *Server) checkCurrentPassword(r *http.Request, a *authState, field, password string) error {
+	key := auth.NormalizeLogin(a.user.Username)
+	failures, last, err := s.store.LoginFailures(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	if failures >= auth.LockoutThreshold && s.now().Before(last.Add(auth.LockoutFor(failures))) {
+		return focusflow.Errorf(focusflow.ERATELIMIT, "Too many failed attempts. Try again later.")
+	}
+	hash, err := s.store.PasswordHash(r.Context(), a.user.ID)
+	if err != nil {
+		return err
+	}
+	ok, _, err := s.hasher.Verify(r.Context(), hash, password)
+	if focusflow.ErrorCode(err) == focusflow.EUNAVAILABLE {
+		return err
+	}
+	if !ok {
+		s.loginFailed(r, key, a.user.Username, a.user)
+		return focusflow.Invalid(field, "Your current password is not correct.")
+	}
+	return nil
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a *authState) {
+	fail := func(err error) {
+		code := focusflow.ErrorCode(err)
+		if code != focusflow.EINVALID && code != focusflow.ERATELIMIT {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderProfile(w, r, a, statusOf[code], page{Error: focusflow.ErrorMessage(err), Field: focusflow.ErrorField(err)})
+	}
+	current, next, confirm := r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
+	if err := s.checkCurrentPassword(r, a, "current_password", current); err != nil {
+		fail(err)
+		return
+	}
+	if next != confirm {
+		fail(focusflow.Invalid("confirm_password", "The new password and its confirmation do not match."))
+		return
+	}
+	if err := auth.CheckPassword(next, a.user.Username, a.user.Email); err != nil {
+		fail(focusflow.Invalid("new_password", "%s", focusflow.ErrorMessage(err)))
+		return
+	}
+	hash, err := s.hasher.Hash(r.Context(), next)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if err := s.store.SetPasswordHash(r.Context(), a.user.ID, hash); err != nil {
+		fail(err)
+		return
+	}
+	// A new token for this browser, and every other session ends.
+	sess, err := s.startSession(w, r, a.user, a.session.Remember)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if _, err := s.store.DeleteUserSessions(r.Context(), a.user.ID, sess.ID); err != nil {
+		fail(err)
+		return
+	}
+	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventPasswordChange, UserID: a.user.ID, Login: a.user.Username}, "")
+	http.Redirect(w, r, "/profile?notice=password-changed", http.StatusSeeOther)
+}
+
+func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request, a *authState) {
+	n, err := s.store.DeleteUserSessions(r.Context(), a.user.ID, a.session.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventSessionsRevoked, UserID: a.user.ID,
+		Detail: strconv.FormatInt(n, 10) + " sessions"}, "")
+	http.Redirect(w, r, "/profile?notice=sessions-revoked", http.StatusSeeOther)
+}
+
+func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authState) {
+	if err := s.checkCurrentPassword(r, a, "delete_password", r.PostFormValue("password")); err != nil {
+		code := focusflow.ErrorCode(err)
+		if code != focusflow.EINVALID && code != focusflow.ERATELIMIT {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderProfile(w, r, a, statusOf[code], page{Error: focusflow.ErrorMessage(err), Field: "delete_password"})
+		return
+	}
+	// Recorded first so that the deletion reduces it to an opaque id too.
+	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventAccountDeleted, UserID: a.user.ID}, "")
+	if err := s.store.DeleteUser(r.Context(), a.user.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setCookie(w, s.sessionCookie(), "", -1)
+	http.Redirect(w, r, "/?notice=account-deleted", http.StatusSeeOther)
+}
+
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authState) {
+	s.render(w, r, "dashboard", page{Title: "Dashboard", Notice: notice(r)})
+}

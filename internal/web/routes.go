@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/focusflow/focusflow"
+)
+
+const (
+	importPath      = "/api/v1/import"
+	importBodyLimit = 50 << 20
+)
+
+// routes registers every route. handle records the matched pattern for the
+// access log and metrics.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			info(r.Context()).pattern = pattern
+			h(w, r)
+		}))
+	}
+
+	handle("GET /ping", s.ping)
+	handle("GET /health", s.healthz)
+	handle("GET /static/", s.serveStatic)
+	handle("GET /favicon.ico", s.favicon)
+	handle("GET /robots.txt", s.robots)
+
+	handle("GET /{$}", s.home)
+	handle("GET /signup", s.signupPage)
+	handle("POST /signup", s.signup)
+	handle("GET /login", s.loginPage)
+	handle("POST /login", s.login)
+	handle("POST /logout", s.logout)
+	handle("GET /profile", s.requireUser(s.profilePage))
+	handle("POST /profile/settings", s.requireUser(s.updateSettings))
+	handle("POST /profile/password", s.requireUser(s.changePassword))
+	handle("POST /profile/sessions/revoke", s.requireUser(s.revokeOtherSessions))
+	handle("POST /profile/delete", s.requireUser(s.deleteAccount))
+	handle("GET /dashboard", s.requireUser(s.dashboardPage))
+
+	handle("GET /api/v1/me", s.requireUser(s.apiMe))
+	handle("GET /api/v1/csrf", s.apiCSRF)
+
+	return s.unmatched(mux)
+}
+
+// unmatched answers requests no route takes in our own error shape: 405
+// (keeping the mux's Allow header) when the path exists for other methods,
+// else 404 — JSON under /api/, an HTML page elsewhere.
+func (s *Server) unmatched(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &probeWriter{header: http.Header{}}
+		mux.ServeHTTP(probe, r)
+		if probe.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			s.fail(w, r, focusflow.Errorf(focusflow.EMETHOD, "Method %s is not allowed here.", r.Method))
+			return
+		}
+		s.notFound(w, r)
+	})
+}
+
+// probeWriter captures the status and headers of the mux's own 404/405
+// answer without sending them.
+type probeWriter struct {
+	header http.Header
+	status int
+}
+
+func (p *probeWriter) Header() http.Header         { return p.header }
+func (p *probeWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (p *probeWriter) WriteHeader(code int)        { p.status = code }

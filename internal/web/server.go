@@ -1,0 +1,136 @@
+// Package web is FocusFlow's HTTP layer: routes, middleware, HTML pages and
+// the JSON API. New wires it from explicit dependencies; nothing is global.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/auth"
+	"github.com/focusflow/focusflow/internal/config"
+	"github.com/focusflow/focusflow/internal/metrics"
+	"github.com/focusflow/focusflow/internal/ratelimit"
+)
+
+// Store is everything the web layer asks of the database, grouped by the
+// handlers that need it.
+type Store interface {
+	Ping(ctx context.Context) error
+	accountStore
+	sessionStore
+	auditStore
+}
+
+type accountStore interface {
+	CreateUser(ctx context.Context, u *focusflow.User, passwordHash string) error
+	User(ctx context.Context, id int64) (*focusflow.User, error)
+	UserByLogin(ctx context.Context, login string) (*focusflow.User, string, error)
+	PasswordHash(ctx context.Context, userID int64) (string, error)
+	SetPasswordHash(ctx context.Context, userID int64, hash string) error
+	RecordLogin(ctx context.Context, userID int64) error
+	UpdateSettings(ctx context.Context, userID int64, s focusflow.UserSettings) error
+	DeleteUser(ctx context.Context, userID int64) error
+	LoginFailures(ctx context.Context, loginKey string) (int, time.Time, error)
+	AddLoginFailure(ctx context.Context, loginKey string, window time.Duration) (int, error)
+	ClearLoginFailures(ctx context.Context, loginKey string) error
+}
+
+type sessionStore interface {
+	CreateSession(ctx context.Context, n focusflow.NewSession) (*focusflow.Session, error)
+	SessionUser(ctx context.Context, tokenHash string) (*focusflow.Session, *focusflow.User, error)
+	TouchSession(ctx context.Context, sessionID int64, ip string) error
+	DeleteSession(ctx context.Context, tokenHash string) error
+	DeleteUserSessions(ctx context.Context, userID, exceptID int64) (int64, error)
+	Sessions(ctx context.Context, userID int64) ([]focusflow.Session, error)
+}
+
+type auditStore interface {
+	RecordEvent(ctx context.Context, e focusflow.SecurityEvent) error
+	RecordAggregatedEvent(ctx context.Context, e focusflow.SecurityEvent, key string) error
+	Events(ctx context.Context, userID int64, limit int) ([]focusflow.SecurityEvent, error)
+}
+
+// Deps are the server's dependencies.
+type Deps struct {
+	Config  *config.Config
+	Store   Store
+	Hasher  *auth.Hasher
+	Limiter ratelimit.Limiter
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+	Now     func() time.Time // nil: time.Now
+	Version string
+}
+
+// Server serves FocusFlow over HTTP.
+type Server struct {
+	cfg     *config.Config
+	store   Store
+	hasher  *auth.Hasher
+	limiter ratelimit.Limiter
+	metrics *metrics.Metrics
+	logger  *slog.Logger
+	now     func() time.Time
+	version string
+
+	sessionKey, csrfKey, cookieKey []byte
+	csrf                           auth.CSRF
+	crossOrigin                    *http.CrossOriginProtection
+	pages                          map[string]*template.Template
+	assets                         *assets
+	health                         healthCache
+	handler                        http.Handler
+	// seen remembers when each session's "last seen" was last written, so
+	// that reads do not turn into a write per request.
+	seenMu sync.Mutex
+	seen   map[int64]time.Time
+}
+
+// New builds the server and its routes.
+func New(d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		cfg: d.Config, store: d.Store, hasher: d.Hasher, limiter: d.Limiter, metrics: d.Metrics,
+		logger: d.Logger, now: d.Now, version: d.Version,
+		sessionKey:  auth.DeriveKey(d.Config.SecretKey, "session"),
+		csrfKey:     auth.DeriveKey(d.Config.SecretKey, "csrf"),
+		cookieKey:   auth.DeriveKey(d.Config.SecretKey, "cookie"),
+		crossOrigin: http.NewCrossOriginProtection(),
+		seen:        map[int64]time.Time{},
+	}
+	s.csrf = auth.CSRF{Key: s.csrfKey, MaxAge: d.Config.CSRFTimeLimit}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.handler = s.middleware(s.routes())
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	if v == nil {
+		return
+	}
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		s.logger.DebugContext(r.Context(), "write response", "error", err)
+	}
+}
