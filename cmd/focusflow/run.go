@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/focusflow/focusflow/internal/config"
 	"github.com/focusflow/focusflow/internal/sqlstore"
@@ -173,6 +174,14 @@ func (a *app) setupLogging() {
 // storeOptions says which database the configuration names.
 func (a *app) storeOptions() sqlstore.Options {
 	opts := sqlstore.Options{MaxConns: a.cfg.DBMaxConns, Logger: a.logger}
+	// A short timer cap lets browser tests see a forgotten timer capped;
+	// it is ignored outside development.
+	if v, ok := a.env.lookup("FOCUSFLOW_TEST_TIMER_CAP"); ok && v != "" && !a.cfg.Production {
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			opts.TimerCapOverride = d
+			a.logger.Warn("FOCUSFLOW_TEST_TIMER_CAP overrides every timer cap (testing only)", "cap", d.String())
+		}
+	}
 	if p, ok := a.cfg.SQLitePath(); ok {
 		opts.SQLitePath = p
 	} else {

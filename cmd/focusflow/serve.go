@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
 	"github.com/focusflow/focusflow/internal/metrics"
 	"github.com/focusflow/focusflow/internal/ratelimit"
@@ -83,7 +84,7 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 	}
 	sweepCtx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSweep()
-	go sweep(sweepCtx, db, cfg.SecurityEventRetention, logger)
+	go sweep(sweepCtx, db, cfg.SecurityEventRetention, m, logger)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
@@ -132,12 +133,24 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 }
 
 // sweep does the periodic housekeeping every instance may do at once (all
-// of it is idempotent): expired sessions, old security events and stale
-// login-failure counts.
-func sweep(ctx context.Context, db *sqlstore.DB, retention time.Duration, logger *slog.Logger) {
-	tick := time.NewTicker(5 * time.Minute)
+// of it is idempotent): forgotten timers capped, expired sessions, old
+// security events and stale login-failure counts.
+func sweep(ctx context.Context, db *sqlstore.DB, retention time.Duration, m *metrics.Metrics, logger *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
+		capped, err := db.CapExpiredTimers(ctx)
+		if err != nil {
+			logger.Warn("sweep timers", "error", err)
+		}
+		for _, c := range capped {
+			m.TimerAnomalies.WithLabelValues("capped").Inc()
+			logger.Info("security event", "kind", focusflow.EventTimerAnomaly, "user_id", c.UserID, "detail", "capped by sweep")
+			if err := db.RecordEvent(ctx, focusflow.SecurityEvent{Kind: focusflow.EventTimerAnomaly, UserID: c.UserID,
+				Detail: "capped: timer ran past the cap and was ended at it"}); err != nil {
+				logger.Warn("record security event", "error", err)
+			}
+		}
 		if n, err := db.DeleteExpiredSessions(ctx); err != nil {
 			logger.Warn("sweep sessions", "error", err)
 		} else if n > 0 {

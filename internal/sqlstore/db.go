@@ -30,6 +30,10 @@ type Options struct {
 	Logger     *slog.Logger
 	// Now is the clock; tests inject one.
 	Now func() time.Time
+	// TimerCapOverride, when positive, replaces every user's timer cap.
+	// Only for tests of the capping path (FOCUSFLOW_TEST_TIMER_CAP in
+	// development); production never sets it.
+	TimerCapOverride time.Duration
 }
 
 // DB is the store. For SQLite, writes go through a single connection (SQLite
@@ -40,6 +44,7 @@ type DB struct {
 	dialect     dialect
 	now         func() time.Time
 	logger      *slog.Logger
+	capOverride time.Duration
 }
 
 // Open opens the database and checks it answers once. It does not migrate.
@@ -53,7 +58,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 20
 	}
-	db := &DB{now: opts.Now, logger: opts.Logger}
+	db := &DB{now: opts.Now, logger: opts.Logger, capOverride: opts.TimerCapOverride}
 	var err error
 	if opts.URL != "" {
 		err = db.openPostgres(opts)

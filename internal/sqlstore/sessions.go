@@ -38,7 +38,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (*focusflow.Ses
 		return nil, nil, wrapDBError(err)
 	}
 	s.UserID, s.CreatedAt, s.ExpiresAt, s.LastSeenAt = u.ID, fromMS(created), fromMS(expires), fromMS(seen)
-	return &s, u, nil
+	return &s, db.adjust(u), nil
 }
 
 // TouchSession records activity. Callers do it at most once a minute per

@@ -469,7 +469,8 @@ func (db *DB) CapTimer(ctx context.Context, user *focusflow.User) (*CappedTimer,
 // has passed its user's cap, even when nobody is looking.
 func (db *DB) CapExpiredTimers(ctx context.Context) ([]CappedTimer, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT e.user_id FROM time_entries e JOIN users u ON u.id = e.user_id
-		WHERE e.ended_at IS NULL AND e.started_at + u.timer_cap_ms < $1`, db.ms())
+		WHERE e.ended_at IS NULL AND e.started_at + CASE WHEN $2 > 0 THEN $2 ELSE u.timer_cap_ms END < $1`,
+		db.ms(), db.capOverride.Milliseconds())
 	if err != nil {
 		return nil, wrapDBError(err)
 	}

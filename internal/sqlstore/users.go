@@ -76,7 +76,18 @@ func (db *DB) User(ctx context.Context, id int64) (*focusflow.User, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("User")
 	}
-	return u, wrapDBError(err)
+	if err != nil {
+		return nil, wrapDBError(err)
+	}
+	return db.adjust(u), nil
+}
+
+// adjust applies test-only overrides to a user read from the database.
+func (db *DB) adjust(u *focusflow.User) *focusflow.User {
+	if db.capOverride > 0 {
+		u.TimerCap = db.capOverride
+	}
+	return u
 }
 
 // UserByLogin finds a user by username or email (ignoring case) and returns

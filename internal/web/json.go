@@ -17,6 +17,12 @@ import (
 // unknown or duplicate fields, right types, nothing after it, and every
 // required field present. Errors name the field.
 func decodeJSON(r *http.Request, dst any, required ...string) error {
+	return decodeJSONExcept(r, dst, nil, required...)
+}
+
+// decodeJSONExcept is decodeJSON that also refuses the named fields with a
+// message saying they belong to the server.
+func decodeJSONExcept(r *http.Request, dst any, forbidden []string, required ...string) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return focusflow.Invalid("", "Send the request body as application/json.")
 	}
@@ -31,6 +37,11 @@ func decodeJSON(r *http.Request, dst any, required ...string) error {
 	keys, err := topLevelKeys(body)
 	if err != nil {
 		return err
+	}
+	for _, k := range forbidden {
+		if keys[k] {
+			return focusflow.Invalid(k, "Field %q is set by the server and cannot be sent.", k)
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -122,4 +133,25 @@ func fieldLabel(field string) string {
 		return "The value"
 	}
 	return strings.ToUpper(field[:1]) + strings.ReplaceAll(field[1:], "_", " ")
+}
+
+// optional is a JSON field that distinguishes "absent" (Set false) from
+// "null" (Set true, Value nil), so PATCH can clear a field.
+type optional[T any] struct {
+	Set   bool
+	Value *T
+}
+
+func (o *optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	o.Value = &v
+	return nil
 }

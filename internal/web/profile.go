@@ -221,7 +221,3 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authSt
 	s.setCookie(w, s.sessionCookie(), "", -1)
 	http.Redirect(w, r, "/?notice=account-deleted", http.StatusSeeOther)
 }
-
-func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authState) {
-	s.render(w, r, "dashboard", page{Title: "Dashboard", Notice: notice(r)})
-}

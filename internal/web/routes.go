@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
 const (
@@ -43,6 +44,25 @@ func (s *Server) routes() http.Handler {
 
 	handle("GET /api/v1/me", s.requireUser(s.apiMe))
 	handle("GET /api/v1/csrf", s.apiCSRF)
+
+	handle("GET /api/v1/days/{date}", s.requireUser(s.apiDay))
+	handle("PUT /api/v1/days/{date}/note", s.requireUser(s.apiPutDayNote))
+	handle("POST /api/v1/tasks", s.requireUser(s.apiCreateTask))
+	handle("PATCH /api/v1/tasks/{id}", s.requireUser(s.apiUpdateTask))
+	handle("DELETE /api/v1/tasks/{id}", s.requireUser(s.apiDeleteTask))
+	handle("GET /api/v1/tasks/{id}/entries", s.requireUser(s.apiEntries))
+	handle("POST /api/v1/tasks/{id}/entries", s.requireUser(s.apiAddEntry))
+	handle("PATCH /api/v1/entries/{id}", s.requireUser(s.apiUpdateEntry))
+	handle("DELETE /api/v1/entries/{id}", s.requireUser(s.apiDeleteEntry))
+	handle("GET /api/v1/timer", s.requireUser(s.apiTimer))
+	handle("POST /api/v1/timer/start", s.requireUser(s.apiTimerAction(sqlstore.ActionStart)))
+	handle("POST /api/v1/timer/pause", s.requireUser(s.apiTimerAction(sqlstore.ActionPause)))
+	handle("POST /api/v1/timer/resume", s.requireUser(s.apiTimerAction(sqlstore.ActionResume)))
+	handle("POST /api/v1/timer/stop", s.requireUser(s.apiTimerAction(sqlstore.ActionStop)))
+	handle("GET /api/v1/notes", s.requireUser(s.apiNotes))
+	handle("POST /api/v1/notes", s.requireUser(s.apiCreateNote))
+	handle("PATCH /api/v1/notes/{id}", s.requireUser(s.apiUpdateNote))
+	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDeleteNote))
 
 	return s.unmatched(mux)
 }

@@ -25,6 +25,7 @@ type Store interface {
 	accountStore
 	sessionStore
 	auditStore
+	dayStore
 }
 
 type accountStore interface {
