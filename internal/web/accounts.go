@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/mail"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +10,6 @@ import (
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
 )
-
-var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,50}$`)
 
 // notices are the fixed messages a redirect can ask a page to show; no user
 // text is ever reflected through the URL.
@@ -93,42 +89,18 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 }
 
 // validateSignup checks a new account's fields and returns the user to
-// create. It is shared by the signup form and `focusflow user create`.
+// create; `focusflow user create` applies the same rules.
 func validateSignup(username, email, timezone, password string) (*focusflow.User, error) {
-	if !usernamePattern.MatchString(username) {
-		return nil, focusflow.Invalid("username", "Username must be 3–50 characters: letters, digits, _ . or -.")
-	}
-	if err := validateEmail(email); err != nil {
-		return nil, err
-	}
 	if timezone == "" {
 		timezone = "UTC"
 	}
-	if err := validateTimezone(timezone); err != nil {
-		return nil, err
-	}
-	if err := auth.CheckPassword(password, username, email); err != nil {
-		return nil, err
+	for _, err := range []error{focusflow.ValidateUsername(username), focusflow.ValidateEmail(email),
+		focusflow.ValidateTimezone(timezone), auth.CheckPassword(password, username, email)} {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return &focusflow.User{Username: username, Email: email, Timezone: timezone}, nil
-}
-
-func validateEmail(email string) error {
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
-		return focusflow.Invalid("email", "Enter a valid email address, like name@example.com.")
-	}
-	return nil
-}
-
-func validateTimezone(tz string) error {
-	if tz == "Local" || len(tz) > 64 {
-		return focusflow.Invalid("timezone", "Unknown time zone.")
-	}
-	if _, err := time.LoadLocation(tz); err != nil {
-		return focusflow.Invalid("timezone", "Unknown time zone %q.", tz)
-	}
-	return nil
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {

@@ -78,7 +78,7 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 		s.renderProfile(w, r, a, http.StatusBadRequest, page{Error: focusflow.ErrorMessage(err), Field: focusflow.ErrorField(err)})
 	}
 	if v := r.PostFormValue("timezone"); v != "" {
-		if err := validateTimezone(v); err != nil {
+		if err := focusflow.ValidateTimezone(v); err != nil {
 			fail(err)
 			return
 		}
