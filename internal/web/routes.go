@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/api"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
@@ -17,6 +18,7 @@ const (
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern string, h http.HandlerFunc) {
+		s.patterns = append(s.patterns, pattern)
 		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			info(r.Context()).pattern = pattern
 			h(w, r)
@@ -44,6 +46,7 @@ func (s *Server) routes() http.Handler {
 
 	handle("GET /api/v1/me", s.requireUser(s.apiMe))
 	handle("GET /api/v1/csrf", s.apiCSRF)
+	handle("GET /api/v1/openapi.json", s.openAPI)
 
 	handle("GET /api/v1/days/{date}", s.requireUser(s.apiDay))
 	handle("PUT /api/v1/days/{date}/note", s.requireUser(s.apiPutDayNote))
@@ -65,6 +68,13 @@ func (s *Server) routes() http.Handler {
 	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDeleteNote))
 
 	return s.unmatched(mux)
+}
+
+// openAPI serves the API description kept in api/openapi.json.
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(api.OpenAPI)
 }
 
 // unmatched answers requests no route takes in our own error shape: 405

@@ -87,6 +87,7 @@ type Server struct {
 	assets                         *assets
 	health                         healthCache
 	handler                        http.Handler
+	patterns                       []string // every registered route, for the OpenAPI check
 	// seen remembers when each session's "last seen" was last written, so
 	// that reads do not turn into a write per request.
 	seenMu sync.Mutex
