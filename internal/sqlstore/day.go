@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/focusflow/focusflow"
@@ -13,109 +12,183 @@ import (
 // activityLimit bounds the activity shown for one day.
 const activityLimit = 200
 
-// Day returns everything the dashboard shows for one of the user's dates.
-// A forgotten timer is capped first (reads see the capped state).
+// Day returns everything the dashboard shows for one of the user's dates,
+// reading it in one batch (one round trip on PostgreSQL). A forgotten
+// timer is capped first, and then the day is read again.
 func (db *DB) Day(ctx context.Context, user *focusflow.User, date string) (*focusflow.Day, *CappedTimer, error) {
-	t, capped, err := db.Timer(ctx, user)
+	d, r, err := db.readDay(ctx, user, date)
 	if err != nil {
 		return nil, nil, err
 	}
-	now := db.now()
-	d := &focusflow.Day{Date: date, Timer: t}
-	if d.Tasks, err = db.dayTasks(ctx, user.ID, date); err != nil {
-		return nil, nil, err
-	}
-	var text string
-	var updated int64
-	err = db.read.QueryRowContext(ctx, `SELECT text, updated_at FROM day_notes WHERE user_id = $1 AND date = $2`,
-		user.ID, date).Scan(&text, &updated)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return nil, nil, wrapDBError(err)
-	default:
-		d.Note = focusflow.DayNote{Text: text, UpdatedAt: fromMS(updated)}
-	}
-	if d.Notes, err = db.notes(ctx, db.read, user.ID, date); err != nil {
-		return nil, nil, err
-	}
-	if d.Activity, err = db.activity(ctx, user.ID, date); err != nil {
-		return nil, nil, err
-	}
-	week := timer.WeekOf(date)
-	stats, err := db.DayStats(ctx, user.ID, week[0], week[6])
-	if err != nil {
-		return nil, nil, err
-	}
-	// The running entry's live time counts on the days it covers so far.
-	var live map[string]int64
-	if t != nil && t.State == focusflow.TimerRunning {
-		live = map[string]int64{}
-		for _, p := range timer.Portions(t.StartedAt, now, user.Location()) {
-			live[p.Date] += p.MS
-		}
-		for i := range d.Tasks {
-			if d.Tasks[i].ID == t.TaskID {
-				d.Tasks[i].Spent += now.Sub(t.StartedAt)
+	var capped *CappedTimer
+	if r.entryID != 0 {
+		if _, over := timer.Cap(r.entryStart, db.now(), user.TimerCap); over {
+			if capped, err = db.CapTimer(ctx, user); err != nil {
+				return nil, nil, err
+			}
+			if d, r, err = db.readDay(ctx, user, date); err != nil {
+				return nil, nil, err
 			}
 		}
 	}
-	byDate := map[string]focusflow.DayStats{}
-	for _, s := range stats {
-		byDate[s.Date] = s
+	now := db.now()
+	if d.Timer, err = db.timerFromRow(r, d.Tasks, now); err != nil {
+		return nil, nil, err
 	}
-	for _, wd := range week {
-		s := byDate[wd]
-		s.Date = wd
-		s.Focus += time.Duration(live[wd]) * time.Millisecond
-		d.Week = append(d.Week, s)
-		if wd == date {
-			d.Stats = s
+	// The running entry's live time counts on the days it covers so far.
+	live := map[string]time.Duration{}
+	if r.entryID != 0 {
+		for _, p := range timer.Portions(r.entryStart, now, user.Location()) {
+			live[p.Date] += time.Duration(p.MS) * time.Millisecond
+		}
+		for i := range d.Tasks {
+			if d.Tasks[i].ID == r.entryTask {
+				d.Tasks[i].Spent += now.Sub(r.entryStart)
+			}
+		}
+		if d.Timer != nil && d.Timer.State == focusflow.TimerRunning {
+			d.Timer.Elapsed += now.Sub(r.entryStart)
 		}
 	}
-	if d.Streak, err = db.Streak(ctx, user.ID, timer.Today(now, user.Location())); err != nil {
-		return nil, nil, err
+	for i := range d.Week {
+		d.Week[i].Focus += live[d.Week[i].Date]
+		if d.Week[i].Date == date {
+			d.Stats = d.Week[i]
+		}
 	}
 	return d, capped, nil
 }
 
-func (db *DB) dayTasks(ctx context.Context, userID int64, date string) ([]focusflow.Task, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks t WHERE t.user_id = $1 AND t.date = $2
-		ORDER BY CASE WHEN t.start_time IS NULL THEN 1 ELSE 0 END, t.start_time, t.position, t.id`, userID, date)
-	if err != nil {
+// timerFromRow builds the timer from its row; the task's stored spent time
+// comes from the day's tasks when the task is on this day, else from one
+// more query.
+func (db *DB) timerFromRow(r *timerRow, tasks []focusflow.Task, now time.Time) (*focusflow.Timer, error) {
+	if r.state == "" || r.taskID == 0 {
+		return nil, nil
+	}
+	t := &focusflow.Timer{TaskID: r.taskID, State: r.state, Version: r.version}
+	if r.entryID != 0 && r.state == focusflow.TimerRunning {
+		t.StartedAt = r.entryStart
+	}
+	for _, task := range tasks {
+		if task.ID == r.taskID {
+			t.Elapsed = task.Spent
+			return t, nil
+		}
+	}
+	var spent int64
+	if err := db.read.QueryRow(`SELECT spent_ms FROM tasks WHERE id = $1`, r.taskID).Scan(&spent); err != nil {
 		return nil, wrapDBError(err)
 	}
-	defer rows.Close()
-	out := []focusflow.Task{}
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, wrapDBError(rows.Err())
+	t.Elapsed = time.Duration(spent) * time.Millisecond
+	return t, nil
 }
 
-func (db *DB) activity(ctx context.Context, userID int64, date string) ([]focusflow.Activity, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT at, kind, message, task_id FROM activity WHERE user_id = $1 AND date = $2
-		ORDER BY at DESC, id DESC LIMIT $3`, userID, date, activityLimit)
-	if err != nil {
-		return nil, wrapDBError(err)
-	}
-	defer rows.Close()
-	out := []focusflow.Activity{}
-	for rows.Next() {
+// readDay reads the stored state of a day in one batch. Task spent times
+// and figures are as stored (without the live part of a running entry).
+func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string) (*focusflow.Day, *timerRow, error) {
+	d := &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{}, Activity: []focusflow.Activity{}}
+	r := &timerRow{}
+	week := timer.WeekOf(date)
+	byDate := map[string]focusflow.DayStats{}
+	today := timer.Today(db.now(), user.Location())
+	const streakPage = 64
+	var streakDates []string
+
+	b := db.batch()
+	b.Query(`SELECT t.task_id, t.state, t.version, e.id, e.task_id, e.started_at
+		FROM timers t LEFT JOIN time_entries e ON e.user_id = t.user_id AND e.ended_at IS NULL
+		WHERE t.user_id = $1`, []any{user.ID}, func(row rowScanner) error {
+		var task, entryID, entryTask, start sql.NullInt64
+		var state sql.NullString
+		if err := row.Scan(&task, &state, &r.version, &entryID, &entryTask, &start); err != nil {
+			return err
+		}
+		r.taskID, r.state, r.entryID, r.entryTask = task.Int64, state.String, entryID.Int64, entryTask.Int64
+		if start.Valid {
+			r.entryStart = fromMS(start.Int64)
+		}
+		return nil
+	})
+	b.Query(`SELECT `+taskColumns+` FROM tasks t WHERE t.user_id = $1 AND t.date = $2
+		ORDER BY CASE WHEN t.start_time IS NULL THEN 1 ELSE 0 END, t.start_time, t.position, t.id`,
+		[]any{user.ID, date}, func(row rowScanner) error {
+			t, err := scanTask(row)
+			if err == nil {
+				d.Tasks = append(d.Tasks, *t)
+			}
+			return err
+		})
+	b.Query(`SELECT text, updated_at FROM day_notes WHERE user_id = $1 AND date = $2`, []any{user.ID, date},
+		func(row rowScanner) error {
+			var updated int64
+			err := row.Scan(&d.Note.Text, &updated)
+			d.Note.UpdatedAt = fromMS(updated)
+			return err
+		})
+	b.Query(`SELECT `+noteColumns+` FROM notes WHERE user_id = $1 AND date = $2 ORDER BY created_at, id`,
+		[]any{user.ID, date}, func(row rowScanner) error {
+			n, err := scanNote(row)
+			if err == nil {
+				d.Notes = append(d.Notes, *n)
+			}
+			return err
+		})
+	b.Query(`SELECT at, kind, message, task_id FROM activity WHERE user_id = $1 AND date = $2
+		ORDER BY at DESC, id DESC LIMIT $3`, []any{user.ID, date, activityLimit}, func(row rowScanner) error {
 		var a focusflow.Activity
 		var at int64
 		var task sql.NullInt64
-		if err := rows.Scan(&at, &a.Kind, &a.Message, &task); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&at, &a.Kind, &a.Message, &task)
 		a.At, a.TaskID = fromMS(at), task.Int64
-		out = append(out, a)
+		d.Activity = append(d.Activity, a)
+		return err
+	})
+	b.Query(`SELECT date, focus_ms, manual_ms, total, completed FROM daily_stats
+		WHERE user_id = $1 AND date >= $2 AND date <= $3`, []any{user.ID, week[0], week[6]}, func(row rowScanner) error {
+		s, err := scanDayStats(row)
+		byDate[s.Date] = s
+		return err
+	})
+	b.Query(`SELECT date FROM daily_stats WHERE user_id = $1 AND completed > 0 AND date <= $2
+		ORDER BY date DESC LIMIT $3`, []any{user.ID, today, streakPage}, func(row rowScanner) error {
+		var day string
+		err := row.Scan(&day)
+		streakDates = append(streakDates, day)
+		return err
+	})
+	if err := b.Run(ctx); err != nil {
+		return nil, nil, err
 	}
-	return out, wrapDBError(rows.Err())
+	for _, wd := range week {
+		s := byDate[wd]
+		s.Date = wd
+		d.Week = append(d.Week, s)
+	}
+	var err error
+	if len(streakDates) < streakPage {
+		d.Streak = streakOf(today, streakDates)
+	} else if d.Streak, err = db.Streak(ctx, user.ID, today); err != nil { // a long streak: page on
+		return nil, nil, err
+	}
+	return d, r, nil
+}
+
+// streakOf counts the streak from a complete list of active dates.
+func streakOf(today string, dates []string) int {
+	active := make(map[string]bool, len(dates))
+	for _, d := range dates {
+		active[d] = true
+	}
+	return timer.Streak(today, func(d string) bool { return active[d] })
+}
+
+func scanDayStats(row rowScanner) (focusflow.DayStats, error) {
+	var s focusflow.DayStats
+	var focus, manual int64
+	err := row.Scan(&s.Date, &focus, &manual, &s.Total, &s.Completed)
+	s.Focus, s.Manual = time.Duration(focus)*time.Millisecond, time.Duration(manual)*time.Millisecond
+	return s, err
 }
 
 // DayStats returns the stored per-day figures between two dates
@@ -129,12 +202,10 @@ func (db *DB) DayStats(ctx context.Context, userID int64, from, to string) ([]fo
 	defer rows.Close()
 	var out []focusflow.DayStats
 	for rows.Next() {
-		var s focusflow.DayStats
-		var focus, manual int64
-		if err := rows.Scan(&s.Date, &focus, &manual, &s.Total, &s.Completed); err != nil {
+		s, err := scanDayStats(rows)
+		if err != nil {
 			return nil, err
 		}
-		s.Focus, s.Manual = time.Duration(focus)*time.Millisecond, time.Duration(manual)*time.Millisecond
 		out = append(out, s)
 	}
 	return out, wrapDBError(rows.Err())
