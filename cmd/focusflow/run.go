@@ -119,10 +119,20 @@ func (a *app) flags(name, usage string) *flag.FlagSet {
 
 // parse parses flags; done is true when the command should return code.
 func (a *app) parse(fs *flag.FlagSet, args []string) (done bool, code int) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	// Help goes to stdout once; the flag package would print it to the
+	// error output before returning ErrHelp.
+	for _, arg := range args {
+		if arg == "--" {
+			break
+		}
+		if arg == "-h" || arg == "-help" || arg == "--help" || arg == "--h" {
 			fs.SetOutput(a.stdout)
 			fs.Usage()
+			return true, exitOK
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
 			return true, exitOK
 		}
 		return true, exitConfig

@@ -100,7 +100,9 @@ func startServe(t *testing.T, vars map[string]string) (base string, stop func() 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var out syncBuffer
-	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:" + port}, testEnv(vars, ""), &out, &out) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:" + port}, testEnv(vars, ""), &out, &out)
+	}()
 	base = "http://127.0.0.1:" + port
 	for i := 0; ; i++ {
 		res, err := http.Get(base + "/ping")
@@ -135,8 +137,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func getStatus(t *testing.T, url string) (int, string) {
 	t.Helper()

@@ -51,7 +51,13 @@ func newTestDB(t testing.TB, e storetest.Engine, migrate bool) *testDB {
 	}
 	var raw *sql.DB
 	if opts.URL != "" {
-		raw, err = sql.Open("pgx", opts.URL)
+		// exec mode: no prepared statement outlives its transaction, so
+		// this also works through a transaction-mode pooler.
+		sep := "?"
+		if strings.Contains(opts.URL, "?") {
+			sep = "&"
+		}
+		raw, err = sql.Open("pgx", opts.URL+sep+"default_query_exec_mode=exec")
 	} else {
 		raw, err = sql.Open("sqlite", "file:"+opts.SQLitePath+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
 	}
