@@ -327,7 +327,7 @@ func TestTasksCountsAndIsolation(t *testing.T) {
 	}
 }
 
-func TestStreakPagesThroughLongRuns(t *testing.T) {
+func TestStreakRunsAreMaintained(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e, "UTC")
@@ -342,6 +342,29 @@ func TestStreakPagesThroughLongRuns(t *testing.T) {
 			n, err := f.db.Streak(f.ctx, f.user.ID, "2026-03-10")
 			if err != nil || n != 70 {
 				t.Fatalf("streak %d (%v), want 70 running through yesterday", n, err)
+			}
+			// Reopening the only task of a day in the middle breaks the run;
+			// completing it again joins the two halves.
+			mid := f.day(t, "2026-02-28").Tasks[0]
+			pending := focusflow.StatusPending
+			if _, err := f.db.UpdateTask(f.ctx, f.user, mid.ID, sqlstore.TaskPatch{Status: &pending}); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := f.db.Streak(f.ctx, f.user.ID, "2026-03-10"); n != 9 {
+				t.Fatalf("streak after a break on 28 Feb = %d, want 9 (1–9 March)", n)
+			}
+			if _, err := f.db.UpdateTask(f.ctx, f.user, mid.ID, sqlstore.TaskPatch{Status: &done}); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := f.db.Streak(f.ctx, f.user.ID, "2026-03-10"); n != 70 {
+				t.Fatalf("streak after mending the break = %d, want 70", n)
+			}
+			// A rebuild from scratch agrees with the maintained runs.
+			if err := f.db.RecomputeStreakRuns(f.ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := f.db.Streak(f.ctx, f.user.ID, "2026-03-10"); n != 70 {
+				t.Fatalf("streak after recompute = %d", n)
 			}
 		})
 	}

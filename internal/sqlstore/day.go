@@ -92,8 +92,7 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string) (*
 	week := timer.WeekOf(date)
 	byDate := map[string]focusflow.DayStats{}
 	today := timer.Today(db.now(), user.Location())
-	const streakPage = 64
-	var streakDates []string
+	var sr streakRows
 
 	b := db.batch()
 	b.Query(`SELECT t.task_id, t.state, t.version, e.id, e.task_id, e.started_at
@@ -150,13 +149,7 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string) (*
 		byDate[s.Date] = s
 		return err
 	})
-	b.Query(`SELECT date FROM daily_stats WHERE user_id = $1 AND completed > 0 AND date <= $2
-		ORDER BY date DESC LIMIT $3`, []any{user.ID, today, streakPage}, func(row rowScanner) error {
-		var day string
-		err := row.Scan(&day)
-		streakDates = append(streakDates, day)
-		return err
-	})
+	sr.queue(b, user.ID, today)
 	if err := b.Run(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -165,22 +158,8 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string) (*
 		s.Date = wd
 		d.Week = append(d.Week, s)
 	}
-	var err error
-	if len(streakDates) < streakPage {
-		d.Streak = streakOf(today, streakDates)
-	} else if d.Streak, err = db.Streak(ctx, user.ID, today); err != nil { // a long streak: page on
-		return nil, nil, err
-	}
+	d.Streak = sr.streak()
 	return d, r, nil
-}
-
-// streakOf counts the streak from a complete list of active dates.
-func streakOf(today string, dates []string) int {
-	active := make(map[string]bool, len(dates))
-	for _, d := range dates {
-		active[d] = true
-	}
-	return timer.Streak(today, func(d string) bool { return active[d] })
 }
 
 func scanDayStats(row rowScanner) (focusflow.DayStats, error) {
@@ -212,39 +191,44 @@ func (db *DB) DayStats(ctx context.Context, userID int64, from, to string) ([]fo
 }
 
 // Streak counts consecutive days with a completed task ending today (or
-// yesterday when today has none yet). It reads only as many per-day rows as
-// the streak is long, so it costs the same at any history size.
+// yesterday when today has none yet). It reads the maintained runs of two
+// rows, so it costs the same at any history size.
 func (db *DB) Streak(ctx context.Context, userID int64, today string) (int, error) {
-	const page = 64
-	active := map[string]bool{}
-	before := timer.AddDays(today, 1)
-	for {
-		rows, err := db.read.QueryContext(ctx, `SELECT date FROM daily_stats WHERE user_id = $1 AND completed > 0
-			AND date < $2 ORDER BY date DESC LIMIT $3`, userID, before, page)
-		if err != nil {
-			return 0, wrapDBError(err)
-		}
-		n := 0
-		for rows.Next() {
-			var d string
-			if err := rows.Scan(&d); err != nil {
-				rows.Close()
-				return 0, err
-			}
-			active[d] = true
-			before = d
-			n++
-		}
-		rows.Close()
-		streak := timer.Streak(today, func(d string) bool { return active[d] })
-		// More rows may extend the streak only when this page was full and
-		// the streak reaches its oldest row.
-		start := today
-		if !active[today] {
-			start = timer.AddDays(today, -1)
-		}
-		if n < page || streak == 0 || timer.AddDays(start, 1-streak) != before {
-			return streak, nil
-		}
+	var sr streakRows
+	b := db.batch()
+	sr.queue(b, userID, today)
+	if err := b.Run(ctx); err != nil {
+		return 0, err
 	}
+	return sr.streak(), nil
+}
+
+// streakRows reads today's and yesterday's runs.
+type streakRows struct {
+	today, yesterday string
+	todayRun, yRun   int
+}
+
+func (sr *streakRows) queue(b *readBatch, userID int64, today string) {
+	sr.today, sr.yesterday = today, timer.AddDays(today, -1)
+	b.Query(`SELECT date, run FROM daily_stats WHERE user_id = $1 AND date IN ($2, $3)`,
+		[]any{userID, sr.today, sr.yesterday}, func(row rowScanner) error {
+			var d string
+			var run int
+			err := row.Scan(&d, &run)
+			if d == sr.today {
+				sr.todayRun = run
+			} else {
+				sr.yRun = run
+			}
+			return err
+		})
+}
+
+// streak is today's run when today has a completed task, else yesterday's.
+func (sr *streakRows) streak() int {
+	if sr.todayRun > 0 {
+		return sr.todayRun
+	}
+	return sr.yRun
 }

@@ -44,6 +44,16 @@ func (db *DB) migrations() ([]migration, error) {
 	return out, nil
 }
 
+// goSteps are data steps run right after a migration's SQL, in the same
+// transaction, where SQL per engine would repeat Go code that exists
+// anyway.
+var goSteps = map[int]func(ctx context.Context, tx *sql.Tx, d dialect) error{
+	4: func(ctx context.Context, tx *sql.Tx, d dialect) error {
+		_, err := tx.ExecContext(ctx, recomputeRunsSQL[d.name])
+		return err
+	},
+}
+
 // SchemaTooNewError means the database was migrated by a newer FocusFlow.
 type SchemaTooNewError struct{ Database, Binary int }
 
@@ -85,6 +95,11 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
+			}
+			if step := goSteps[m.version]; step != nil {
+				if err := step(ctx, tx, db.dialect); err != nil {
+					return fmt.Errorf("migration %04d_%s (data step): %w", m.version, m.name, err)
+				}
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 				m.version, m.name, db.ms()); err != nil {

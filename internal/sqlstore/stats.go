@@ -55,7 +55,10 @@ func addTaskCounts(ctx context.Context, tx execer, userID int64, date string, to
 	_, err := tx.ExecContext(ctx, `INSERT INTO daily_stats (user_id, date, total, completed) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (user_id, date) DO UPDATE SET total = daily_stats.total + excluded.total,
 		completed = daily_stats.completed + excluded.completed`, userID, date, total, completed)
-	return wrapDBError(err)
+	if err != nil || completed == 0 {
+		return wrapDBError(err)
+	}
+	return updateRuns(ctx, tx, userID, date)
 }
 
 // rebucketFocus recomputes a user's per-day and per-hour focus figures from
