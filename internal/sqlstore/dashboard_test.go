@@ -369,3 +369,41 @@ func TestStreakRunsAreMaintained(t *testing.T) {
 		})
 	}
 }
+
+// More than 30 timer actions in five minutes are flagged once, not blocked.
+func TestRapidTimerActionsAreFlagged(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e, "UTC")
+			a, b := f.task(t, "2026-03-10", "A"), f.task(t, "2026-03-10", "B")
+			flagged := 0
+			for i := range 40 {
+				task := a
+				if i%2 == 1 {
+					task = b
+				}
+				res, err := f.db.TimerAction(f.ctx, f.user, sqlstore.ActionStart, task.ID, 0)
+				if err != nil {
+					t.Fatalf("action %d refused: %v", i+1, err)
+				}
+				flagged += len(res.Anomalies)
+				if len(res.Anomalies) > 0 && i != 30 {
+					t.Fatalf("flagged at action %d, want at the 31st", i+1)
+				}
+				f.clock.Add(time.Second)
+			}
+			if flagged != 1 {
+				t.Fatalf("flagged %d times, want once", flagged)
+			}
+			kinds := 0
+			for _, act := range f.day(t, "2026-03-10").Activity {
+				if act.Kind == focusflow.ActAnomaly {
+					kinds++
+				}
+			}
+			if kinds != 1 {
+				t.Fatalf("%d anomaly lines in the activity log, want 1", kinds)
+			}
+		})
+	}
+}

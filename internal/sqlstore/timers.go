@@ -101,44 +101,67 @@ func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.T
 	return &r, nil
 }
 
-// closeEntry ends the running entry at end, adds its time to the task and
-// the per-day figures.
-func closeEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, end time.Time, source string) error {
+// closeEntry ends the running entry at end and, in one statement for the
+// task, adds the time to it and sets its status (unless it is completed;
+// "" keeps it). The per-day figures get the time too. It returns the
+// task's title for the activity log.
+func closeEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, end time.Time, source, status string) (string, error) {
 	if r.entryID == 0 {
-		return nil
+		return "", nil
 	}
 	if end.Before(r.entryStart) {
 		end = r.entryStart
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE time_entries SET ended_at = $2, source = $3 WHERE id = $1`,
 		r.entryID, end.UnixMilli(), source); err != nil {
-		return wrapDBError(err)
+		return "", wrapDBError(err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2 WHERE id = $1`,
-		r.entryTask, end.Sub(r.entryStart).Milliseconds()); err != nil {
-		return wrapDBError(err)
+	var title string
+	if err := tx.QueryRowContext(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2,
+		status = CASE WHEN $3 = '' OR status = 'completed' THEN status ELSE $3 END, updated_at = $4
+		WHERE id = $1 RETURNING title`, r.entryTask, end.Sub(r.entryStart).Milliseconds(), status,
+		end.UnixMilli()).Scan(&title); err != nil {
+		return "", wrapDBError(err)
 	}
 	if err := addFocus(ctx, tx, user.ID, user.Location(), r.entryStart, end, false, 1); err != nil {
-		return err
+		return "", err
 	}
 	r.entryID = 0
-	return nil
+	return title, nil
 }
 
-func setTaskStatus(ctx context.Context, tx execer, userID, taskID int64, status string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE tasks SET status = $3, updated_at = $4 WHERE id = $1 AND user_id = $2
-		AND status <> 'completed'`, taskID, userID, status, now.UnixMilli())
-	return wrapDBError(err)
+// setTaskStatus sets the status of a task that is not completed and
+// returns its title.
+func setTaskStatus(ctx context.Context, tx execer, userID, taskID int64, status string, now time.Time) (string, error) {
+	var title string
+	err := tx.QueryRowContext(ctx, `UPDATE tasks SET status = CASE WHEN status = 'completed' THEN status ELSE $3 END,
+		updated_at = $4 WHERE id = $1 AND user_id = $2 RETURNING title`, taskID, userID, status, now.UnixMilli()).Scan(&title)
+	return title, wrapDBError(err)
 }
 
-func saveTimer(ctx context.Context, tx execer, userID, taskID int64, state string, version int64, now time.Time) error {
+// savedTimer is what saveTimer reads back in the same statement: the
+// timer actions of the anomaly window and the timer task's stored time.
+type savedTimer struct {
+	recentActions int
+	spent         time.Duration
+}
+
+// saveTimer writes the timer row and, in the same round trip, counts the
+// recent timer actions and reads the task's stored spent time.
+func saveTimer(ctx context.Context, tx execer, userID, taskID int64, state string, version int64, now time.Time) (savedTimer, error) {
 	var st any
 	if state != "" {
 		st = state
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5 WHERE user_id = $1`,
-		userID, nullID(taskID), st, version, now.UnixMilli())
-	return wrapDBError(err)
+	var out savedTimer
+	var spent sql.NullInt64
+	err := tx.QueryRowContext(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5 WHERE user_id = $1
+		RETURNING (SELECT COUNT(*) FROM activity a WHERE a.user_id = $1 AND a.at > $6
+		             AND a.kind IN ('timer_started', 'timer_paused', 'timer_resumed', 'timer_stopped')),
+		          (SELECT spent_ms FROM tasks t WHERE t.id = $2)`,
+		userID, nullID(taskID), st, version, now.UnixMilli(), now.Add(-anomalyWindow).UnixMilli()).Scan(&out.recentActions, &spent)
+	out.spent = time.Duration(spent.Int64) * time.Millisecond
+	return out, wrapDBError(err)
 }
 
 // capIfExpired ends a forgotten running entry at the user's cap.
@@ -151,18 +174,15 @@ func (db *DB) capIfExpired(ctx context.Context, tx execer, user *focusflow.User,
 		return nil, nil
 	}
 	entryID, taskID := r.entryID, r.entryTask
-	if err := closeEntry(ctx, tx, user, r, end, focusflow.SourceCapped); err != nil {
-		return nil, err
-	}
-	if err := setTaskStatus(ctx, tx, user.ID, taskID, focusflow.StatusPaused, now); err != nil {
+	title, err := closeEntry(ctx, tx, user, r, end, focusflow.SourceCapped, focusflow.StatusPaused)
+	if err != nil {
 		return nil, err
 	}
 	r.version++
-	if err := saveTimer(ctx, tx, user.ID, taskID, focusflow.TimerPaused, r.version, now); err != nil {
+	if _, err := saveTimer(ctx, tx, user.ID, taskID, focusflow.TimerPaused, r.version, now); err != nil {
 		return nil, err
 	}
 	r.taskID, r.state = taskID, focusflow.TimerPaused
-	title := db.taskTitle(ctx, tx, taskID)
 	msg := fmt.Sprintf("Timer stopped automatically after %s on: %s. Correct its end if you stopped earlier.",
 		formatHours(user.TimerCap), title)
 	if err := logActivity(ctx, tx, user, now, focusflow.ActTimerCapped, msg, taskID); err != nil {
@@ -176,12 +196,6 @@ func formatHours(d time.Duration) string {
 		return fmt.Sprintf("%d h", int(d/time.Hour))
 	}
 	return d.Round(time.Second).String()
-}
-
-func (db *DB) taskTitle(ctx context.Context, tx execer, taskID int64) string {
-	var title string
-	tx.QueryRowContext(ctx, `SELECT title FROM tasks WHERE id = $1`, taskID).Scan(&title)
-	return title
 }
 
 // TimerAction performs one timer action in one transaction: the only place
@@ -222,14 +236,15 @@ func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, action stri
 			return err
 		}
 		r.version++
-		if err := saveTimer(ctx, tx, user.ID, r.taskID, r.state, r.version, now); err != nil {
+		saved, err := saveTimer(ctx, tx, user.ID, r.taskID, r.state, r.version, now)
+		if err != nil {
 			return err
 		}
-		if res.Anomalies, err = checkActionRate(ctx, tx, user, now); err != nil {
+		if res.Anomalies, err = flagActionRate(ctx, tx, user, saved.recentActions, now); err != nil {
 			return err
 		}
-		res.Timer, err = db.timerState(ctx, tx, user.ID, r, now)
-		return err
+		res.Timer = timerOf(r, saved.spent, now)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -254,14 +269,15 @@ func (db *DB) start(ctx context.Context, tx execer, user *focusflow.User, r *tim
 		if r.entryID != 0 {
 			prev = r.entryTask
 		}
-		if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer); err != nil {
-			return err
-		}
-		if err := setTaskStatus(ctx, tx, user.ID, prev, focusflow.StatusPaused, now); err != nil {
+		if r.entryID != 0 {
+			if _, err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, focusflow.StatusPaused); err != nil {
+				return err
+			}
+		} else if _, err := setTaskStatus(ctx, tx, user.ID, prev, focusflow.StatusPaused, now); err != nil {
 			return err
 		}
 	}
-	if err := db.openEntry(ctx, tx, user, r, taskID, now); err != nil {
+	if _, err := db.openEntry(ctx, tx, user, r, taskID, now); err != nil {
 		return err
 	}
 	kind, verb := focusflow.ActTimerStarted, "Started"
@@ -271,17 +287,19 @@ func (db *DB) start(ctx context.Context, tx execer, user *focusflow.User, r *tim
 	return logActivity(ctx, tx, user, now, kind, verb+" timer: "+t.Title, taskID)
 }
 
-func (db *DB) openEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, taskID int64, now time.Time) error {
+// openEntry starts a running entry on the task and marks it in progress;
+// it returns the task's title.
+func (db *DB) openEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, taskID int64, now time.Time) (string, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
 		VALUES ($1, $2, $3, 'timer', $3) RETURNING id`, user.ID, taskID, now.UnixMilli()).Scan(&id)
 	if isUniqueViolation(err) {
 		// Only reachable if the row lock was bypassed; the index keeps the
 		// invariant regardless.
-		return focusflow.Errorf(focusflow.ECONFLICT, "Another timer is already running. Reload and try again.")
+		return "", focusflow.Errorf(focusflow.ECONFLICT, "Another timer is already running. Reload and try again.")
 	}
 	if err != nil {
-		return wrapDBError(err)
+		return "", wrapDBError(err)
 	}
 	r.entryID, r.entryTask, r.entryStart = id, taskID, now
 	r.taskID, r.state = taskID, focusflow.TimerRunning
@@ -293,14 +311,12 @@ func (db *DB) pause(ctx context.Context, tx execer, user *focusflow.User, r *tim
 		return focusflow.Errorf(focusflow.ECONFLICT, "The timer is not running.")
 	}
 	taskID := r.entryTask
-	if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer); err != nil {
-		return err
-	}
-	if err := setTaskStatus(ctx, tx, user.ID, taskID, focusflow.StatusPaused, now); err != nil {
+	title, err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, focusflow.StatusPaused)
+	if err != nil {
 		return err
 	}
 	r.state = focusflow.TimerPaused
-	return logActivity(ctx, tx, user, now, focusflow.ActTimerPaused, "Paused timer: "+db.taskTitle(ctx, tx, taskID), taskID)
+	return logActivity(ctx, tx, user, now, focusflow.ActTimerPaused, "Paused timer: "+title, taskID)
 }
 
 func (db *DB) resume(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, now time.Time) error {
@@ -308,10 +324,11 @@ func (db *DB) resume(ctx context.Context, tx execer, user *focusflow.User, r *ti
 		return focusflow.Errorf(focusflow.ECONFLICT, "The timer is not paused.")
 	}
 	taskID := r.taskID
-	if err := db.openEntry(ctx, tx, user, r, taskID, now); err != nil {
+	title, err := db.openEntry(ctx, tx, user, r, taskID, now)
+	if err != nil {
 		return err
 	}
-	return logActivity(ctx, tx, user, now, focusflow.ActTimerResumed, "Resumed timer: "+db.taskTitle(ctx, tx, taskID), taskID)
+	return logActivity(ctx, tx, user, now, focusflow.ActTimerResumed, "Resumed timer: "+title, taskID)
 }
 
 func (db *DB) stop(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, now time.Time) error {
@@ -319,33 +336,32 @@ func (db *DB) stop(ctx context.Context, tx execer, user *focusflow.User, r *time
 		return focusflow.Errorf(focusflow.ECONFLICT, "No timer is running.")
 	}
 	taskID := r.taskID
-	if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer); err != nil {
+	if _, err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, ""); err != nil {
 		return err
 	}
-	if err := db.completeTask(ctx, tx, user, taskID, now); err != nil {
+	title, err := db.completeTask(ctx, tx, user, taskID, now)
+	if err != nil {
 		return err
 	}
 	r.taskID, r.state = 0, ""
-	return logActivity(ctx, tx, user, now, focusflow.ActTimerStopped, "Stopped timer: "+db.taskTitle(ctx, tx, taskID), taskID)
+	return logActivity(ctx, tx, user, now, focusflow.ActTimerStopped, "Stopped timer: "+title, taskID)
 }
 
 // completeTask marks a task completed (if it is not yet) with its counts
 // and activity.
-func (db *DB) completeTask(ctx context.Context, tx execer, user *focusflow.User, taskID int64, now time.Time) error {
+func (db *DB) completeTask(ctx context.Context, tx execer, user *focusflow.User, taskID int64, now time.Time) (string, error) {
 	var date, title string
-	err := tx.QueryRowContext(ctx, `UPDATE tasks SET status = 'completed', completed_at = $3, updated_at = $3
-		WHERE id = $1 AND user_id = $2 AND status <> 'completed' RETURNING date, title`,
-		taskID, user.ID, now.UnixMilli()).Scan(&date, &title)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return wrapDBError(err)
+	var wasDone bool
+	err := tx.QueryRowContext(ctx, `UPDATE tasks SET completed_at = CASE WHEN status = 'completed' THEN completed_at ELSE $3 END,
+		status = 'completed', updated_at = $3 WHERE id = $1 AND user_id = $2
+		RETURNING date, title, completed_at <> $3`, taskID, user.ID, now.UnixMilli()).Scan(&date, &title, &wasDone)
+	if err != nil || wasDone {
+		return title, wrapDBError(err)
 	}
 	if err := addTaskCounts(ctx, tx, user.ID, date, 0, 1); err != nil {
-		return err
+		return "", err
 	}
-	return logActivity(ctx, tx, user, now, focusflow.ActTaskCompleted, "Completed task: "+title, taskID)
+	return title, logActivity(ctx, tx, user, now, focusflow.ActTaskCompleted, "Completed task: "+title, taskID)
 }
 
 // releaseTimer ends a running entry on taskID and makes the timer idle if
@@ -356,26 +372,21 @@ func (db *DB) releaseTimer(ctx context.Context, tx execer, user *focusflow.User,
 		return err
 	}
 	if r.entryID != 0 && r.entryTask == taskID {
-		if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer); err != nil {
+		if _, err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, ""); err != nil {
 			return err
 		}
 	}
 	if r.taskID == taskID {
-		return saveTimer(ctx, tx, user.ID, 0, "", r.version+1, now)
+		_, err := saveTimer(ctx, tx, user.ID, 0, "", r.version+1, now)
+		return err
 	}
 	return nil
 }
 
-// checkActionRate flags more than anomalyActions timer actions within
-// anomalyWindow, once per crossing.
-func checkActionRate(ctx context.Context, tx execer, user *focusflow.User, now time.Time) ([]string, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM activity WHERE user_id = $1 AND at > $2
-		AND kind IN ('timer_started', 'timer_paused', 'timer_resumed', 'timer_stopped')`,
-		user.ID, now.Add(-anomalyWindow).UnixMilli()).Scan(&n); err != nil {
-		return nil, wrapDBError(err)
-	}
-	if n != anomalyActions+1 {
+// flagActionRate flags more than anomalyActions timer actions within
+// anomalyWindow (counted by saveTimer), once per crossing.
+func flagActionRate(ctx context.Context, tx execer, user *focusflow.User, recent int, now time.Time) ([]string, error) {
+	if recent != anomalyActions+1 {
 		return nil, nil
 	}
 	msg := fmt.Sprintf("Unusual timer activity: more than %d timer actions in %d minutes.", anomalyActions, int(anomalyWindow/time.Minute))
@@ -385,22 +396,30 @@ func checkActionRate(ctx context.Context, tx execer, user *focusflow.User, now t
 	return []string{"rapid_actions"}, nil
 }
 
-// timerState computes the timer as clients see it.
-func (db *DB) timerState(ctx context.Context, q execer, userID int64, r *timerRow, now time.Time) (*focusflow.Timer, error) {
+// timerOf is the timer as clients see it, from its row and the task's
+// stored spent time.
+func timerOf(r *timerRow, spent time.Duration, now time.Time) *focusflow.Timer {
 	if r.state == "" || r.taskID == 0 {
-		return nil, nil
+		return nil
 	}
-	t := &focusflow.Timer{TaskID: r.taskID, State: r.state, Version: r.version}
-	var spent int64
-	if err := q.QueryRowContext(ctx, `SELECT spent_ms FROM tasks WHERE id = $1 AND user_id = $2`, r.taskID, userID).Scan(&spent); err != nil {
-		return nil, wrapDBError(err)
-	}
-	t.Elapsed = time.Duration(spent) * time.Millisecond
+	t := &focusflow.Timer{TaskID: r.taskID, State: r.state, Version: r.version, Elapsed: spent}
 	if r.entryID != 0 && r.state == focusflow.TimerRunning {
 		t.StartedAt = r.entryStart
 		t.Elapsed += now.Sub(r.entryStart)
 	}
-	return t, nil
+	return t
+}
+
+// timerState reads the task's stored time and builds the timer.
+func (db *DB) timerState(ctx context.Context, q execer, userID int64, r *timerRow, now time.Time) (*focusflow.Timer, error) {
+	if r.state == "" || r.taskID == 0 {
+		return nil, nil
+	}
+	var spent int64
+	if err := q.QueryRowContext(ctx, `SELECT spent_ms FROM tasks WHERE id = $1 AND user_id = $2`, r.taskID, userID).Scan(&spent); err != nil {
+		return nil, wrapDBError(err)
+	}
+	return timerOf(r, time.Duration(spent)*time.Millisecond, now), nil
 }
 
 // Timer returns the user's timer (nil when idle), first ending a forgotten
