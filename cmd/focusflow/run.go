@@ -57,6 +57,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", cmdMigrate},
 		{"backup", "write a consistent backup of the database to FILE", cmdBackup},
 		{"restore", "load a backup FILE into an empty database", cmdRestore},
+		{"import-legacy", "import the original (Flask) FocusFlow's users and data: --from URL", cmdImportLegacy},
 		{"user", "manage accounts: list, create, set-password, lock, unlock, delete, events", cmdUser},
 		{"session", "revoke sessions: session revoke --user NAME | --all", cmdSession},
 		{"healthcheck", "probe the local server's /health (exit 0 healthy, 1 not)", cmdHealthcheck},
@@ -100,7 +101,7 @@ func run(ctx context.Context, args []string, e env, stdout, stderr io.Writer) in
 func (a *app) usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: focusflow [command] [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nConfiguration comes from the environment (and ./.env); see README.md.\nRun 'focusflow COMMAND --help' for a command's flags.")
 }

@@ -31,7 +31,9 @@ Account administration (the seed's incident response: review user accounts).
   user lock NAME                  lock the account and end its sessions
   user unlock NAME                unlock the account
   user delete NAME [--yes]        delete the account and all its data
-  user events NAME [--limit N]    recent security events of the account`
+  user events NAME [--limit N]    recent security events of the account
+  user export NAME FILE [--force] everything the account owns, as a JSON document
+  user import NAME FILE           load such a document into the account`
 
 func cmdUser(ctx context.Context, a *app, args []string) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -42,6 +44,13 @@ func cmdUser(ctx context.Context, a *app, args []string) int {
 		return exitOK
 	}
 	sub, rest := args[0], args[1:]
+	// export and import open the store themselves (userdata.go).
+	switch sub {
+	case "export":
+		return cmdUserExport(ctx, a, rest)
+	case "import":
+		return cmdUserImport(ctx, a, rest)
+	}
 	handlers := map[string]func(context.Context, *app, *sqlstore.DB, []string) int{
 		"list": userList, "create": userCreate, "set-password": userSetPassword, "lock": userLock(true),
 		"unlock": userLock(false), "delete": userDelete, "events": userEvents,

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
@@ -165,7 +166,10 @@ func (s *Server) signIn(r *http.Request, name, password string) (*focusflow.User
 	if key == "" || password == "" {
 		return nil, 0, focusflow.Invalid("username", "Enter your username (or email) and password.")
 	}
-	if len(key) > 254 || len(password) > 1024 {
+	// No account has a name with control characters, and PostgreSQL
+	// cannot even compare text holding NUL: refuse such names before the
+	// database sees them.
+	if len(key) > 254 || len(password) > 1024 || strings.ContainsFunc(key, unicode.IsControl) {
 		return nil, 0, errBadCredentials
 	}
 	failures, last, err := s.store.LoginFailures(ctx, key)
@@ -196,7 +200,7 @@ func (s *Server) signIn(r *http.Request, name, password string) (*focusflow.User
 		return nil, 0, err
 	}
 	if !ok || !user.LockedAt.IsZero() {
-		return nil, 0, s.loginFailed(r, key, name, user)
+		return nil, 0, s.loginFailed(r, key, name, user, failures)
 	}
 	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
 		return nil, 0, err
@@ -211,19 +215,28 @@ func (s *Server) signIn(r *http.Request, name, password string) (*focusflow.User
 	return user, 0, nil
 }
 
-func (s *Server) loginFailed(r *http.Request, key, name string, user *focusflow.User) error {
-	n, err := s.store.AddLoginFailure(r.Context(), key, auth.LockoutPeriod)
+// loginFailed counts a failure for key, which had failures before it. The
+// count starts over after LockoutPeriod without failures once the current
+// lock is over: measured from the last failure alone, a lock longer than
+// the period (16 minutes after the 9th failure) would reset the count of
+// whoever waits it out, and the doubling could never reach its cap.
+func (s *Server) loginFailed(r *http.Request, key, name string, user *focusflow.User, failures int) error {
+	n, err := s.store.AddLoginFailure(r.Context(), key, auth.LockoutPeriod+auth.LockoutFor(failures))
 	if err != nil {
 		return err
 	}
 	s.metrics.FailedLogins.Inc()
+	// A name that matches no account is often a password typed into the
+	// wrong field: it is recorded only as a keyed digest, which still lets
+	// an operator see one name being sprayed without learning it.
 	var uid int64
+	login := "unknown:" + auth.HashToken(s.loginNameKey, key)[:16]
 	if user != nil {
-		uid = user.ID
+		uid, login = user.ID, user.Username
 	}
-	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLoginFailure, UserID: uid, Login: truncate(name, 100)}, "")
+	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLoginFailure, UserID: uid, Login: login}, "")
 	if n == auth.LockoutThreshold {
-		s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLockout, UserID: uid, Login: truncate(name, 100)}, "")
+		s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLockout, UserID: uid, Login: login}, "")
 	}
 	return errBadCredentials
 }

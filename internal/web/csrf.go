@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
@@ -57,8 +58,12 @@ func isForm(r *http.Request) bool {
 
 func (s *Server) rejectCSRF(w http.ResponseWriter, r *http.Request, reason string) {
 	s.metrics.CSRFRejections.Inc()
-	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventCSRFRejected, UserID: info(r.Context()).userID,
-		Detail: reason}, "ip:"+info(r.Context()).ip)
+	// Aggregated per address and user: keyed by address alone, every
+	// user behind one NAT would see the others' rejections counted on the
+	// first one's event.
+	ri := info(r.Context())
+	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventCSRFRejected, UserID: ri.userID,
+		Detail: reason}, "ip:"+ri.ip+"|user:"+strconv.FormatInt(ri.userID, 10))
 	s.fail(w, r, focusflow.Errorf(focusflow.EFORBIDDEN,
 		"This request could not be verified (%s). Reload the page and try again.", reason))
 }

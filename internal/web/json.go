@@ -39,7 +39,7 @@ func decodeJSONExcept(r *http.Request, dst any, forbidden []string, required ...
 		return err
 	}
 	for _, k := range forbidden {
-		if keys[k] {
+		if keys[foldKey(k)] {
 			return focusflow.Invalid(k, "Field %q is set by the server and cannot be sent.", k)
 		}
 	}
@@ -58,7 +58,7 @@ func decodeJSONExcept(r *http.Request, dst any, forbidden []string, required ...
 		}
 	}
 	for _, k := range required {
-		if _, ok := keys[k]; !ok {
+		if !keys[foldKey(k)] {
 			return focusflow.Invalid(k, "Field %q is required.", k)
 		}
 	}
@@ -66,7 +66,7 @@ func decodeJSONExcept(r *http.Request, dst any, forbidden []string, required ...
 }
 
 // topLevelKeys checks that body is one JSON object with no duplicate keys
-// and no trailing data, and returns its keys.
+// and no trailing data, and returns its keys, folded by foldKey.
 func topLevelKeys(body []byte) (map[string]bool, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	tok, err := dec.Token()
@@ -80,10 +80,10 @@ func topLevelKeys(body []byte) (map[string]bool, error) {
 			return nil, focusflow.Invalid("", "The request body is not valid JSON.")
 		}
 		k, _ := tok.(string)
-		if keys[k] {
+		if keys[foldKey(k)] {
 			return nil, focusflow.Invalid(k, "Field %q appears more than once.", k)
 		}
-		keys[k] = true
+		keys[foldKey(k)] = true
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
 			return nil, focusflow.Invalid(k, "Field %q is not valid JSON.", k)
@@ -154,4 +154,18 @@ func (o *optional[T]) UnmarshalJSON(b []byte) error {
 	}
 	o.Value = &v
 	return nil
+}
+
+// foldKey maps a key to one spelling shared by every key encoding/json
+// treats as the same field: it matches names ignoring case (Unicode simple
+// folding), so "Title" or "TITLE" would silently overwrite "title" unless
+// duplicates are found by this spelling.
+func foldKey(k string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, k)
 }

@@ -26,8 +26,11 @@ func (s *Server) middleware(routes http.Handler) http.Handler {
 	h = s.limitIP(h)
 	h = s.limitBody(h)
 	h = s.securityHeaders(h)
-	h = s.logRequests(h)
+	// Recovery sits inside the access log so that a recovered panic is
+	// logged (and counted) as the 500 it became, and its error page can
+	// show the request id.
 	h = s.recoverPanics(h)
+	h = s.logRequests(h)
 	return h
 }
 
@@ -168,7 +171,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Body != http.NoBody {
 			limit := s.cfg.MaxBodyBytes
-			if r.URL.Path == importPath {
+			if r.URL.Path == importPath || r.URL.Path == profileImportPath {
 				limit = importBodyLimit
 			}
 			if r.ContentLength > limit {
@@ -176,6 +179,17 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			// Parse a form here, where a body over the limit (one sent
+			// without Content-Length) can still get its 413: later,
+			// PostFormValue would swallow the error and the request fail
+			// as a "missing CSRF token" or an empty form.
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+				var mb *http.MaxBytesError
+				if err := r.ParseForm(); errors.As(err, &mb) {
+					s.fail(w, r, err)
+					return
+				}
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -18,6 +18,7 @@ type profileData struct {
 	TimerCapHours  int
 	Themes         []string
 	SignupDisabled bool
+	Stats          any // the statistics summary (nil when unavailable)
 }
 
 type sessionRow struct {
@@ -46,9 +47,13 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, a *authSt
 	for i, ss := range sessions {
 		rows[i] = sessionRow{Session: ss, Current: ss.ID == a.session.ID, Device: deviceName(ss.UserAgent)}
 	}
+	stats, err := s.profileStats(ctx, a.user)
+	if err != nil {
+		s.logger.WarnContext(ctx, "profile statistics", "error", err)
+	}
 	p.Title = "Profile"
 	p.Data = profileData{Sessions: rows, Events: events, GoalMinutes: int(a.user.DailyGoal / time.Minute),
-		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes}
+		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes, Stats: stats}
 	s.renderStatus(w, r, status, "profile", p)
 }
 
@@ -140,7 +145,7 @@ func (s *Server) checkCurrentPassword(r *http.Request, a *authState, field, pass
 		return err
 	}
 	if !ok {
-		s.loginFailed(r, key, a.user.Username, a.user)
+		s.loginFailed(r, key, a.user.Username, a.user, failures)
 		return focusflow.Invalid(field, "Your current password is not correct.")
 	}
 	return nil
@@ -217,6 +222,13 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authSt
 	if err := s.store.DeleteUser(r.Context(), a.user.ID); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	// The failure counts are keyed by name, not by user: without this the
+	// name outlives the account, and whoever takes it next inherits them.
+	for _, login := range []string{a.user.Username, a.user.Email} {
+		if err := s.store.ClearLoginFailures(r.Context(), auth.NormalizeLogin(login)); err != nil {
+			s.logger.WarnContext(r.Context(), "clear login failures of a deleted account", "error", err)
+		}
 	}
 	s.setCookie(w, s.sessionCookie(), "", -1)
 	http.Redirect(w, r, "/?notice=account-deleted", http.StatusSeeOther)

@@ -66,6 +66,8 @@ func (s *Server) routes() http.Handler {
 	handle("POST /api/v1/notes", s.requireUser(s.apiCreateNote))
 	handle("PATCH /api/v1/notes/{id}", s.requireUser(s.apiUpdateNote))
 	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDeleteNote))
+	s.exportRoutes(handle)
+	s.insightRoutes(handle)
 
 	return s.unmatched(mux)
 }

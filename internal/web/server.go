@@ -26,6 +26,8 @@ type Store interface {
 	sessionStore
 	auditStore
 	dayStore
+	exportStore
+	insightStore
 }
 
 type accountStore interface {
@@ -81,6 +83,7 @@ type Server struct {
 	version string
 
 	sessionKey, csrfKey, cookieKey []byte
+	loginNameKey                   []byte // digests of unknown login names in the audit trail
 	csrf                           auth.CSRF
 	crossOrigin                    *http.CrossOriginProtection
 	pages                          map[string]*template.Template
@@ -105,11 +108,12 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, store: d.Store, hasher: d.Hasher, limiter: d.Limiter, metrics: d.Metrics,
 		logger: d.Logger, now: d.Now, version: d.Version,
-		sessionKey:  auth.DeriveKey(d.Config.SecretKey, "session"),
-		csrfKey:     auth.DeriveKey(d.Config.SecretKey, "csrf"),
-		cookieKey:   auth.DeriveKey(d.Config.SecretKey, "cookie"),
-		crossOrigin: http.NewCrossOriginProtection(),
-		seen:        map[int64]time.Time{},
+		sessionKey:   auth.DeriveKey(d.Config.SecretKey, "session"),
+		csrfKey:      auth.DeriveKey(d.Config.SecretKey, "csrf"),
+		cookieKey:    auth.DeriveKey(d.Config.SecretKey, "cookie"),
+		loginNameKey: auth.DeriveKey(d.Config.SecretKey, "login-name"),
+		crossOrigin:  http.NewCrossOriginProtection(),
+		seen:         map[int64]time.Time{},
 	}
 	s.csrf = auth.CSRF{Key: s.csrfKey, MaxAge: d.Config.CSRFTimeLimit}
 	var err error

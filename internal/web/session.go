@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/focusflow/focusflow"
@@ -125,7 +126,11 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user *focu
 	return sess, nil
 }
 
+// truncate cuts s to at most n code points and replaces invalid UTF-8
+// (PostgreSQL refuses to store it, which would fail the request or lose
+// the audit event).
 func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	r := []rune(s)
 	if len(r) > n {
 		return string(r[:n])

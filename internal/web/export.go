@@ -1,0 +1,248 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/sqlstore"
+	"github.com/focusflow/focusflow/internal/timer"
+)
+
+// exportStore is what the export and import handlers need.
+type exportStore interface {
+	Export(ctx context.Context, userID int64) (*sqlstore.ExportDoc, error)
+	ImportDoc(ctx context.Context, user *focusflow.User, doc *sqlstore.ExportDoc) (*sqlstore.ImportSummary, error)
+}
+
+// Audit-trail kinds: a stolen session's first move is often to take the
+// data, so exports are recorded as well as imports.
+const (
+	eventDataExport = "data_export"
+	eventDataImport = "data_import"
+)
+
+// profileImportPath is the profile page's import form. Its uploads are
+// documents like POST /api/v1/import takes, so it deserves the same body
+// limit (importBodyLimit) in limitBody.
+const profileImportPath = "/profile/import"
+
+// exportRoutes registers the user's own data going out and coming back.
+func (s *Server) exportRoutes(handle func(string, http.HandlerFunc)) {
+	handle("GET /api/v1/export", s.requireUser(s.apiExport))
+	handle("GET /api/v1/export.csv", s.requireUser(s.apiExportCSV))
+	handle("POST "+importPath, s.requireUser(s.apiImport))
+	handle("POST "+profileImportPath, s.requireUser(s.profileImport))
+}
+
+// attachment names the download, dated in the user's zone.
+func (s *Server) attachment(w http.ResponseWriter, a *authState, prefix, ext string) {
+	name := prefix + "-" + timer.Today(s.now(), a.user.Location()) + "." + ext
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+}
+
+// apiExport answers the user's whole export document.
+func (s *Server) apiExport(w http.ResponseWriter, r *http.Request, a *authState) {
+	doc, err := s.store.Export(r.Context(), a.user.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, focusflow.SecurityEvent{Kind: eventDataExport, UserID: a.user.ID, Login: a.user.Username, Detail: "json"}, "")
+	s.attachment(w, a, "focusflow-export", "json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)+1))
+	w.Write(append(body, '\n'))
+}
+
+// csvHeader is the export's columns.
+var csvHeader = []string{"date", "task", "started_at", "ended_at", "duration_minutes", "source"}
+
+// apiExportCSV answers the time entries as a spreadsheet: one row per
+// entry, in the user's zone, dated by the local day the entry started.
+func (s *Server) apiExportCSV(w http.ResponseWriter, r *http.Request, a *authState) {
+	doc, err := s.store.Export(r.Context(), a.user.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, focusflow.SecurityEvent{Kind: eventDataExport, UserID: a.user.ID, Login: a.user.Username, Detail: "csv"}, "")
+	s.attachment(w, a, "focusflow-time-entries", "csv")
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	// A byte-order mark: spreadsheet programs otherwise guess the
+	// encoding and garble every accented title.
+	io.WriteString(w, "\uFEFF")
+	writeEntriesCSV(w, doc, a.user.Location())
+}
+
+func writeEntriesCSV(w io.Writer, doc *sqlstore.ExportDoc, loc *time.Location) error {
+	titles := map[string]string{}
+	for _, t := range doc.Tasks {
+		titles[t.Ref] = t.Title
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180, and what spreadsheets expect
+	cw.Write(csvHeader)
+	const local = "2006-01-02 15:04:05"
+	for _, e := range doc.Entries {
+		start, err1 := time.Parse(time.RFC3339Nano, e.StartedAt)
+		end, err2 := time.Parse(time.RFC3339Nano, e.EndedAt)
+		if err1 != nil || err2 != nil {
+			continue // the store writes these; they always parse
+		}
+		start, end = start.In(loc), end.In(loc)
+		row := []string{start.Format(timer.DateLayout), titles[e.TaskRef], start.Format(local), end.Format(local),
+			strconv.FormatFloat(float64(e.DurationMS)/60000, 'f', 2, 64), e.Source}
+		for i := range row {
+			row[i] = spreadsheetSafe(row[i])
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// spreadsheetSafe keeps a cell from being run as a formula: a leading
+// apostrophe makes spreadsheets show it as text (OWASP's CSV injection
+// advice). Tab and carriage return count too: some programs skip them and
+// read the formula after.
+func spreadsheetSafe(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
+
+// problemJSON is one thing wrong with an imported document.
+type problemJSON struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// apiImport loads an export document into the signed-in account.
+func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *authState) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		s.fail(w, r, focusflow.Invalid("", "Send the export document as application/json."))
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			s.fail(w, r, err)
+			return
+		}
+		s.fail(w, r, focusflow.Invalid("", "Could not read the request body."))
+		return
+	}
+	sum, err := s.importDocument(r, a, body)
+	var ie *sqlstore.ImportError
+	if errors.As(err, &ie) {
+		probs := make([]problemJSON, len(ie.Problems))
+		for i, p := range ie.Problems {
+			probs[i] = problemJSON{Field: p.Field, Message: p.Message}
+		}
+		status := statusOf[focusflow.ErrorCode(err)]
+		s.writeJSON(w, r, status, map[string]any{
+			"error": errorDetail{Code: focusflow.ErrorCode(err), Message: focusflow.ErrorMessage(err),
+				Field: focusflow.ErrorField(err), RequestID: requestID(r.Context())},
+			"problems": probs, "more_problems": ie.More})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"imported": sum})
+}
+
+func (s *Server) importDocument(r *http.Request, a *authState, body []byte) (*sqlstore.ImportSummary, error) {
+	doc, err := sqlstore.ParseExport(body)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := s.store.ImportDoc(r.Context(), a.user, doc)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(r, focusflow.SecurityEvent{Kind: eventDataImport, UserID: a.user.ID, Login: a.user.Username,
+		Detail: fmt.Sprintf("%d tasks, %d time entries, %d notes created", sum.Created.Tasks, sum.Created.TimeEntries,
+			sum.Created.Notes)}, "")
+	return sum, nil
+}
+
+// profileImport is the profile page's form: a file upload (field "file")
+// answered with the profile page and what happened.
+func (s *Server) profileImport(w http.ResponseWriter, r *http.Request, a *authState) {
+	fail := func(status int, msg string) {
+		s.renderProfile(w, r, a, status, page{Error: msg, Field: "import_file"})
+	}
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		fail(http.StatusBadRequest, "Choose a FocusFlow export file (.json) to import.")
+		return
+	}
+	defer f.Close()
+	body, err := io.ReadAll(io.LimitReader(f, importBodyLimit+1))
+	if err != nil {
+		fail(http.StatusBadRequest, "The file could not be read.")
+		return
+	}
+	if len(body) > importBodyLimit {
+		fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is too large (limit %d MiB).", importBodyLimit>>20))
+		return
+	}
+	sum, err := s.importDocument(r, a, body)
+	if err != nil {
+		code := focusflow.ErrorCode(err)
+		if code != focusflow.EINVALID && code != focusflow.ECONFLICT {
+			s.fail(w, r, err)
+			return
+		}
+		fail(statusOf[code], focusflow.ErrorMessage(err))
+		return
+	}
+	// Settings may have changed: show the page with the account as it is now.
+	if u, err := s.store.User(r.Context(), a.user.ID); err == nil {
+		a.user = u
+	}
+	s.renderProfile(w, r, a, http.StatusOK, page{Notice: importNotice(sum)})
+}
+
+// importNotice says what an import did, in one sentence.
+func importNotice(sum *sqlstore.ImportSummary) string {
+	c := sum.Created
+	msg := fmt.Sprintf("Imported %s, %s, %s, %s and %s.", countOf(c.Tasks, "task"), countOf(c.TimeEntries, "time entry"),
+		countOf(c.DayNotes, "daily note"), countOf(c.Notes, "note"), countOf(c.Activity, "activity entry"))
+	if k := sum.Skipped; k != (sqlstore.ImportCounts{}) {
+		msg += fmt.Sprintf(" %d already there (skipped).", k.Tasks+k.TimeEntries+k.DayNotes+k.Notes+k.Activity)
+	}
+	if sum.SettingsApplied {
+		msg += " Settings were taken from the file."
+	}
+	return msg
+}
+
+func countOf(n int, word string) string {
+	switch {
+	case n == 1:
+		return "1 " + word
+	case strings.HasSuffix(word, "y"):
+		return strconv.Itoa(n) + " " + strings.TrimSuffix(word, "y") + "ies"
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

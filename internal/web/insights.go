@@ -1,0 +1,826 @@
+package web
+
+// Insights: GET /api/v1/stats, GET /api/v1/achievements, the /achievements
+// page (server-rendered SVG charts, each with a table for screen readers)
+// and the profile's statistics summary.
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/sqlstore"
+	"github.com/focusflow/focusflow/internal/timer"
+)
+
+// insightStore is what the insight handlers need.
+type insightStore interface {
+	Insights(ctx context.Context, user *focusflow.User, from, to string) (*sqlstore.Insights, error)
+	Achievements(ctx context.Context, user *focusflow.User) ([]sqlstore.Achievement, error)
+	Summary(ctx context.Context, user *focusflow.User) (*sqlstore.Summary, error)
+}
+
+func (s *Server) insightRoutes(handle func(string, http.HandlerFunc)) {
+	handle("GET /api/v1/stats", s.requireUser(s.apiStats))
+	handle("GET /api/v1/achievements", s.requireUser(s.apiAchievements))
+	handle("GET /achievements", s.requireUser(s.achievementsPage))
+}
+
+// statsDefinitions document the figures in every stats response.
+var statsDefinitions = map[string]string{
+	"day": "A calendar date in your time zone. A task counts on its own date; focus time counts on the local " +
+		"day (and hour) in which it happened, so an entry across midnight is split between the two days. " +
+		"After a time-zone change, task dates stay and focus time is re-bucketed in the new zone.",
+	"focus_ms": "Focus time in milliseconds: timer entries, capped entries up to the cap, and manual entries " +
+		"(also reported on their own as manual_ms). The running timer counts up to now (or its cap).",
+	"streak": "Completed-task streak: the number of consecutive days, ending today — or yesterday if today has " +
+		"no completed task yet — with at least one completed task. longest is the longest such run ever, " +
+		"up to today (the most recent one on a tie), whatever the range asked for.",
+	"focus_streak": "Focus streak: the number of consecutive days, ending today — or yesterday if today has not " +
+		"reached it yet — on which focus time reached the daily goal (your current goal, applied to every " +
+		"day). longest is the longest such run ever, up to today, whatever the range asked for.",
+	"days_active": "Days with any focus time or at least one completed task.",
+	"goal_days":   "Days whose focus time reached the daily goal.",
+	"plan": "Plan versus reality over the last 30 days, for tasks with a planned start time and duration. " +
+		"Lateness is the first timer start minus the planned start in your time zone (negative: early), " +
+		"averaged over tasks that have a timer entry; on time means within 5 minutes either side. " +
+		"efficiency_percent is the spent time of completed planned tasks over their estimates " +
+		"(100 = as planned, above 100 = took longer).",
+}
+
+// --- JSON shapes ---
+
+type statsTotalsJSON struct {
+	Tasks          int     `json:"tasks"`
+	Completed      int     `json:"completed"`
+	CompletionRate float64 `json:"completion_rate"`
+	FocusMS        int64   `json:"focus_ms"`
+	ManualMS       int64   `json:"manual_ms"`
+	DaysActive     int     `json:"days_active"`
+	GoalDays       int     `json:"goal_days"`
+}
+
+type statsDayJSON struct {
+	Date      string `json:"date"`
+	FocusMS   int64  `json:"focus_ms"`
+	ManualMS  int64  `json:"manual_ms"`
+	Total     int    `json:"total"`
+	Completed int    `json:"completed"`
+	GoalMet   bool   `json:"goal_met"`
+}
+
+type statsWeekdayJSON struct {
+	Weekday   int    `json:"weekday"` // ISO 8601: 1 = Monday … 7 = Sunday
+	Name      string `json:"name"`
+	Days      int    `json:"days"`
+	FocusMS   int64  `json:"focus_ms"`
+	ManualMS  int64  `json:"manual_ms"`
+	Total     int    `json:"total"`
+	Completed int    `json:"completed"`
+}
+
+type statsHourJSON struct {
+	Hour    int   `json:"hour"`
+	FocusMS int64 `json:"focus_ms"`
+}
+
+type statsMonthJSON struct {
+	Month      string `json:"month"`
+	Days       int    `json:"days"`
+	DaysActive int    `json:"days_active"`
+	FocusMS    int64  `json:"focus_ms"`
+	ManualMS   int64  `json:"manual_ms"`
+	Total      int    `json:"total"`
+	Completed  int    `json:"completed"`
+}
+
+type streakJSON struct {
+	Current      int     `json:"current"`
+	Longest      int     `json:"longest"`
+	LongestStart *string `json:"longest_start"`
+	LongestEnd   *string `json:"longest_end"`
+}
+
+type planDayJSON struct {
+	Date       string `json:"date"`
+	Planned    int    `json:"planned_tasks"`
+	EstimateMS int64  `json:"estimate_ms"`
+	SpentMS    int64  `json:"spent_ms"`
+}
+
+type planJSON struct {
+	From              string        `json:"from"`
+	To                string        `json:"to"`
+	Planned           int           `json:"planned_tasks"`
+	Started           int           `json:"started_tasks"`
+	OnTime            int           `json:"on_time_tasks"`
+	AverageLatenessMS *int64        `json:"average_lateness_ms"`
+	Completed         int           `json:"completed_tasks"`
+	EstimateMS        int64         `json:"estimate_ms"`
+	SpentMS           int64         `json:"spent_ms"`
+	EfficiencyPercent *int          `json:"efficiency_percent"`
+	Days              []planDayJSON `json:"days"`
+}
+
+type goalDayJSON struct {
+	Date        string `json:"date"`
+	FocusMS     int64  `json:"focus_ms"`
+	GoalPercent int    `json:"goal_percent"`
+	Met         bool   `json:"met"`
+}
+
+type goalJSON struct {
+	GoalMS int64         `json:"goal_ms"`
+	Today  goalDayJSON   `json:"today"`
+	Week   []goalDayJSON `json:"week"`
+}
+
+type statsJSON struct {
+	From        string             `json:"from"`
+	To          string             `json:"to"`
+	Today       string             `json:"today"`
+	Timezone    string             `json:"timezone"`
+	Totals      statsTotalsJSON    `json:"totals"`
+	Days        []statsDayJSON     `json:"days"`
+	Weekdays    []statsWeekdayJSON `json:"weekdays"`
+	Hours       []statsHourJSON    `json:"hours"`
+	Months      []statsMonthJSON   `json:"months"`
+	Streak      streakJSON         `json:"streak"`
+	FocusStreak streakJSON         `json:"focus_streak"`
+	Plan        planJSON           `json:"plan"`
+	Goal        goalJSON           `json:"goal"`
+	Definitions map[string]string  `json:"definitions"`
+	ServerTime  string             `json:"server_time"`
+}
+
+func optDate(d string) *string {
+	if d == "" {
+		return nil
+	}
+	return &d
+}
+
+func toStreakJSON(s sqlstore.StreakStats) streakJSON {
+	return streakJSON{Current: s.Current, Longest: s.Longest, LongestStart: optDate(s.LongestStart), LongestEnd: optDate(s.LongestEnd)}
+}
+
+func completionRate(completed, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return math.Round(float64(completed)/float64(total)*10000) / 10000
+}
+
+func efficiencyPercent(p sqlstore.PlanStats) *int {
+	if p.Estimate <= 0 || p.Completed == 0 {
+		return nil
+	}
+	v := int(math.Round(float64(p.Spent) / float64(p.Estimate) * 100))
+	return &v
+}
+
+func goalDay(d focusflow.DayStats, goal time.Duration) goalDayJSON {
+	return goalDayJSON{Date: d.Date, FocusMS: d.Focus.Milliseconds(), GoalPercent: goalPercent(d.Focus, goal),
+		Met: goal > 0 && d.Focus >= goal}
+}
+
+func (s *Server) toStatsJSON(st *sqlstore.Insights, tz string) statsJSON {
+	out := statsJSON{From: st.From, To: st.To, Today: st.Today, Timezone: tz,
+		Totals: statsTotalsJSON{Tasks: st.Totals.Tasks, Completed: st.Totals.Completed,
+			CompletionRate: completionRate(st.Totals.Completed, st.Totals.Tasks),
+			FocusMS:        st.Totals.Focus.Milliseconds(), ManualMS: st.Totals.Manual.Milliseconds(),
+			DaysActive: st.Totals.DaysActive, GoalDays: st.Totals.GoalDays},
+		Days:        make([]statsDayJSON, len(st.Days)),
+		Streak:      toStreakJSON(st.Streak),
+		FocusStreak: toStreakJSON(st.FocusStreak),
+		Definitions: statsDefinitions,
+		ServerTime:  apiTime(s.now()),
+	}
+	for i, d := range st.Days {
+		out.Days[i] = statsDayJSON{Date: d.Date, FocusMS: d.Focus.Milliseconds(), ManualMS: d.Manual.Milliseconds(),
+			Total: d.Total, Completed: d.Completed, GoalMet: st.Goal > 0 && d.Focus >= st.Goal}
+	}
+	for i, w := range st.Weekdays {
+		out.Weekdays = append(out.Weekdays, statsWeekdayJSON{Weekday: i + 1, Name: w.Weekday.String(), Days: w.Days,
+			FocusMS: w.Focus.Milliseconds(), ManualMS: w.Manual.Milliseconds(), Total: w.Total, Completed: w.Completed})
+	}
+	for h, d := range st.Hours {
+		out.Hours = append(out.Hours, statsHourJSON{Hour: h, FocusMS: d.Milliseconds()})
+	}
+	out.Months = make([]statsMonthJSON, len(st.Months))
+	for i, m := range st.Months {
+		out.Months[i] = statsMonthJSON{Month: m.Month, Days: m.Days, DaysActive: m.DaysActive, FocusMS: m.Focus.Milliseconds(),
+			ManualMS: m.Manual.Milliseconds(), Total: m.Total, Completed: m.Completed}
+	}
+	p := st.Plan
+	out.Plan = planJSON{From: p.From, To: p.To, Planned: p.Planned, Started: p.Started, OnTime: p.OnTime,
+		Completed: p.Completed, EstimateMS: p.Estimate.Milliseconds(), SpentMS: p.Spent.Milliseconds(),
+		EfficiencyPercent: efficiencyPercent(p), Days: make([]planDayJSON, len(p.Days))}
+	if p.Started > 0 {
+		late := p.Lateness.Milliseconds()
+		out.Plan.AverageLatenessMS = &late
+	}
+	for i, d := range p.Days {
+		out.Plan.Days[i] = planDayJSON{Date: d.Date, Planned: d.Planned, EstimateMS: d.Estimate.Milliseconds(), SpentMS: d.Spent.Milliseconds()}
+	}
+	out.Goal = goalJSON{GoalMS: st.Goal.Milliseconds(), Today: goalDay(st.GoalToday, st.Goal)}
+	for _, d := range st.GoalWeek {
+		out.Goal.Week = append(out.Goal.Week, goalDay(d, st.Goal))
+	}
+	return out
+}
+
+type progressJSONA struct {
+	Current int    `json:"current"`
+	Target  int    `json:"target"`
+	Unit    string `json:"unit"`
+}
+
+type achievementJSON struct {
+	ID          string        `json:"id"`
+	Name        string        `json:"name"`
+	Description string        `json:"description"`
+	Category    string        `json:"category"`
+	Unlocked    bool          `json:"unlocked"`
+	UnlockedAt  *string       `json:"unlocked_at"`
+	Progress    progressJSONA `json:"progress"`
+}
+
+// --- handlers ---
+
+// statsRange reads ?from= and ?to= (default: the last 365 days ending
+// today in the user's zone).
+func statsRange(r *http.Request, today string) (from, to string, err error) {
+	q := r.URL.Query()
+	to = today
+	if v := q.Get("to"); v != "" || q.Has("to") {
+		if to, err = dateParam("to", v); err != nil {
+			return "", "", err
+		}
+	}
+	if v := q.Get("from"); v != "" || q.Has("from") {
+		if from, err = dateParam("from", v); err != nil {
+			return "", "", err
+		}
+	} else {
+		from = timer.AddDays(to, 1-sqlstore.DefaultStatsDays)
+	}
+	f, _ := timer.ParseDate(from)
+	t, _ := timer.ParseDate(to)
+	if f.After(t) {
+		return "", "", focusflow.Invalid("from", "from (%s) must not be after to (%s).", from, to)
+	}
+	if days := int(t.Sub(f).Hours()/24) + 1; days > sqlstore.MaxStatsDays {
+		return "", "", focusflow.Invalid("from", "The range is %d days long; it can be at most %d days.", days, sqlstore.MaxStatsDays)
+	}
+	return from, to, nil
+}
+
+func (s *Server) apiStats(w http.ResponseWriter, r *http.Request, a *authState) {
+	from, to, err := statsRange(r, timer.Today(s.now(), a.user.Location()))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, err := s.store.Insights(r.Context(), a.user, from, to)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, s.toStatsJSON(st, a.user.Location().String()))
+}
+
+func toAchievementsJSON(list []sqlstore.Achievement) []achievementJSON {
+	out := make([]achievementJSON, len(list))
+	for i, a := range list {
+		out[i] = achievementJSON{ID: a.ID, Name: a.Name, Description: a.Description, Category: a.Category,
+			Unlocked: a.Unlocked, UnlockedAt: optTime(a.UnlockedAt),
+			Progress: progressJSONA{Current: a.Current, Target: a.Target, Unit: a.Unit}}
+	}
+	return out
+}
+
+func (s *Server) apiAchievements(w http.ResponseWriter, r *http.Request, a *authState) {
+	list, err := s.store.Achievements(r.Context(), a.user)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	unlocked := 0
+	for _, x := range list {
+		if x.Unlocked {
+			unlocked++
+		}
+	}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"achievements": toAchievementsJSON(list),
+		"unlocked": unlocked, "total": len(list)})
+}
+
+// --- the page ---
+
+func (s *Server) achievementsPage(w http.ResponseWriter, r *http.Request, a *authState) {
+	ctx := r.Context()
+	today := timer.Today(s.now(), a.user.Location())
+	st, err := s.store.Insights(ctx, a.user, timer.AddDays(today, 1-sqlstore.DefaultStatsDays), today)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.store.Achievements(ctx, a.user)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "achievements", page{Title: "Achievements", Data: buildInsightsView(st, list, a.user.Location())})
+}
+
+// profileStats is the profile's statistics summary.
+func (s *Server) profileStats(ctx context.Context, user *focusflow.User) (any, error) {
+	sum, err := s.store.Summary(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	return profileStatsView{
+		Tasks: sum.Tasks, Completed: sum.Completed, CompletionPercent: percentOf(sum.Completed, sum.Tasks),
+		Focus: formatDuration(sum.Focus), Manual: formatDuration(sum.Manual), HasManual: sum.Manual > 0,
+		DaysActive: sum.DaysActive, GoalDays: sum.GoalDays,
+		Streak: sum.Streak.Current, LongestStreak: sum.Streak.Longest,
+		FocusStreak: sum.FocusStreak.Current, LongestFocusStreak: sum.FocusStreak.Longest,
+		Achievements: sum.Achievements, AchievementsTotal: sum.AchievementsTotal,
+		MemberSince: user.CreatedAt, Goal: formatDuration(user.DailyGoal),
+	}, nil
+}
+
+type profileStatsView struct {
+	Tasks, Completed, CompletionPercent int
+	Focus, Manual                       string
+	HasManual                           bool
+	DaysActive, GoalDays                int
+	Streak, LongestStreak               int
+	FocusStreak, LongestFocusStreak     int
+	Achievements, AchievementsTotal     int
+	MemberSince                         time.Time
+	Goal                                string
+}
+
+func percentOf(part, whole int) int {
+	if whole == 0 {
+		return 0
+	}
+	return int(math.Round(float64(part) * 100 / float64(whole)))
+}
+
+// formatDuration writes a duration the way people say it: "1 h 25 min",
+// "45 min", "0 min".
+func formatDuration(d time.Duration) string {
+	m := int64(d / time.Minute)
+	if m < 60 {
+		return strconv.FormatInt(m, 10) + " min"
+	}
+	if m%60 == 0 {
+		return strconv.FormatInt(m/60, 10) + " h"
+	}
+	return fmt.Sprintf("%d h %d min", m/60, m%60)
+}
+
+func formatLateness(d time.Duration) string {
+	switch {
+	case d.Abs() < time.Minute:
+		return "on time"
+	case d < 0:
+		return formatDuration(-d) + " early"
+	}
+	return formatDuration(d) + " late"
+}
+
+// --- view model: numbers and labels computed here, so the templates only
+// place them ---
+
+type insightsView struct {
+	From, To, Today string
+	Goal            string
+	Totals          []factView
+	Heatmap         heatmapView
+	Weekdays        barChart
+	Hours           barChart
+	Months          barChart
+	Plan            planView
+	Week            []goalDayView
+	Achievements    []achievementView
+	Unlocked, Total int
+	Definitions     map[string]string
+}
+
+type factView struct {
+	Label, Value, Note string
+}
+
+type goalDayView struct {
+	Date, Label, Focus string
+	Percent, Capped    int // Capped: percent limited to 100 for <progress>
+	Met                bool
+}
+
+type achievementView struct {
+	ID, Name, Description, Category string
+	Unlocked                        bool
+	UnlockedAt                      time.Time
+	UnlockedLabel                   string // in the user's zone
+	Current, Target                 int
+	Progress                        string
+}
+
+const (
+	hmCell   = 11
+	hmPitch  = 14
+	hmLeft   = 30
+	hmTop    = 18
+	hmWeeks  = 53
+	hmLevels = 5
+)
+
+type heatmapView struct {
+	Width, Height int
+	Cells         []heatCell
+	Months        []svgLabel
+	Weekdays      []svgLabel
+	Rows          []heatRow // the table equivalent: active days
+	Legend        []heatLegend
+	Cell          int
+	Summary       string
+}
+
+type heatCell struct {
+	X, Y, Level int
+	Title       string
+}
+
+type heatRow struct {
+	Date, Label, Focus, Manual string
+	Completed, Total           int
+	Percent                    int
+}
+
+type heatLegend struct {
+	Level       int
+	Label       string
+	X, TextX, Y int
+}
+
+type svgLabel struct {
+	X, Y int
+	Text string
+}
+
+// barChart is a vertical bar chart with one or two series.
+type barChart struct {
+	ID, Title, Desc string
+	Width, Height   int
+	PlotTop, Base   int
+	Left, Right     int // the plot's x extent (grid lines)
+	LabelY          int // baseline of the x-axis labels
+	Bars            []bar
+	Grid            []svgLabel // y-axis labels with their line
+	Series          []string   // legend names (two-series charts)
+	Rows            []barRow   // table equivalent
+	Columns         []string   // table headers
+	Empty           bool
+}
+
+type bar struct {
+	X, Y, W, H   int
+	X2, Y2, H2   int // second series (plan vs reality)
+	LabelX       int
+	Label, Title string
+	Title2       string
+	ShowLabel    bool
+	Second       bool
+}
+
+type barRow struct {
+	Cells []string
+}
+
+func buildInsightsView(st *sqlstore.Insights, list []sqlstore.Achievement, loc *time.Location) insightsView {
+	v := insightsView{From: st.From, To: st.To, Today: st.Today, Goal: formatDuration(st.Goal),
+		Definitions: statsDefinitions}
+	t := st.Totals
+	v.Totals = []factView{
+		{"Tasks completed", fmt.Sprintf("%d of %d", t.Completed, t.Tasks), fmt.Sprintf("%d%%", percentOf(t.Completed, t.Tasks))},
+		{"Focus time", formatDuration(t.Focus), manualNote(t.Manual)},
+		{"Days active", strconv.Itoa(t.DaysActive), ""},
+		{"Days at goal", strconv.Itoa(t.GoalDays), "goal " + formatDuration(st.Goal)},
+		{"Current streak", days(st.Streak.Current), "longest " + days(st.Streak.Longest)},
+		{"Focus streak", days(st.FocusStreak.Current), "longest " + days(st.FocusStreak.Longest)},
+	}
+	v.Heatmap = buildHeatmap(st)
+	v.Weekdays = buildWeekdayChart(st)
+	v.Hours = buildHourChart(st)
+	v.Months = buildMonthChart(st)
+	v.Plan = buildPlanView(st.Plan)
+	for _, d := range st.GoalWeek {
+		g := goalDayView{Date: d.Date, Label: dayLabel(d.Date, "Mon 2 Jan"), Focus: formatDuration(d.Focus),
+			Percent: goalPercent(d.Focus, st.Goal), Met: st.Goal > 0 && d.Focus >= st.Goal}
+		g.Capped = min(g.Percent, 100)
+		v.Week = append(v.Week, g)
+	}
+	for _, a := range list {
+		av := achievementView{ID: a.ID, Name: a.Name, Description: a.Description, Category: a.Category,
+			Unlocked: a.Unlocked, UnlockedAt: a.UnlockedAt, Current: a.Current, Target: a.Target}
+		if a.Unlocked {
+			av.UnlockedLabel = a.UnlockedAt.In(loc).Format("2 Jan 2006")
+		}
+		av.Progress = fmt.Sprintf("%d of %d %s", a.Current, a.Target, a.Unit)
+		if a.Unlocked {
+			v.Unlocked++
+		}
+		v.Achievements = append(v.Achievements, av)
+	}
+	v.Total = len(list)
+	return v
+}
+
+func manualNote(d time.Duration) string {
+	if d <= 0 {
+		return "no manual time"
+	}
+	return "of which manual " + formatDuration(d)
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
+}
+
+func dayLabel(date, layout string) string {
+	d, err := timer.ParseDate(date)
+	if err != nil {
+		return date
+	}
+	return d.Format(layout)
+}
+
+// heatLevel is the intensity class of a day: 0 no focus, then below half
+// the goal, below the goal, up to 1.5× the goal, and beyond.
+func heatLevel(focus, goal time.Duration) int {
+	switch {
+	case focus <= 0:
+		return 0
+	case goal <= 0:
+		return 2
+	case focus*2 < goal:
+		return 1
+	case focus < goal:
+		return 2
+	case focus*2 < goal*3:
+		return 3
+	}
+	return 4
+}
+
+func buildHeatmap(st *sqlstore.Insights) heatmapView {
+	hm := heatmapView{Cell: hmCell}
+	byDate := map[string]focusflow.DayStats{}
+	for _, d := range st.Days {
+		byDate[d.Date] = d
+	}
+	// The grid ends with the week of the range's last day and goes back
+	// 53 weeks; days outside the range are left out.
+	last, _ := timer.ParseDate(st.To)
+	end := last.AddDate(0, 0, 6-isoWeekday(last))
+	start := end.AddDate(0, 0, 1-7*hmWeeks)
+	hm.Width = hmLeft + hmWeeks*hmPitch
+	hm.Height = hmTop + 7*hmPitch + 26
+	prevMonth := time.Month(0)
+	for w := range hmWeeks {
+		// A month is labelled above the first week whose Monday is in it.
+		if monday := start.AddDate(0, 0, w*7); monday.Month() != prevMonth {
+			hm.Months = append(hm.Months, svgLabel{X: hmLeft + w*hmPitch, Y: hmTop - 6, Text: monday.Format("Jan")})
+			prevMonth = monday.Month()
+		}
+		for dow := range 7 {
+			day := start.AddDate(0, 0, w*7+dow)
+			date := day.Format(timer.DateLayout)
+			if date < st.From || date > st.To {
+				continue
+			}
+			d := byDate[date]
+			lvl := heatLevel(d.Focus, st.Goal)
+			title := fmt.Sprintf("%s: %s focus", day.Format("Mon 2 Jan 2006"), formatDuration(d.Focus))
+			if st.Goal > 0 && d.Focus > 0 {
+				title += fmt.Sprintf(" (%d%% of goal)", goalPercent(d.Focus, st.Goal))
+			}
+			if d.Total > 0 {
+				title += fmt.Sprintf(", %d of %d tasks completed", d.Completed, d.Total)
+			}
+			hm.Cells = append(hm.Cells, heatCell{X: hmLeft + w*hmPitch, Y: hmTop + dow*hmPitch, Level: lvl, Title: title})
+			if d.Focus > 0 || d.Total > 0 {
+				hm.Rows = append(hm.Rows, heatRow{Date: date, Label: day.Format("Mon 2 Jan 2006"), Focus: formatDuration(d.Focus),
+					Manual: formatDuration(d.Manual), Completed: d.Completed, Total: d.Total, Percent: goalPercent(d.Focus, st.Goal)})
+			}
+		}
+	}
+	// Drop a month label crowding the first one.
+	if len(hm.Months) > 1 && hm.Months[1].X-hm.Months[0].X < 3*hmPitch {
+		hm.Months = hm.Months[1:]
+	}
+	for i, name := range []string{"Mon", "Wed", "Fri"} {
+		hm.Weekdays = append(hm.Weekdays, svgLabel{X: hmLeft - 4, Y: hmTop + (i*2)*hmPitch + hmCell - 1, Text: name})
+	}
+	labels := []string{"No focus", "Under half the goal", "Under the goal", "Goal reached", "1.5× the goal or more"}
+	y := hmTop + 7*hmPitch + 8
+	x := hmLeft
+	for lvl := range hmLevels {
+		hm.Legend = append(hm.Legend, heatLegend{Level: lvl, Label: labels[lvl], X: x, TextX: x + hmCell + 4, Y: y})
+		x += hmCell + 4 + 6*len(labels[lvl]) + 12
+	}
+	if x > hm.Width {
+		hm.Width = x
+	}
+	hm.Summary = fmt.Sprintf("%d days with focus time or tasks between %s and %s; %d days reached the daily goal.",
+		len(hm.Rows), dayLabel(st.From, "2 Jan 2006"), dayLabel(st.To, "2 Jan 2006"), st.Totals.GoalDays)
+	return hm
+}
+
+// isoWeekday is 0 for Monday … 6 for Sunday.
+func isoWeekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
+
+// niceStep picks a grid step (in minutes) giving about four lines up to max.
+func niceStep(maxMin float64) float64 {
+	if maxMin <= 0 {
+		return 15
+	}
+	for _, s := range []float64{5, 10, 15, 30, 60, 120, 180, 300, 600, 1200, 3000, 6000, 12000, 30000, 60000} {
+		if maxMin/s <= 4 {
+			return s
+		}
+	}
+	return math.Ceil(maxMin/4/60000) * 60000
+}
+
+// axisLabel is a compact duration for chart axes: "45m", "2h", "1.5h".
+func axisLabel(m float64) string {
+	if m < 60 {
+		return strconv.Itoa(int(m)) + "m"
+	}
+	return strconv.FormatFloat(math.Round(m/60*10)/10, 'f', -1, 64) + "h"
+}
+
+// layoutBars places n bars (values in minutes) in a chart. second, when
+// non-nil, is a second series drawn beside each bar.
+func layoutBars(c *barChart, n int, values, second []float64, labels []string, labelEvery int) {
+	const left, right, top, bottom = 44, 6, 10, 24
+	c.PlotTop, c.Base = top, c.Height-bottom
+	c.Left, c.Right, c.LabelY = left, c.Width-right, c.Base+17
+	plotH := c.Base - top
+	maxV := 0.0
+	for i := range values {
+		maxV = max(maxV, values[i])
+		if second != nil {
+			maxV = max(maxV, second[i])
+		}
+	}
+	c.Empty = maxV == 0
+	step := niceStep(maxV)
+	top2 := math.Max(step, math.Ceil(maxV/step)*step)
+	for g := 0.0; g <= top2+0.001; g += step {
+		y := c.Base - int(math.Round(g/top2*float64(plotH)))
+		c.Grid = append(c.Grid, svgLabel{X: left - 6, Y: y, Text: axisLabel(g)})
+	}
+	slot := float64(c.Width-left-right) / float64(n)
+	for i := range n {
+		x0 := float64(left) + float64(i)*slot
+		b := bar{Label: labels[i], ShowLabel: labelEvery <= 1 || i%labelEvery == 0}
+		b.LabelX = int(math.Round(x0 + slot/2))
+		h := int(math.Round(values[i] / top2 * float64(plotH)))
+		if second == nil {
+			w := max(2, int(slot*0.7))
+			b.X, b.W = int(math.Round(x0+(slot-float64(w))/2)), w
+		} else {
+			w := max(2, int(slot*0.4))
+			b.X, b.W = int(math.Round(x0+slot/2))-w-1, w
+			b.Second = true
+			b.X2 = int(math.Round(x0+slot/2)) + 1
+			b.H2 = int(math.Round(second[i] / top2 * float64(plotH)))
+			b.Y2 = c.Base - b.H2
+		}
+		b.H, b.Y = h, c.Base-h
+		c.Bars = append(c.Bars, b)
+	}
+}
+
+func buildWeekdayChart(st *sqlstore.Insights) barChart {
+	c := barChart{ID: "weekday", Title: "Average focus time by day of the week",
+		Width: 420, Height: 220, Columns: []string{"Day", "Average focus", "Total focus", "Tasks completed"}}
+	var vals []float64
+	var labels []string
+	for _, w := range st.Weekdays {
+		avg := time.Duration(0)
+		if w.Days > 0 {
+			avg = w.Focus / time.Duration(w.Days)
+		}
+		vals = append(vals, avg.Minutes())
+		labels = append(labels, w.Weekday.String()[:3])
+		c.Rows = append(c.Rows, barRow{Cells: []string{w.Weekday.String(), formatDuration(avg), formatDuration(w.Focus),
+			fmt.Sprintf("%d of %d", w.Completed, w.Total)}})
+	}
+	layoutBars(&c, 7, vals, nil, labels, 1)
+	for i, w := range st.Weekdays {
+		c.Bars[i].Title = fmt.Sprintf("%s: %s on average, %d tasks completed", w.Weekday, c.Rows[i].Cells[1], w.Completed)
+	}
+	c.Desc = "Bars show the average focus time per weekday over the range; the table below has the figures."
+	return c
+}
+
+func buildHourChart(st *sqlstore.Insights) barChart {
+	c := barChart{ID: "hour", Title: "Focus time by hour of the day", Width: 480, Height: 220,
+		Columns: []string{"Hour", "Focus time"}}
+	var vals []float64
+	var labels []string
+	for h, d := range st.Hours {
+		vals = append(vals, d.Minutes())
+		labels = append(labels, fmt.Sprintf("%02d", h))
+		c.Rows = append(c.Rows, barRow{Cells: []string{fmt.Sprintf("%02d:00–%02d:59", h, h), formatDuration(d)}})
+	}
+	layoutBars(&c, 24, vals, nil, labels, 4)
+	for h := range c.Bars {
+		c.Bars[h].Title = fmt.Sprintf("%s: %s", c.Rows[h].Cells[0], c.Rows[h].Cells[1])
+	}
+	c.Desc = "Bars show the total focus time in each local hour of the day over the range."
+	return c
+}
+
+func buildMonthChart(st *sqlstore.Insights) barChart {
+	c := barChart{ID: "month", Title: "Monthly activity", Width: 480, Height: 220,
+		Columns: []string{"Month", "Focus time", "Manual", "Tasks completed", "Days active"}}
+	var vals []float64
+	var labels []string
+	for _, m := range st.Months {
+		vals = append(vals, m.Focus.Minutes())
+		t, _ := time.Parse("2006-01", m.Month)
+		labels = append(labels, t.Format("Jan"))
+		c.Rows = append(c.Rows, barRow{Cells: []string{t.Format("January 2006"), formatDuration(m.Focus), formatDuration(m.Manual),
+			fmt.Sprintf("%d of %d", m.Completed, m.Total), fmt.Sprintf("%d of %d", m.DaysActive, m.Days)}})
+	}
+	if len(vals) == 0 {
+		return c
+	}
+	layoutBars(&c, len(vals), vals, nil, labels, 1)
+	for i := range c.Bars {
+		c.Bars[i].Title = fmt.Sprintf("%s: %s focus, %s tasks completed", c.Rows[i].Cells[0], c.Rows[i].Cells[1], c.Rows[i].Cells[3])
+	}
+	c.Desc = "Bars show the focus time of each month in the range."
+	return c
+}
+
+type planView struct {
+	Chart      barChart
+	Facts      []factView
+	HasPlanned bool
+}
+
+func buildPlanView(p sqlstore.PlanStats) planView {
+	v := planView{HasPlanned: p.Planned > 0}
+	c := barChart{ID: "plan", Title: "Plan versus reality, last 30 days", Width: 480, Height: 220,
+		Series: []string{"Planned", "Spent"}, Columns: []string{"Day", "Planned tasks", "Planned time", "Time spent"}}
+	var est, spent []float64
+	var labels []string
+	for _, d := range p.Days {
+		est = append(est, d.Estimate.Minutes())
+		spent = append(spent, d.Spent.Minutes())
+		labels = append(labels, dayLabel(d.Date, "2"))
+		if d.Planned > 0 {
+			c.Rows = append(c.Rows, barRow{Cells: []string{dayLabel(d.Date, "Mon 2 Jan"), strconv.Itoa(d.Planned),
+				formatDuration(d.Estimate), formatDuration(d.Spent)}})
+		}
+	}
+	layoutBars(&c, len(p.Days), est, spent, labels, 5)
+	for i, d := range p.Days {
+		c.Bars[i].Title = fmt.Sprintf("%s: planned %s", dayLabel(d.Date, "Mon 2 Jan"), formatDuration(d.Estimate))
+		c.Bars[i].Title2 = fmt.Sprintf("%s: spent %s", dayLabel(d.Date, "Mon 2 Jan"), formatDuration(d.Spent))
+	}
+	c.Desc = "For each of the last 30 days, the planned time of tasks with a start time and duration beside the time spent on them."
+	v.Chart = c
+	late := "—"
+	if p.Started > 0 {
+		late = formatLateness(p.Lateness)
+	}
+	eff := "—"
+	if e := efficiencyPercent(p); e != nil {
+		eff = fmt.Sprintf("%d%%", *e)
+	}
+	v.Facts = []factView{
+		{"Planned tasks", strconv.Itoa(p.Planned), "with a start time and a duration"},
+		{"Average start", late, fmt.Sprintf("over %d tasks started with the timer", p.Started)},
+		{"Started on time", fmt.Sprintf("%d of %d", p.OnTime, p.Started), "within 5 minutes"},
+		{"Spent versus estimate", eff, fmt.Sprintf("%s spent on %s planned (%d completed tasks)",
+			formatDuration(p.Spent), formatDuration(p.Estimate), p.Completed)},
+	}
+	return v
+}
