@@ -118,8 +118,12 @@ func (db *DB) openPostgres(opts Options) error {
 	// transaction to any server connection, so a named prepared statement
 	// must never outlive its transaction. The exec mode sends every query
 	// as an unnamed statement in one round trip: safe through a pooler and
-	// still parameterised on the server.
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+	// still parameterised on the server. A deployment connected directly
+	// may opt into cached prepared statements (less parsing and planning
+	// per query) with default_query_exec_mode=cache_statement in the URL.
+	if !strings.Contains(opts.URL, "default_query_exec_mode=") {
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+	}
 	cfg.RuntimeParams["timezone"] = "UTC"
 	cfg.RuntimeParams["application_name"] = "focusflow"
 	if cfg.ConnectTimeout == 0 {
