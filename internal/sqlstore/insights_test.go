@@ -871,3 +871,36 @@ func TestInsightsStreakCalendarEdges(t *testing.T) {
 		})
 	}
 }
+
+// A timer running since Sunday night lifts Sunday (last week) to the goal:
+// the streak counts it whatever the range asked for.
+func TestInsightsLiveTimerAcrossWeeks(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e, "UTC")
+			goal := 30 * time.Minute
+			if err := f.db.UpdateSettings(f.ctx, f.user.ID, focusflow.UserSettings{DailyGoal: &goal}); err != nil {
+				t.Fatal(err)
+			}
+			f.user, _ = f.db.User(f.ctx, f.user.ID)
+			insightsSetClock(f.clock, time.Date(2026, 3, 8, 22, 0, 0, 0, time.UTC))
+			for _, d := range []string{"2026-03-06", "2026-03-07"} { // Friday, Saturday: met
+				start := timer.DayStart(d, time.UTC).Add(9 * time.Hour)
+				f.manual(t, d, start, start.Add(goal))
+			}
+			start := timer.DayStart("2026-03-08", time.UTC).Add(9 * time.Hour) // Sunday: 20 minutes stored
+			f.manual(t, "2026-03-08", start, start.Add(20*time.Minute))
+			task := f.task(t, "2026-03-08", "late")
+			insightsSetClock(f.clock, time.Date(2026, 3, 8, 23, 40, 0, 0, time.UTC))
+			f.act(t, sqlstore.ActionStart, task.ID, 0)
+			insightsSetClock(f.clock, time.Date(2026, 3, 9, 0, 5, 0, 0, time.UTC)) // Monday
+			want := sqlstore.StreakStats{Current: 3, Longest: 3, LongestStart: "2026-03-06", LongestEnd: "2026-03-08"}
+			for _, r := range [][2]string{{"2025-03-10", "2026-03-09"}, {"2020-01-01", "2020-12-31"}, {"2026-03-08", "2026-03-08"}} {
+				st := f.insights(t, r[0], r[1])
+				if st.FocusStreak != want {
+					t.Errorf("range %s..%s: focus streak %+v, want %+v", r[0], r[1], st.FocusStreak, want)
+				}
+			}
+		})
+	}
+}
