@@ -67,7 +67,7 @@ func (f *fixture) act(t *testing.T, action string, taskID, version int64) *focus
 
 func (f *fixture) day(t *testing.T, date string) *focusflow.Day {
 	t.Helper()
-	d, _, err := f.db.Day(f.ctx, f.user, date)
+	d, _, err := f.db.Day(f.ctx, f.user, date, "")
 	if err != nil {
 		t.Fatal(err)
 	}

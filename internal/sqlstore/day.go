@@ -12,11 +12,19 @@ import (
 // activityLimit bounds the activity shown for one day.
 const activityLimit = 200
 
+// ErrSessionGone answers a day read whose session check found the session
+// ended (logged out, revoked, expired or locked out on any instance).
+var ErrSessionGone = &focusflow.Error{Code: focusflow.EUNAUTHORIZED, Message: "Please sign in."}
+
 // Day returns everything the dashboard shows for one of the user's dates,
 // reading it in one batch (one round trip on PostgreSQL). A forgotten
 // timer is capped first, and then the day is read again.
-func (db *DB) Day(ctx context.Context, user *focusflow.User, date string) (*focusflow.Day, *CappedTimer, error) {
-	d, r, err := db.readDay(ctx, user, date)
+//
+// When sessionHash is set (the caller used a cached session), the batch
+// also checks that session and reads the user's current settings, so a
+// revocation anywhere takes effect at once: ErrSessionGone.
+func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, *CappedTimer, error) {
+	d, r, err := db.readDay(ctx, user, date, sessionHash)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -26,7 +34,7 @@ func (db *DB) Day(ctx context.Context, user *focusflow.User, date string) (*focu
 			if capped, err = db.CapTimer(ctx, user); err != nil {
 				return nil, nil, err
 			}
-			if d, r, err = db.readDay(ctx, user, date); err != nil {
+			if d, r, err = db.readDay(ctx, user, date, ""); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -86,7 +94,9 @@ func (db *DB) timerFromRow(r *timerRow, tasks []focusflow.Task, now time.Time) (
 
 // readDay reads the stored state of a day in one batch. Task spent times
 // and figures are as stored (without the live part of a running entry).
-func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string) (*focusflow.Day, *timerRow, error) {
+// With a sessionHash it checks the session too and refreshes user's
+// settings from the database (reading again if the time zone changed).
+func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, *timerRow, error) {
 	d := &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{}, Activity: []focusflow.Activity{}}
 	r := &timerRow{}
 	week := timer.WeekOf(date)
@@ -95,20 +105,35 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string) (*
 	var sr streakRows
 
 	b := db.batch()
-	b.Query(`SELECT t.task_id, t.state, t.version, e.id, e.task_id, e.started_at
-		FROM timers t LEFT JOIN time_entries e ON e.user_id = t.user_id AND e.ended_at IS NULL
-		WHERE t.user_id = $1`, []any{user.ID}, func(row rowScanner) error {
-		var task, entryID, entryTask, start sql.NullInt64
+	// The user (fresh settings) and timer in one statement; with a
+	// sessionHash the same statement checks the session.
+	var fresh *focusflow.User
+	scanUserTimer := func(row rowScanner) error {
+		var task, version, entryID, entryTask, start sql.NullInt64
 		var state sql.NullString
-		if err := row.Scan(&task, &state, &r.version, &entryID, &entryTask, &start); err != nil {
+		u, err := scanUser(row, &task, &state, &version, &entryID, &entryTask, &start)
+		if err != nil {
 			return err
 		}
-		r.taskID, r.state, r.entryID, r.entryTask = task.Int64, state.String, entryID.Int64, entryTask.Int64
+		fresh = u
+		r.taskID, r.state, r.version = task.Int64, state.String, version.Int64
+		r.entryID, r.entryTask = entryID.Int64, entryTask.Int64
 		if start.Valid {
 			r.entryStart = fromMS(start.Int64)
 		}
 		return nil
-	})
+	}
+	const userTimer = `SELECT ` + userColumns + `, t.task_id, t.state, t.version, e.id, e.task_id, e.started_at `
+	const timerJoins = ` LEFT JOIN timers t ON t.user_id = u.id
+		LEFT JOIN time_entries e ON e.user_id = u.id AND e.ended_at IS NULL `
+	if sessionHash != "" {
+		b.Query(userTimer+`FROM sessions s JOIN users u ON u.id = s.user_id`+timerJoins+`
+			WHERE s.token_hash = $1 AND s.user_id = $2 AND s.expires_at > $3
+			  AND (s.idle_timeout_ms = 0 OR s.last_seen_at + s.idle_timeout_ms > $3) AND u.locked_at IS NULL`,
+			[]any{sessionHash, user.ID, db.ms()}, scanUserTimer)
+	} else {
+		b.Query(userTimer+`FROM users u`+timerJoins+`WHERE u.id = $1`, []any{user.ID}, scanUserTimer)
+	}
 	b.Query(`SELECT `+taskColumns+` FROM tasks t WHERE t.user_id = $1 AND t.date = $2
 		ORDER BY CASE WHEN t.start_time IS NULL THEN 1 ELSE 0 END, t.start_time, t.position, t.id`,
 		[]any{user.ID, date}, func(row rowScanner) error {
@@ -143,15 +168,30 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string) (*
 		d.Activity = append(d.Activity, a)
 		return err
 	})
-	b.Query(`SELECT date, focus_ms, manual_ms, total, completed FROM daily_stats
-		WHERE user_id = $1 AND date >= $2 AND date <= $3`, []any{user.ID, week[0], week[6]}, func(row rowScanner) error {
-		s, err := scanDayStats(row)
-		byDate[s.Date] = s
-		return err
-	})
-	sr.queue(b, user.ID, today)
+	// The week's figures and the streak runs of today and yesterday.
+	sr.today, sr.yesterday = today, timer.AddDays(today, -1)
+	b.Query(`SELECT date, focus_ms, manual_ms, total, completed, run FROM daily_stats
+		WHERE user_id = $1 AND (date >= $2 AND date <= $3 OR date IN ($4, $5))`,
+		[]any{user.ID, week[0], week[6], sr.today, sr.yesterday}, func(row rowScanner) error {
+			var run int
+			s, err := scanDayStats(row, &run)
+			byDate[s.Date] = s
+			sr.observe(s.Date, run)
+			return err
+		})
 	if err := b.Run(ctx); err != nil {
 		return nil, nil, err
+	}
+	if fresh == nil {
+		if sessionHash != "" {
+			return nil, nil, ErrSessionGone
+		}
+		return nil, nil, notFound("User")
+	}
+	tzChanged := fresh.Timezone != user.Timezone
+	*user = *db.adjust(fresh)
+	if tzChanged { // "today" and the streak depend on the zone
+		return db.readDay(ctx, user, date, "")
 	}
 	for _, wd := range week {
 		s := byDate[wd]
@@ -162,10 +202,10 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string) (*
 	return d, r, nil
 }
 
-func scanDayStats(row rowScanner) (focusflow.DayStats, error) {
+func scanDayStats(row rowScanner, extra ...any) (focusflow.DayStats, error) {
 	var s focusflow.DayStats
 	var focus, manual int64
-	err := row.Scan(&s.Date, &focus, &manual, &s.Total, &s.Completed)
+	err := row.Scan(append([]any{&s.Date, &focus, &manual, &s.Total, &s.Completed}, extra...)...)
 	s.Focus, s.Manual = time.Duration(focus)*time.Millisecond, time.Duration(manual)*time.Millisecond
 	return s, err
 }
@@ -216,13 +256,19 @@ func (sr *streakRows) queue(b *readBatch, userID int64, today string) {
 			var d string
 			var run int
 			err := row.Scan(&d, &run)
-			if d == sr.today {
-				sr.todayRun = run
-			} else {
-				sr.yRun = run
-			}
+			sr.observe(d, run)
 			return err
 		})
+}
+
+// observe takes the run of a date, if it is today or yesterday.
+func (sr *streakRows) observe(date string, run int) {
+	switch date {
+	case sr.today:
+		sr.todayRun = run
+	case sr.yesterday:
+		sr.yRun = run
+	}
 }
 
 // streak is today's run when today has a completed task, else yesterday's.

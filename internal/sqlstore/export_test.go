@@ -266,7 +266,7 @@ func TestImportDocRestoresDeletedRows(t *testing.T) {
 		if sum.Created.Tasks != 1 || sum.Created.TimeEntries != 1 || sum.Skipped.Activity != 1 {
 			t.Errorf("summary %+v", sum)
 		}
-		d, _, err := db.Day(ctx, u, "2025-01-02")
+		d, _, err := db.Day(ctx, u, "2025-01-02", "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -266,6 +266,7 @@ func humanDuration(d time.Duration) string {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if a := authFrom(r.Context()); a != nil {
+		s.sessions.drop(a.tokenHash)
 		if err := s.store.DeleteSession(r.Context(), a.tokenHash); err != nil {
 			s.fail(w, r, err)
 			return

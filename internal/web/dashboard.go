@@ -16,7 +16,7 @@ import (
 
 // dayStore is what the dashboard handlers need.
 type dayStore interface {
-	Day(ctx context.Context, user *focusflow.User, date string) (*focusflow.Day, *sqlstore.CappedTimer, error)
+	Day(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, *sqlstore.CappedTimer, error)
 	Task(ctx context.Context, userID, taskID int64) (*focusflow.Task, error)
 	CreateTask(ctx context.Context, user *focusflow.User, t *focusflow.Task) error
 	UpdateTask(ctx context.Context, user *focusflow.User, taskID int64, p sqlstore.TaskPatch) (*focusflow.Task, error)
@@ -190,7 +190,15 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		s.fail(w, r, err)
 		return
 	}
-	day, capped, err := s.store.Day(r.Context(), a.user, date)
+	var recheck string
+	if a.cached {
+		recheck = a.tokenHash
+	}
+	day, capped, err := s.store.Day(r.Context(), a.user, date, recheck)
+	if errors.Is(err, sqlstore.ErrSessionGone) {
+		s.sessions.drop(a.tokenHash)
+		s.setCookie(w, s.sessionCookie(), "", -1)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -118,6 +118,7 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 		on := r.PostFormValue("focus_mode") != ""
 		set.FocusMode = &on
 	}
+	s.sessions.dropUser(a.user.ID)
 	if err := s.store.UpdateSettings(r.Context(), a.user.ID, set); err != nil {
 		s.fail(w, r, err)
 		return
@@ -188,6 +189,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a *authS
 		fail(err)
 		return
 	}
+	s.sessions.dropUser(a.user.ID)
 	if _, err := s.store.DeleteUserSessions(r.Context(), a.user.ID, sess.ID); err != nil {
 		fail(err)
 		return
@@ -197,6 +199,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a *authS
 }
 
 func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request, a *authState) {
+	s.sessions.dropUser(a.user.ID)
 	n, err := s.store.DeleteUserSessions(r.Context(), a.user.ID, a.session.ID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -219,6 +222,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authSt
 	}
 	// Recorded first so that the deletion reduces it to an opaque id too.
 	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventAccountDeleted, UserID: a.user.ID}, "")
+	s.sessions.dropUser(a.user.ID)
 	if err := s.store.DeleteUser(r.Context(), a.user.ID); err != nil {
 		s.fail(w, r, err)
 		return

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -95,6 +96,8 @@ type Server struct {
 	// that reads do not turn into a write per request.
 	seenMu sync.Mutex
 	seen   map[int64]time.Time
+	// sessions caches resolved sessions for the day view (sessioncache.go).
+	sessions *sessionCache
 }
 
 // New builds the server and its routes.
@@ -114,6 +117,7 @@ func New(d Deps) (*Server, error) {
 		loginNameKey: auth.DeriveKey(d.Config.SecretKey, "login-name"),
 		crossOrigin:  http.NewCrossOriginProtection(),
 		seen:         map[int64]time.Time{},
+		sessions:     newSessionCache(),
 	}
 	s.csrf = auth.CSRF{Key: s.csrfKey, MaxAge: d.Config.CSRFTimeLimit}
 	var err error
@@ -132,11 +136,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
 	if v == nil {
+		w.WriteHeader(status)
 		return
 	}
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		s.logger.DebugContext(r.Context(), "write response", "error", err)
+	// Encoded whole first: with a Content-Length the response goes out in
+	// one write instead of chunks (the day view is larger than net/http's
+	// 4 KiB buffer), and an encoding error can still become a clean 500.
+	body, err := json.Marshal(v)
+	if err != nil {
+		s.logger.ErrorContext(r.Context(), "encode response", "error", err)
+		http.Error(w, `{"error":{"code":"internal","message":"Internal error."}}`, http.StatusInternalServerError)
+		return
 	}
+	body = append(body, '\n')
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
 }

@@ -15,6 +15,9 @@ type authState struct {
 	session   *focusflow.Session
 	user      *focusflow.User
 	tokenHash string
+	// cached is set when the session came from the session cache; the
+	// handler must then check it again in its own round trip.
+	cached bool
 }
 
 func authFrom(ctx context.Context) *authState {
@@ -60,6 +63,15 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			return
 		}
 		hash := auth.HashToken(s.sessionKey, c.Value)
+		cacheable := revalidatedRoute(r)
+		if cacheable {
+			if sess, user, ok := s.sessions.get(hash, s.now()); ok {
+				info(r.Context()).userID = user.ID
+				ctx := context.WithValue(r.Context(), authKey, &authState{session: sess, user: user, tokenHash: hash, cached: true})
+				next.ServeHTTP(w, r.WithContext(ctx))
+				return
+			}
+		}
 		sess, user, err := s.store.SessionUser(r.Context(), hash)
 		switch focusflow.ErrorCode(err) {
 		case "":
@@ -72,6 +84,9 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			return
 		}
 		s.touch(r, sess)
+		if cacheable {
+			s.sessions.put(hash, sess, user, s.now())
+		}
 		info(r.Context()).userID = user.ID
 		ctx := context.WithValue(r.Context(), authKey, &authState{session: sess, user: user, tokenHash: hash})
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -104,6 +119,7 @@ func (s *Server) touch(r *http.Request, sess *focusflow.Session) {
 // the browser had before is replaced and its session deleted).
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user *focusflow.User, remember bool) (*focusflow.Session, error) {
 	if old := authFrom(r.Context()); old != nil {
+		s.sessions.drop(old.tokenHash)
 		s.store.DeleteSession(r.Context(), old.tokenHash)
 	}
 	token := auth.NewToken()
