@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -63,7 +62,7 @@ func (b *readBatch) Run(ctx context.Context) error {
 	return wrapDBError(err)
 }
 
-func runSQL(ctx context.Context, db *sql.DB, q batchQuery) error {
+func runSQL(ctx context.Context, db sqlQueryer, q batchQuery) error {
 	rows, err := db.QueryContext(ctx, q.sql, q.args...)
 	if err != nil {
 		return wrapDBError(err)

@@ -62,7 +62,7 @@ func checkSpan(ctx context.Context, tx execer, userID, exceptID int64, start, en
 		return focusflow.Invalid("ended_at", "A time entry can be at most 24 hours long.")
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM time_entries WHERE user_id = $1 AND id <> $2
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM time_entries WHERE user_id = $1 AND id <> $2
 		AND started_at < $3 AND COALESCE(ended_at, $5) > $4`,
 		userID, exceptID, end.UnixMilli(), start.UnixMilli(), now.UnixMilli()).Scan(&n); err != nil {
 		return wrapDBError(err)
@@ -78,14 +78,14 @@ func checkSpan(ctx context.Context, tx execer, userID, exceptID int64, start, en
 func (db *DB) AddManualEntry(ctx context.Context, user *focusflow.User, taskID int64, start, end time.Time) (*focusflow.TimeEntry, error) {
 	now := db.now()
 	e := &focusflow.TimeEntry{TaskID: taskID, StartedAt: start, EndedAt: end, Source: focusflow.SourceManual}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.txExec(ctx, func(tx execer) error {
 		if _, err := db.taskForUpdate(ctx, tx, user.ID, taskID); err != nil {
 			return err
 		}
 		if err := checkSpan(ctx, tx, user.ID, 0, start, end, now); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, ended_at, source, created_at)
+		if err := tx.QueryRow(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, ended_at, source, created_at)
 			VALUES ($1, $2, $3, $4, 'manual', $5) RETURNING id`, user.ID, taskID, start.UnixMilli(), end.UnixMilli(),
 			now.UnixMilli()).Scan(&e.ID); err != nil {
 			return wrapDBError(err)
@@ -100,7 +100,7 @@ func (db *DB) AddManualEntry(ctx context.Context, user *focusflow.User, taskID i
 
 // adjustSpent adds or removes a closed span from the task and the figures.
 func adjustSpent(ctx context.Context, tx execer, user *focusflow.User, taskID int64, start, end time.Time, manual bool, sign int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2 WHERE id = $1`,
+	if err := tx.Exec(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2 WHERE id = $1`,
 		taskID, sign*end.Sub(start).Milliseconds()); err != nil {
 		return wrapDBError(err)
 	}
@@ -108,7 +108,7 @@ func adjustSpent(ctx context.Context, tx execer, user *focusflow.User, taskID in
 }
 
 func (db *DB) entryForUpdate(ctx context.Context, tx execer, userID, entryID int64) (*focusflow.TimeEntry, error) {
-	e, err := scanEntry(tx.QueryRowContext(ctx, `SELECT id, task_id, started_at, ended_at, source FROM time_entries
+	e, err := scanEntry(tx.QueryRow(ctx, `SELECT id, task_id, started_at, ended_at, source FROM time_entries
 		WHERE id = $1 AND user_id = $2`+db.dialect.forUpdate, entryID, userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Time entry")
@@ -122,7 +122,7 @@ func (db *DB) entryForUpdate(ctx context.Context, tx execer, userID, entryID int
 func (db *DB) UpdateEntry(ctx context.Context, user *focusflow.User, entryID int64, start, end *time.Time) (*focusflow.TimeEntry, error) {
 	now := db.now()
 	var out *focusflow.TimeEntry
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.txExec(ctx, func(tx execer) error {
 		e, err := db.entryForUpdate(ctx, tx, user.ID, entryID)
 		if err != nil {
 			return err
@@ -157,7 +157,7 @@ func (db *DB) UpdateEntry(ctx context.Context, user *focusflow.User, entryID int
 		if err := adjustSpent(ctx, tx, user, e.TaskID, e.StartedAt, e.EndedAt, manual, -1); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE time_entries SET started_at = $2, ended_at = $3 WHERE id = $1`,
+		if err := tx.Exec(ctx, `UPDATE time_entries SET started_at = $2, ended_at = $3 WHERE id = $1`,
 			e.ID, newStart.UnixMilli(), newEnd.UnixMilli()); err != nil {
 			return wrapDBError(err)
 		}
@@ -173,7 +173,7 @@ func (db *DB) UpdateEntry(ctx context.Context, user *focusflow.User, entryID int
 
 // DeleteEntry deletes a manual entry.
 func (db *DB) DeleteEntry(ctx context.Context, user *focusflow.User, entryID int64) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.txExec(ctx, func(tx execer) error {
 		e, err := db.entryForUpdate(ctx, tx, user.ID, entryID)
 		if err != nil {
 			return err
@@ -184,7 +184,7 @@ func (db *DB) DeleteEntry(ctx context.Context, user *focusflow.User, entryID int
 		if err := adjustSpent(ctx, tx, user, e.TaskID, e.StartedAt, e.EndedAt, true, -1); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM time_entries WHERE id = $1 AND user_id = $2`, e.ID, user.ID)
+		err = tx.Exec(ctx, `DELETE FROM time_entries WHERE id = $1 AND user_id = $2`, e.ID, user.ID)
 		return wrapDBError(err)
 	})
 }

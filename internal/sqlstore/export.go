@@ -309,7 +309,7 @@ func (db *DB) Export(ctx context.Context, userID int64) (*ExportDoc, error) {
 	return doc, nil
 }
 
-func queryEach(ctx context.Context, q execer, query string, args []any, fn func(*sql.Rows) error) error {
+func queryEach(ctx context.Context, q sqlQueryer, query string, args []any, fn func(*sql.Rows) error) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return wrapDBError(err)
@@ -1021,7 +1021,7 @@ func (im *docImport) run(ctx context.Context) error {
 			c.tasks[i].created.UnixMilli(), im.now.UnixMilli()).Scan(&id); err != nil {
 			return wrapDBError(err)
 		}
-		if err := addTaskCounts(ctx, tx, uid, t.Date, 1, b2i(status == focusflow.StatusCompleted)); err != nil {
+		if err := addTaskCounts(ctx, sqlExec{tx}, uid, t.Date, 1, b2i(status == focusflow.StatusCompleted)); err != nil {
 			return err
 		}
 		if err := im.remember(ctx, "task", t.Ref, id); err != nil {
@@ -1098,7 +1098,7 @@ func (im *docImport) run(ctx context.Context) error {
 	}
 	// Focus figures: recomputed from every entry in the (possibly new)
 	// zone, which also moves the account's older figures if it changed.
-	if err := rebucketFocus(ctx, tx, uid, loc); err != nil {
+	if err := rebucketFocus(ctx, sqlExec{tx}, uid, loc); err != nil {
 		return err
 	}
 

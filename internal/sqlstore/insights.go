@@ -849,7 +849,7 @@ var achievementDefs = []achievementDef{
 func AchievementCount() int { return len(achievementDefs) }
 
 // storedAchievements reads the user's unlocked achievements.
-func (db *DB) storedAchievements(ctx context.Context, q execer, userID int64) (map[string]time.Time, error) {
+func (db *DB) storedAchievements(ctx context.Context, q sqlQueryer, userID int64) (map[string]time.Time, error) {
 	rows, err := q.QueryContext(ctx, `SELECT achievement_id, unlocked_at FROM achievements WHERE user_id = $1`, userID)
 	if err != nil {
 		return nil, wrapDBError(err)

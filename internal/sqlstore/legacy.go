@@ -1054,7 +1054,7 @@ func (run *legacyUserRun) writeTask(ctx context.Context, p *legacyTaskPlan) erro
 	if err := run.mapID(ctx, kindLegacyTask, p.src.id, id); err != nil {
 		return err
 	}
-	if err := addTaskCounts(ctx, tx, u.ID, p.date, 1, b2i(p.status == focusflow.StatusCompleted)); err != nil {
+	if err := addTaskCounts(ctx, sqlExec{tx}, u.ID, p.date, 1, b2i(p.status == focusflow.StatusCompleted)); err != nil {
 		return err
 	}
 	for i, e := range p.entries {
@@ -1062,7 +1062,7 @@ func (run *legacyUserRun) writeTask(ctx context.Context, p *legacyTaskPlan) erro
 			VALUES ($1, $2, $3, $4, $5, $6)`, u.ID, id, e.start, e.end, p.sources[i], im.now.UnixMilli()); err != nil {
 			return wrapDBError(err)
 		}
-		if err := addFocus(ctx, tx, u.ID, im.loc, fromMS(e.start), fromMS(e.end), false, 1); err != nil {
+		if err := addFocus(ctx, sqlExec{tx}, u.ID, im.loc, fromMS(e.start), fromMS(e.end), false, 1); err != nil {
 			return err
 		}
 		run.rep.Counts.Entries++

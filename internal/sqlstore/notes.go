@@ -34,7 +34,7 @@ func (db *DB) Notes(ctx context.Context, userID int64, date string) ([]focusflow
 	return db.notes(ctx, db.read, userID, date)
 }
 
-func (db *DB) notes(ctx context.Context, q execer, userID int64, date string) ([]focusflow.Note, error) {
+func (db *DB) notes(ctx context.Context, q sqlQueryer, userID int64, date string) ([]focusflow.Note, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+noteColumns+` FROM notes WHERE user_id = $1 AND date = $2 ORDER BY created_at, id`,
 		userID, date)
 	if err != nil {
@@ -55,8 +55,8 @@ func (db *DB) notes(ctx context.Context, q execer, userID int64, date string) ([
 // CreateNote adds a typed note.
 func (db *DB) CreateNote(ctx context.Context, user *focusflow.User, n *focusflow.Note) error {
 	now := db.now()
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at, updated_at)
+	return db.txExec(ctx, func(tx execer) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, user.ID, n.Date, n.Type, n.Title, n.Content,
 			now.UnixMilli()).Scan(&n.ID); err != nil {
 			return wrapDBError(err)
@@ -78,8 +78,8 @@ type NotePatch struct {
 // UpdateNote changes a typed note.
 func (db *DB) UpdateNote(ctx context.Context, userID, noteID int64, p NotePatch) (*focusflow.Note, error) {
 	var out *focusflow.Note
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		n, err := scanNote(tx.QueryRowContext(ctx, `SELECT `+noteColumns+` FROM notes WHERE id = $1 AND user_id = $2`+
+	err := db.txExec(ctx, func(tx execer) error {
+		n, err := scanNote(tx.QueryRow(ctx, `SELECT `+noteColumns+` FROM notes WHERE id = $1 AND user_id = $2`+
 			db.dialect.forUpdate, noteID, userID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Note")
@@ -97,7 +97,7 @@ func (db *DB) UpdateNote(ctx context.Context, userID, noteID int64, p NotePatch)
 			n.Content = *p.Content
 		}
 		n.UpdatedAt = fromMS(db.ms())
-		if _, err := tx.ExecContext(ctx, `UPDATE notes SET type = $3, title = $4, content = $5, updated_at = $6
+		if err := tx.Exec(ctx, `UPDATE notes SET type = $3, title = $4, content = $5, updated_at = $6
 			WHERE id = $1 AND user_id = $2`, n.ID, userID, n.Type, n.Title, n.Content, n.UpdatedAt.UnixMilli()); err != nil {
 			return wrapDBError(err)
 		}

@@ -2,18 +2,10 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/focusflow/focusflow/internal/timer"
 )
-
-// execer is what the bookkeeping helpers need: a transaction.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
 
 // addFocus adds (sign = 1) or removes (sign = -1) the focus time of
 // [start, end) to the per-day and per-hour figures, split in the user's
@@ -26,7 +18,7 @@ func addFocus(ctx context.Context, tx execer, userID int64, loc *time.Location, 
 			dates = append(dates, p.Date)
 		}
 		byDate[p.Date] += p.MS
-		if _, err := tx.ExecContext(ctx, `INSERT INTO hourly_focus (user_id, date, hour, focus_ms) VALUES ($1, $2, $3, $4)
+		if err := tx.Exec(ctx, `INSERT INTO hourly_focus (user_id, date, hour, focus_ms) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (user_id, date, hour) DO UPDATE SET focus_ms = hourly_focus.focus_ms + excluded.focus_ms`,
 			userID, p.Date, p.Hour, sign*p.MS); err != nil {
 			return wrapDBError(err)
@@ -38,7 +30,7 @@ func addFocus(ctx context.Context, tx execer, userID int64, loc *time.Location, 
 		if manual {
 			manualMS = ms
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO daily_stats (user_id, date, focus_ms, manual_ms) VALUES ($1, $2, $3, $4)
+		if err := tx.Exec(ctx, `INSERT INTO daily_stats (user_id, date, focus_ms, manual_ms) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (user_id, date) DO UPDATE SET focus_ms = daily_stats.focus_ms + excluded.focus_ms,
 			manual_ms = daily_stats.manual_ms + excluded.manual_ms`, userID, d, ms, manualMS); err != nil {
 			return wrapDBError(err)
@@ -52,7 +44,7 @@ func addTaskCounts(ctx context.Context, tx execer, userID int64, date string, to
 	if total == 0 && completed == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO daily_stats (user_id, date, total, completed) VALUES ($1, $2, $3, $4)
+	err := tx.Exec(ctx, `INSERT INTO daily_stats (user_id, date, total, completed) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (user_id, date) DO UPDATE SET total = daily_stats.total + excluded.total,
 		completed = daily_stats.completed + excluded.completed`, userID, date, total, completed)
 	if err != nil || completed == 0 {
@@ -65,15 +57,10 @@ func addTaskCounts(ctx context.Context, tx execer, userID int64, date string, to
 // the time entries in a new time zone: task dates stay, focus time moves to
 // the local days on which it happened in the new zone.
 func rebucketFocus(ctx context.Context, tx execer, userID int64, loc *time.Location) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE daily_stats SET focus_ms = 0, manual_ms = 0 WHERE user_id = $1`, userID); err != nil {
+	if err := tx.Exec(ctx, `UPDATE daily_stats SET focus_ms = 0, manual_ms = 0 WHERE user_id = $1`, userID); err != nil {
 		return wrapDBError(err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM hourly_focus WHERE user_id = $1`, userID); err != nil {
-		return wrapDBError(err)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT started_at, ended_at, source FROM time_entries
-		WHERE user_id = $1 AND ended_at IS NOT NULL`, userID)
-	if err != nil {
+	if err := tx.Exec(ctx, `DELETE FROM hourly_focus WHERE user_id = $1`, userID); err != nil {
 		return wrapDBError(err)
 	}
 	type key struct {
@@ -82,11 +69,11 @@ func rebucketFocus(ctx context.Context, tx execer, userID int64, loc *time.Locat
 	}
 	hours := map[key]int64{}
 	days := map[string][2]int64{}
-	for rows.Next() {
+	err := tx.Query(ctx, `SELECT started_at, ended_at, source FROM time_entries
+		WHERE user_id = $1 AND ended_at IS NOT NULL`, []any{userID}, func(row rowScanner) error {
 		var start, end int64
 		var source string
-		if err := rows.Scan(&start, &end, &source); err != nil {
-			rows.Close()
+		if err := row.Scan(&start, &end, &source); err != nil {
 			return err
 		}
 		for _, p := range timer.Portions(fromMS(start), fromMS(end), loc) {
@@ -98,19 +85,19 @@ func rebucketFocus(ctx context.Context, tx execer, userID int64, loc *time.Locat
 			}
 			days[p.Date] = d
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return wrapDBError(err)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for k, ms := range hours {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO hourly_focus (user_id, date, hour, focus_ms) VALUES ($1, $2, $3, $4)`,
+		if err := tx.Exec(ctx, `INSERT INTO hourly_focus (user_id, date, hour, focus_ms) VALUES ($1, $2, $3, $4)`,
 			userID, k.date, k.hour, ms); err != nil {
 			return wrapDBError(err)
 		}
 	}
 	for d, v := range days {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO daily_stats (user_id, date, focus_ms, manual_ms) VALUES ($1, $2, $3, $4)
+		if err := tx.Exec(ctx, `INSERT INTO daily_stats (user_id, date, focus_ms, manual_ms) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (user_id, date) DO UPDATE SET focus_ms = excluded.focus_ms, manual_ms = excluded.manual_ms`,
 			userID, d, v[0], v[1]); err != nil {
 			return wrapDBError(err)

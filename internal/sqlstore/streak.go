@@ -39,13 +39,13 @@ func (db *DB) RecomputeStreakRuns(ctx context.Context) error {
 // today touches one row; a change in the past touches the run after it.
 func updateRuns(ctx context.Context, tx execer, userID int64, date string) error {
 	prev := 0
-	if err := tx.QueryRowContext(ctx, `SELECT run FROM daily_stats WHERE user_id = $1 AND date = $2`,
+	if err := tx.QueryRow(ctx, `SELECT run FROM daily_stats WHERE user_id = $1 AND date = $2`,
 		userID, timer.AddDays(date, -1)).Scan(&prev); err != nil && err != sql.ErrNoRows {
 		return wrapDBError(err)
 	}
 	for {
 		var completed, run int
-		err := tx.QueryRowContext(ctx, `SELECT completed, run FROM daily_stats WHERE user_id = $1 AND date = $2`,
+		err := tx.QueryRow(ctx, `SELECT completed, run FROM daily_stats WHERE user_id = $1 AND date = $2`,
 			userID, date).Scan(&completed, &run)
 		if err == sql.ErrNoRows {
 			return nil // no row: no run, and nothing after it can change
@@ -60,7 +60,7 @@ func updateRuns(ctx context.Context, tx execer, userID int64, date string) error
 		if want == run {
 			return nil // unchanged here, so unchanged after
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE daily_stats SET run = $3 WHERE user_id = $1 AND date = $2`,
+		if err := tx.Exec(ctx, `UPDATE daily_stats SET run = $3 WHERE user_id = $1 AND date = $2`,
 			userID, date, want); err != nil {
 			return wrapDBError(err)
 		}

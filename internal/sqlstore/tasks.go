@@ -45,7 +45,7 @@ func nullInt(n int) any {
 
 // taskForUpdate reads one of the user's tasks inside a write transaction.
 func (db *DB) taskForUpdate(ctx context.Context, tx execer, userID, taskID int64) (*focusflow.Task, error) {
-	t, err := scanTask(tx.QueryRowContext(ctx, `SELECT `+taskColumns+` FROM tasks t WHERE t.id = $1 AND t.user_id = $2`+
+	t, err := scanTask(tx.QueryRow(ctx, `SELECT `+taskColumns+` FROM tasks t WHERE t.id = $1 AND t.user_id = $2`+
 		db.dialect.forUpdate, taskID, userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Task")
@@ -55,7 +55,7 @@ func (db *DB) taskForUpdate(ctx context.Context, tx execer, userID, taskID int64
 
 // logActivity appends to the user's activity log, dated in their zone.
 func logActivity(ctx context.Context, tx execer, user *focusflow.User, at time.Time, kind, message string, taskID int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO activity (user_id, date, at, kind, message, task_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+	err := tx.Exec(ctx, `INSERT INTO activity (user_id, date, at, kind, message, task_id) VALUES ($1, $2, $3, $4, $5, $6)`,
 		user.ID, timer.Today(at, user.Location()), at.UnixMilli(), kind, message, nullID(taskID))
 	return wrapDBError(err)
 }
@@ -63,8 +63,8 @@ func logActivity(ctx context.Context, tx execer, user *focusflow.User, at time.T
 // CreateTask adds a task at the end of its day.
 func (db *DB) CreateTask(ctx context.Context, user *focusflow.User, t *focusflow.Task) error {
 	now := db.now()
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
+	return db.txExec(ctx, func(tx execer) error {
+		err := tx.QueryRow(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
 			status, position, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, 'pending',
 			  (SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2), $7, $7)
@@ -97,7 +97,7 @@ type TaskPatch struct {
 func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64, p TaskPatch) (*focusflow.Task, error) {
 	now := db.now()
 	var out *focusflow.Task
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.txExec(ctx, func(tx execer) error {
 		t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
 		if err != nil {
 			return err
@@ -121,7 +121,7 @@ func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64
 		if p.Date != nil && *p.Date != t.Date {
 			t.Date = *p.Date
 			if p.Position == nil {
-				if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2`,
+				if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2`,
 					user.ID, t.Date).Scan(&t.Position); err != nil {
 					return wrapDBError(err)
 				}
@@ -161,7 +161,7 @@ func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64
 		if isDone {
 			completedAt = t.CompletedAt.UnixMilli()
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
+		if err := tx.Exec(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
 			duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11
 			WHERE id = $1 AND user_id = $2`, t.ID, user.ID, t.Date, t.Title, t.Description, nullString(t.StartTime),
 			nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli()); err != nil {
@@ -187,18 +187,13 @@ func b2i(b bool) int {
 // out of the per-day figures; a timer on the task becomes idle.
 func (db *DB) DeleteTask(ctx context.Context, user *focusflow.User, taskID int64) error {
 	now := db.now()
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.txExec(ctx, func(tx execer) error {
 		t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE timers SET task_id = NULL, state = NULL, version = version + 1, updated_at = $2
+		if err := tx.Exec(ctx, `UPDATE timers SET task_id = NULL, state = NULL, version = version + 1, updated_at = $2
 			WHERE user_id = $1 AND task_id = $3`, user.ID, now.UnixMilli(), taskID); err != nil {
-			return wrapDBError(err)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT started_at, ended_at, source FROM time_entries
-			WHERE task_id = $1 AND user_id = $2 AND ended_at IS NOT NULL`, taskID, user.ID)
-		if err != nil {
 			return wrapDBError(err)
 		}
 		type span struct {
@@ -206,17 +201,20 @@ func (db *DB) DeleteTask(ctx context.Context, user *focusflow.User, taskID int64
 			manual     bool
 		}
 		var spans []span
-		for rows.Next() {
+		err = tx.Query(ctx, `SELECT started_at, ended_at, source FROM time_entries
+			WHERE task_id = $1 AND user_id = $2 AND ended_at IS NOT NULL`, []any{taskID, user.ID}, func(row rowScanner) error {
 			var sp span
 			var source string
-			if err := rows.Scan(&sp.start, &sp.end, &source); err != nil {
-				rows.Close()
+			if err := row.Scan(&sp.start, &sp.end, &source); err != nil {
 				return err
 			}
 			sp.manual = source == focusflow.SourceManual
 			spans = append(spans, sp)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		rows.Close()
 		for _, sp := range spans {
 			if err := addFocus(ctx, tx, user.ID, user.Location(), fromMS(sp.start), fromMS(sp.end), sp.manual, -1); err != nil {
 				return err
@@ -225,7 +223,7 @@ func (db *DB) DeleteTask(ctx context.Context, user *focusflow.User, taskID int64
 		if err := addTaskCounts(ctx, tx, user.ID, t.Date, -1, -b2i(t.Status == focusflow.StatusCompleted)); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, taskID, user.ID)
+		err = tx.Exec(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, taskID, user.ID)
 		return wrapDBError(err)
 	})
 }

@@ -81,7 +81,7 @@ func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.T
 	var r timerRow
 	var task sql.NullInt64
 	var state sql.NullString
-	err := tx.QueryRowContext(ctx, `INSERT INTO timers (user_id, version, updated_at) VALUES ($1, 0, $2)
+	err := tx.QueryRow(ctx, `INSERT INTO timers (user_id, version, updated_at) VALUES ($1, 0, $2)
 		ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at
 		RETURNING task_id, state, version`, userID, now.UnixMilli()).Scan(&task, &state, &r.version)
 	if err != nil {
@@ -89,7 +89,7 @@ func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.T
 	}
 	r.taskID, r.state = task.Int64, state.String
 	var start int64
-	err = tx.QueryRowContext(ctx, `SELECT id, task_id, started_at FROM time_entries WHERE user_id = $1 AND ended_at IS NULL`,
+	err = tx.QueryRow(ctx, `SELECT id, task_id, started_at FROM time_entries WHERE user_id = $1 AND ended_at IS NULL`,
 		userID).Scan(&r.entryID, &r.entryTask, &start)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -112,12 +112,12 @@ func closeEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRo
 	if end.Before(r.entryStart) {
 		end = r.entryStart
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE time_entries SET ended_at = $2, source = $3 WHERE id = $1`,
+	if err := tx.Exec(ctx, `UPDATE time_entries SET ended_at = $2, source = $3 WHERE id = $1`,
 		r.entryID, end.UnixMilli(), source); err != nil {
 		return "", wrapDBError(err)
 	}
 	var title string
-	if err := tx.QueryRowContext(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2,
+	if err := tx.QueryRow(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2,
 		status = CASE WHEN $3 = '' OR status = 'completed' THEN status ELSE $3 END, updated_at = $4
 		WHERE id = $1 RETURNING title`, r.entryTask, end.Sub(r.entryStart).Milliseconds(), status,
 		end.UnixMilli()).Scan(&title); err != nil {
@@ -134,7 +134,7 @@ func closeEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRo
 // returns its title.
 func setTaskStatus(ctx context.Context, tx execer, userID, taskID int64, status string, now time.Time) (string, error) {
 	var title string
-	err := tx.QueryRowContext(ctx, `UPDATE tasks SET status = CASE WHEN status = 'completed' THEN status ELSE $3 END,
+	err := tx.QueryRow(ctx, `UPDATE tasks SET status = CASE WHEN status = 'completed' THEN status ELSE $3 END,
 		updated_at = $4 WHERE id = $1 AND user_id = $2 RETURNING title`, taskID, userID, status, now.UnixMilli()).Scan(&title)
 	return title, wrapDBError(err)
 }
@@ -155,11 +155,15 @@ func saveTimer(ctx context.Context, tx execer, userID, taskID int64, state strin
 	}
 	var out savedTimer
 	var spent sql.NullInt64
-	err := tx.QueryRowContext(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5 WHERE user_id = $1
-		RETURNING (SELECT COUNT(*) FROM activity a WHERE a.user_id = $1 AND a.at > $6
-		             AND a.kind IN ('timer_started', 'timer_paused', 'timer_resumed', 'timer_stopped')),
+	err := tx.QueryRow(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5 WHERE user_id = $1
+		RETURNING (SELECT COUNT(*) FROM (SELECT 1 FROM activity a WHERE a.user_id = $1 AND a.at > $6
+		             AND a.kind IN ('timer_started', 'timer_paused', 'timer_resumed', 'timer_stopped') LIMIT $7) AS recent),
 		          (SELECT spent_ms FROM tasks t WHERE t.id = $2)`,
-		userID, nullID(taskID), st, version, now.UnixMilli(), now.Add(-anomalyWindow).UnixMilli()).Scan(&out.recentActions, &spent)
+		userID, nullID(taskID), st, version, now.UnixMilli(), now.Add(-anomalyWindow).UnixMilli(),
+		// Counting stops just past the threshold: the flag only needs to
+		// know when the count crosses it, and a busy user must not make
+		// every action scan thousands of rows.
+		anomalyActions+2).Scan(&out.recentActions, &spent)
 	out.spent = time.Duration(spent.Int64) * time.Millisecond
 	return out, wrapDBError(err)
 }
@@ -205,7 +209,7 @@ func formatHours(d time.Duration) string {
 func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, action string, taskID, version int64) (*TimerResult, error) {
 	now := db.now()
 	res := &TimerResult{}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.txExec(ctx, func(tx execer) error {
 		r, err := db.lockTimer(ctx, tx, user.ID, now)
 		if err != nil {
 			return err
@@ -291,7 +295,7 @@ func (db *DB) start(ctx context.Context, tx execer, user *focusflow.User, r *tim
 // it returns the task's title.
 func (db *DB) openEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, taskID int64, now time.Time) (string, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
+	err := tx.QueryRow(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
 		VALUES ($1, $2, $3, 'timer', $3) RETURNING id`, user.ID, taskID, now.UnixMilli()).Scan(&id)
 	if isUniqueViolation(err) {
 		// Only reachable if the row lock was bypassed; the index keeps the
@@ -352,7 +356,7 @@ func (db *DB) stop(ctx context.Context, tx execer, user *focusflow.User, r *time
 func (db *DB) completeTask(ctx context.Context, tx execer, user *focusflow.User, taskID int64, now time.Time) (string, error) {
 	var date, title string
 	var wasDone bool
-	err := tx.QueryRowContext(ctx, `UPDATE tasks SET completed_at = CASE WHEN status = 'completed' THEN completed_at ELSE $3 END,
+	err := tx.QueryRow(ctx, `UPDATE tasks SET completed_at = CASE WHEN status = 'completed' THEN completed_at ELSE $3 END,
 		status = 'completed', updated_at = $3 WHERE id = $1 AND user_id = $2
 		RETURNING date, title, completed_at <> $3`, taskID, user.ID, now.UnixMilli()).Scan(&date, &title, &wasDone)
 	if err != nil || wasDone {
@@ -416,7 +420,7 @@ func (db *DB) timerState(ctx context.Context, q execer, userID int64, r *timerRo
 		return nil, nil
 	}
 	var spent int64
-	if err := q.QueryRowContext(ctx, `SELECT spent_ms FROM tasks WHERE id = $1 AND user_id = $2`, r.taskID, userID).Scan(&spent); err != nil {
+	if err := q.QueryRow(ctx, `SELECT spent_ms FROM tasks WHERE id = $1 AND user_id = $2`, r.taskID, userID).Scan(&spent); err != nil {
 		return nil, wrapDBError(err)
 	}
 	return timerOf(r, time.Duration(spent)*time.Millisecond, now), nil
@@ -439,11 +443,11 @@ func (db *DB) Timer(ctx context.Context, user *focusflow.User) (*focusflow.Timer
 			if r, err = db.readTimer(ctx, user.ID); err != nil {
 				return nil, nil, err
 			}
-			t, err := db.timerState(ctx, db.read, user.ID, r, now)
+			t, err := db.timerState(ctx, sqlExec{db.read}, user.ID, r, now)
 			return t, c, err
 		}
 	}
-	t, err := db.timerState(ctx, db.read, user.ID, r, now)
+	t, err := db.timerState(ctx, sqlExec{db.read}, user.ID, r, now)
 	return t, nil, err
 }
 
@@ -472,7 +476,7 @@ func (db *DB) readTimer(ctx context.Context, userID int64) (*timerRow, error) {
 // CapTimer ends the user's forgotten timer at the cap, if it is one.
 func (db *DB) CapTimer(ctx context.Context, user *focusflow.User) (*CappedTimer, error) {
 	var c *CappedTimer
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.txExec(ctx, func(tx execer) error {
 		now := db.now()
 		r, err := db.lockTimer(ctx, tx, user.ID, now)
 		if err != nil {

@@ -168,7 +168,7 @@ func (db *DB) UpdateSettings(ctx context.Context, userID int64, s focusflow.User
 		if err != nil {
 			return focusflow.Invalid("timezone", "Unknown time zone.")
 		}
-		return rebucketFocus(ctx, tx, userID, loc)
+		return rebucketFocus(ctx, sqlExec{tx}, userID, loc)
 	})
 }
 
