@@ -28,6 +28,9 @@ type execer interface {
 	QueryRow(ctx context.Context, query string, args ...any) rowScanner
 	// Query runs a query (after anything deferred), calling each per row.
 	Query(ctx context.Context, query string, args []any, each func(rowScanner) error) error
+	// Batch runs several queries, in order, in one round trip where the
+	// driver allows; each still sees the effects of the ones before it.
+	Batch(ctx context.Context, queries ...batchQuery) error
 }
 
 // sqlExec runs statements one at a time through database/sql.
@@ -46,6 +49,15 @@ func (e sqlExec) Query(ctx context.Context, query string, args []any, each func(
 	return runSQL(ctx, e.q, batchQuery{sql: query, args: args, row: each})
 }
 
+func (e sqlExec) Batch(ctx context.Context, queries ...batchQuery) error {
+	for _, q := range queries {
+		if err := runSQL(ctx, e.q, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // pipeExec runs a PostgreSQL transaction on one pgx connection, pipelining
 // deferred statements with the next query.
 type pipeExec struct {
@@ -59,15 +71,22 @@ func (p *pipeExec) Exec(ctx context.Context, query string, args ...any) error {
 }
 
 func (p *pipeExec) Query(ctx context.Context, query string, args []any, each func(rowScanner) error) error {
+	if query == "" {
+		return p.Batch(ctx)
+	}
+	return p.Batch(ctx, batchQuery{sql: query, args: args, row: each})
+}
+
+func (p *pipeExec) Batch(ctx context.Context, queries ...batchQuery) error {
 	batch := &pgx.Batch{}
 	for _, q := range p.pending {
 		batch.Queue(q.sql, q.args...)
 	}
 	p.pending = p.pending[:0]
-	if query != "" {
-		batch.Queue(query, args...).Query(func(rows pgx.Rows) error {
+	for _, q := range queries {
+		batch.Queue(q.sql, q.args...).Query(func(rows pgx.Rows) error {
 			for rows.Next() {
-				if err := each(rows); err != nil {
+				if err := q.row(rows); err != nil {
 					return err
 				}
 			}

@@ -63,112 +63,132 @@ type CappedTimer struct {
 	EndedAt time.Time
 }
 
-// timerRow is the locked state of a user's timer inside a transaction.
+// timerRow is the locked state of a user's timer inside a transaction,
+// with what the actions need to know about its task.
 type timerRow struct {
 	taskID  int64
 	state   string
 	version int64
-	// running entry, if any
+	// running entry, if any (entryID -1: opened in this transaction)
 	entryID    int64
 	entryTask  int64
 	entryStart time.Time
+	// the timer's task
+	taskTitle, taskStatus, taskDate string
+	taskSpent                       time.Duration // stored spent time
+	// timer actions logged within the anomaly window, counted up to just
+	// past the threshold
+	recent int
 }
 
-// lockTimer creates or locks the user's timer row. The upsert takes a row
-// lock on PostgreSQL, so concurrent actions of one user queue here; SQLite
-// serialises writers anyway.
-func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.Time) (*timerRow, error) {
-	var r timerRow
-	var task sql.NullInt64
-	var state sql.NullString
-	err := tx.QueryRow(ctx, `INSERT INTO timers (user_id, version, updated_at) VALUES ($1, 0, $2)
-		ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at
-		RETURNING task_id, state, version`, userID, now.UnixMilli()).Scan(&task, &state, &r.version)
-	if err != nil {
-		return nil, wrapDBError(err)
+// lockTimer locks (creating if needed) the user's timer row and reads, in
+// the same round trip on PostgreSQL, the running entry, the timer's task,
+// the recent action count and — for a start — the target task, locked.
+// The upsert takes the row lock, so concurrent actions of one user queue
+// there; every read after it is a statement of its own and so sees what
+// the transactions before it committed (a subquery of the upsert would
+// use a snapshot from before the wait). SQLite serialises writers anyway.
+func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.Time, target int64) (*timerRow, *focusflow.Task, error) {
+	r := &timerRow{}
+	var targetTask *focusflow.Task
+	queries := []batchQuery{
+		{sql: `INSERT INTO timers (user_id, version, updated_at) VALUES ($1, 0, $2)
+			ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at
+			RETURNING task_id, state, version`, args: []any{userID, now.UnixMilli()}, row: func(row rowScanner) error {
+			var task sql.NullInt64
+			var state sql.NullString
+			err := row.Scan(&task, &state, &r.version)
+			r.taskID, r.state = task.Int64, state.String
+			return err
+		}},
+		{sql: `SELECT id, task_id, started_at FROM time_entries WHERE user_id = $1 AND ended_at IS NULL`,
+			args: []any{userID}, row: func(row rowScanner) error {
+				var start int64
+				err := row.Scan(&r.entryID, &r.entryTask, &start)
+				r.entryStart = fromMS(start)
+				return err
+			}},
+		// A subquery, not a join: PostgreSQL plans a join on tasks.id by
+		// probing the ends of its index, which crawls through the dead
+		// tuples that frequent task updates leave there (8 ms per plan
+		// seen under load, when statements are not prepared).
+		{sql: `SELECT t.title, t.status, t.date, t.spent_ms FROM tasks t
+			WHERE t.id = (SELECT task_id FROM timers WHERE user_id = $1)`, args: []any{userID}, row: func(row rowScanner) error {
+			var spent int64
+			err := row.Scan(&r.taskTitle, &r.taskStatus, &r.taskDate, &spent)
+			r.taskSpent = time.Duration(spent) * time.Millisecond
+			return err
+		}},
+		{sql: `SELECT COUNT(*) FROM (SELECT 1 FROM activity a WHERE a.user_id = $1 AND a.at > $2
+			AND a.kind IN ('timer_started', 'timer_paused', 'timer_resumed', 'timer_stopped') LIMIT $3) AS recent`,
+			args: []any{userID, now.Add(-anomalyWindow).UnixMilli(), anomalyActions + 2},
+			row:  func(row rowScanner) error { return row.Scan(&r.recent) }},
 	}
-	r.taskID, r.state = task.Int64, state.String
-	var start int64
-	err = tx.QueryRow(ctx, `SELECT id, task_id, started_at FROM time_entries WHERE user_id = $1 AND ended_at IS NULL`,
-		userID).Scan(&r.entryID, &r.entryTask, &start)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return nil, wrapDBError(err)
-	default:
-		r.entryStart = fromMS(start)
+	if target != 0 {
+		queries = append(queries, batchQuery{sql: `SELECT ` + taskColumns + ` FROM tasks t WHERE t.id = $1 AND t.user_id = $2` +
+			db.dialect.forUpdate, args: []any{target, userID}, row: func(row rowScanner) error {
+			t, err := scanTask(row)
+			targetTask = t
+			return err
+		}})
 	}
-	return &r, nil
+	if err := tx.Batch(ctx, queries...); err != nil {
+		return nil, nil, err
+	}
+	if target != 0 && targetTask == nil {
+		return nil, nil, notFound("Task")
+	}
+	return r, targetTask, nil
 }
 
-// closeEntry ends the running entry at end and, in one statement for the
-// task, adds the time to it and sets its status (unless it is completed;
-// "" keeps it). The per-day figures get the time too. It returns the
-// task's title for the activity log.
-func closeEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, end time.Time, source, status string) (string, error) {
+// closeEntry ends the running entry at end, adds the time to its task (and
+// sets the task's status unless it is completed; "" keeps it) and to the
+// per-day figures. All deferred: nothing here waits for the database.
+func closeEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, end time.Time, source, status string) error {
 	if r.entryID == 0 {
-		return "", nil
+		return nil
 	}
 	if end.Before(r.entryStart) {
 		end = r.entryStart
 	}
-	if err := tx.Exec(ctx, `UPDATE time_entries SET ended_at = $2, source = $3 WHERE id = $1`,
-		r.entryID, end.UnixMilli(), source); err != nil {
-		return "", wrapDBError(err)
+	if err := tx.Exec(ctx, `UPDATE time_entries SET ended_at = $2, source = $3 WHERE user_id = $1 AND ended_at IS NULL`,
+		user.ID, end.UnixMilli(), source); err != nil {
+		return err
 	}
-	var title string
-	if err := tx.QueryRow(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2,
+	d := end.Sub(r.entryStart)
+	if err := tx.Exec(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2,
 		status = CASE WHEN $3 = '' OR status = 'completed' THEN status ELSE $3 END, updated_at = $4
-		WHERE id = $1 RETURNING title`, r.entryTask, end.Sub(r.entryStart).Milliseconds(), status,
-		end.UnixMilli()).Scan(&title); err != nil {
-		return "", wrapDBError(err)
+		WHERE id = $1`, r.entryTask, d.Milliseconds(), status, end.UnixMilli()); err != nil {
+		return err
 	}
 	if err := addFocus(ctx, tx, user.ID, user.Location(), r.entryStart, end, false, 1); err != nil {
-		return "", err
+		return err
+	}
+	if r.entryTask == r.taskID {
+		r.taskSpent += d
 	}
 	r.entryID = 0
-	return title, nil
+	return nil
 }
 
-// setTaskStatus sets the status of a task that is not completed and
-// returns its title.
-func setTaskStatus(ctx context.Context, tx execer, userID, taskID int64, status string, now time.Time) (string, error) {
-	var title string
-	err := tx.QueryRow(ctx, `UPDATE tasks SET status = CASE WHEN status = 'completed' THEN status ELSE $3 END,
-		updated_at = $4 WHERE id = $1 AND user_id = $2 RETURNING title`, taskID, userID, status, now.UnixMilli()).Scan(&title)
-	return title, wrapDBError(err)
+// setTaskStatus sets the status of a task that is not completed.
+func setTaskStatus(ctx context.Context, tx execer, userID, taskID int64, status string, now time.Time) error {
+	return tx.Exec(ctx, `UPDATE tasks SET status = CASE WHEN status = 'completed' THEN status ELSE $3 END,
+		updated_at = $4 WHERE id = $1 AND user_id = $2`, taskID, userID, status, now.UnixMilli())
 }
 
-// savedTimer is what saveTimer reads back in the same statement: the
-// timer actions of the anomaly window and the timer task's stored time.
-type savedTimer struct {
-	recentActions int
-	spent         time.Duration
-}
-
-// saveTimer writes the timer row and, in the same round trip, counts the
-// recent timer actions and reads the task's stored spent time.
-func saveTimer(ctx context.Context, tx execer, userID, taskID int64, state string, version int64, now time.Time) (savedTimer, error) {
+// saveTimer writes the timer row.
+func saveTimer(ctx context.Context, tx execer, userID, taskID int64, state string, version int64, now time.Time) error {
 	var st any
 	if state != "" {
 		st = state
 	}
-	var out savedTimer
-	var spent sql.NullInt64
-	err := tx.QueryRow(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5 WHERE user_id = $1
-		RETURNING (SELECT COUNT(*) FROM (SELECT 1 FROM activity a WHERE a.user_id = $1 AND a.at > $6
-		             AND a.kind IN ('timer_started', 'timer_paused', 'timer_resumed', 'timer_stopped') LIMIT $7) AS recent),
-		          (SELECT spent_ms FROM tasks t WHERE t.id = $2)`,
-		userID, nullID(taskID), st, version, now.UnixMilli(), now.Add(-anomalyWindow).UnixMilli(),
-		// Counting stops just past the threshold: the flag only needs to
-		// know when the count crosses it, and a busy user must not make
-		// every action scan thousands of rows.
-		anomalyActions+2).Scan(&out.recentActions, &spent)
-	out.spent = time.Duration(spent.Int64) * time.Millisecond
-	return out, wrapDBError(err)
+	return tx.Exec(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5 WHERE user_id = $1`,
+		userID, nullID(taskID), st, version, now.UnixMilli())
 }
 
-// capIfExpired ends a forgotten running entry at the user's cap.
+// capIfExpired ends a forgotten running entry at the user's cap; the timer
+// stays on its task, paused.
 func (db *DB) capIfExpired(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, now time.Time) (*CappedTimer, error) {
 	if r.entryID == 0 {
 		return nil, nil
@@ -178,17 +198,13 @@ func (db *DB) capIfExpired(ctx context.Context, tx execer, user *focusflow.User,
 		return nil, nil
 	}
 	entryID, taskID := r.entryID, r.entryTask
-	title, err := closeEntry(ctx, tx, user, r, end, focusflow.SourceCapped, focusflow.StatusPaused)
-	if err != nil {
+	if err := closeEntry(ctx, tx, user, r, end, focusflow.SourceCapped, focusflow.StatusPaused); err != nil {
 		return nil, err
 	}
 	r.version++
-	if _, err := saveTimer(ctx, tx, user.ID, taskID, focusflow.TimerPaused, r.version, now); err != nil {
-		return nil, err
-	}
 	r.taskID, r.state = taskID, focusflow.TimerPaused
 	msg := fmt.Sprintf("Timer stopped automatically after %s on: %s. Correct its end if you stopped earlier.",
-		formatHours(user.TimerCap), title)
+		formatHours(user.TimerCap), r.taskTitle)
 	if err := logActivity(ctx, tx, user, now, focusflow.ActTimerCapped, msg, taskID); err != nil {
 		return nil, err
 	}
@@ -206,27 +222,32 @@ func formatHours(d time.Duration) string {
 // timer state changes (besides capping and task completion/deletion, which
 // use the same helpers), so a future event feed can publish from here.
 // Pause, resume and stop must carry the version the client last saw.
+//
+// On PostgreSQL a start is two round trips: the lock with every read it
+// needs, then all writes with the COMMIT.
 func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, action string, taskID, version int64) (*TimerResult, error) {
 	now := db.now()
 	res := &TimerResult{}
 	err := db.txExec(ctx, func(tx execer) error {
-		r, err := db.lockTimer(ctx, tx, user.ID, now)
+		var target int64
+		if action == ActionStart {
+			target = taskID
+		}
+		r, t, err := db.lockTimer(ctx, tx, user.ID, now, target)
 		if err != nil {
 			return err
 		}
 		if action != ActionStart && version != r.version {
-			cur, err := db.timerState(ctx, tx, user.ID, r, now)
-			if err != nil {
-				return err
-			}
-			return &TimerConflictError{Message: "The timer was changed elsewhere (another tab or device). Showing its current state.", Timer: cur}
+			return &TimerConflictError{Message: "The timer was changed elsewhere (another tab or device). Showing its current state.",
+				Timer: timerOf(r, r.taskSpent, now)}
 		}
 		if res.Capped, err = db.capIfExpired(ctx, tx, user, r, now); err != nil {
 			return err
 		}
+		logged := true
 		switch action {
 		case ActionStart:
-			err = db.start(ctx, tx, user, r, taskID, now)
+			logged, err = db.start(ctx, tx, user, r, t, now)
 		case ActionPause:
 			err = db.pause(ctx, tx, user, r, now)
 		case ActionResume:
@@ -240,72 +261,64 @@ func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, action stri
 			return err
 		}
 		r.version++
-		saved, err := saveTimer(ctx, tx, user.ID, r.taskID, r.state, r.version, now)
-		if err != nil {
+		if err := saveTimer(ctx, tx, user.ID, r.taskID, r.state, r.version, now); err != nil {
 			return err
 		}
-		if res.Anomalies, err = flagActionRate(ctx, tx, user, saved.recentActions, now); err != nil {
-			return err
+		if logged && r.recent == anomalyActions {
+			if res.Anomalies, err = flagActionRate(ctx, tx, user, now); err != nil {
+				return err
+			}
 		}
-		res.Timer = timerOf(r, saved.spent, now)
+		res.Timer = timerOf(r, r.taskSpent, now)
 		return nil
 	})
+	if isUniqueViolation(err) {
+		// Only reachable if the row lock was bypassed; the index keeps the
+		// one-running-entry invariant regardless.
+		return nil, focusflow.Errorf(focusflow.ECONFLICT, "Another timer is already running. Reload and try again.")
+	}
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-func (db *DB) start(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, taskID int64, now time.Time) error {
-	t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
-	if err != nil {
-		return err
-	}
+// start runs the timer on task t, pausing whatever it was on. It reports
+// whether it logged an action (starting the running task again does not).
+func (db *DB) start(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, t *focusflow.Task, now time.Time) (bool, error) {
 	if t.Status == focusflow.StatusCompleted {
-		return focusflow.Errorf(focusflow.ECONFLICT, "This task is completed. Reopen it to track more time.")
+		return false, focusflow.Errorf(focusflow.ECONFLICT, "This task is completed. Reopen it to track more time.")
 	}
-	if r.entryID != 0 && r.entryTask == taskID {
-		return nil // already running on this task: nothing to do but count the action
+	if r.entryID != 0 && r.entryTask == t.ID {
+		return false, nil // already running on this task: nothing to do but count the action
 	}
-	if r.entryID != 0 || (r.taskID != 0 && r.taskID != taskID) {
-		// Starting one task pauses whatever the timer was on.
-		prev := r.taskID
-		if r.entryID != 0 {
-			prev = r.entryTask
+	if r.entryID != 0 {
+		if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, focusflow.StatusPaused); err != nil {
+			return false, err
 		}
-		if r.entryID != 0 {
-			if _, err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, focusflow.StatusPaused); err != nil {
-				return err
-			}
-		} else if _, err := setTaskStatus(ctx, tx, user.ID, prev, focusflow.StatusPaused, now); err != nil {
-			return err
+	} else if r.taskID != 0 && r.taskID != t.ID {
+		if err := setTaskStatus(ctx, tx, user.ID, r.taskID, focusflow.StatusPaused, now); err != nil {
+			return false, err
 		}
 	}
-	if _, err := db.openEntry(ctx, tx, user, r, taskID, now); err != nil {
-		return err
+	if err := openEntry(ctx, tx, user, r, t.ID, now); err != nil {
+		return false, err
 	}
+	r.taskTitle, r.taskStatus, r.taskDate, r.taskSpent = t.Title, focusflow.StatusInProgress, t.Date, t.Spent
 	kind, verb := focusflow.ActTimerStarted, "Started"
 	if t.Status == focusflow.StatusPaused {
 		kind, verb = focusflow.ActTimerResumed, "Resumed"
 	}
-	return logActivity(ctx, tx, user, now, kind, verb+" timer: "+t.Title, taskID)
+	return true, logActivity(ctx, tx, user, now, kind, verb+" timer: "+t.Title, t.ID)
 }
 
-// openEntry starts a running entry on the task and marks it in progress;
-// it returns the task's title.
-func (db *DB) openEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, taskID int64, now time.Time) (string, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
-		VALUES ($1, $2, $3, 'timer', $3) RETURNING id`, user.ID, taskID, now.UnixMilli()).Scan(&id)
-	if isUniqueViolation(err) {
-		// Only reachable if the row lock was bypassed; the index keeps the
-		// invariant regardless.
-		return "", focusflow.Errorf(focusflow.ECONFLICT, "Another timer is already running. Reload and try again.")
+// openEntry starts a running entry on the task and marks it in progress.
+func openEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, taskID int64, now time.Time) error {
+	if err := tx.Exec(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
+		VALUES ($1, $2, $3, 'timer', $3)`, user.ID, taskID, now.UnixMilli()); err != nil {
+		return err
 	}
-	if err != nil {
-		return "", wrapDBError(err)
-	}
-	r.entryID, r.entryTask, r.entryStart = id, taskID, now
+	r.entryID, r.entryTask, r.entryStart = -1, taskID, now
 	r.taskID, r.state = taskID, focusflow.TimerRunning
 	return setTaskStatus(ctx, tx, user.ID, taskID, focusflow.StatusInProgress, now)
 }
@@ -315,12 +328,11 @@ func (db *DB) pause(ctx context.Context, tx execer, user *focusflow.User, r *tim
 		return focusflow.Errorf(focusflow.ECONFLICT, "The timer is not running.")
 	}
 	taskID := r.entryTask
-	title, err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, focusflow.StatusPaused)
-	if err != nil {
+	if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, focusflow.StatusPaused); err != nil {
 		return err
 	}
 	r.state = focusflow.TimerPaused
-	return logActivity(ctx, tx, user, now, focusflow.ActTimerPaused, "Paused timer: "+title, taskID)
+	return logActivity(ctx, tx, user, now, focusflow.ActTimerPaused, "Paused timer: "+r.taskTitle, taskID)
 }
 
 func (db *DB) resume(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, now time.Time) error {
@@ -328,11 +340,10 @@ func (db *DB) resume(ctx context.Context, tx execer, user *focusflow.User, r *ti
 		return focusflow.Errorf(focusflow.ECONFLICT, "The timer is not paused.")
 	}
 	taskID := r.taskID
-	title, err := db.openEntry(ctx, tx, user, r, taskID, now)
-	if err != nil {
+	if err := openEntry(ctx, tx, user, r, taskID, now); err != nil {
 		return err
 	}
-	return logActivity(ctx, tx, user, now, focusflow.ActTimerResumed, "Resumed timer: "+title, taskID)
+	return logActivity(ctx, tx, user, now, focusflow.ActTimerResumed, "Resumed timer: "+r.taskTitle, taskID)
 }
 
 func (db *DB) stop(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, now time.Time) error {
@@ -340,59 +351,46 @@ func (db *DB) stop(ctx context.Context, tx execer, user *focusflow.User, r *time
 		return focusflow.Errorf(focusflow.ECONFLICT, "No timer is running.")
 	}
 	taskID := r.taskID
-	if _, err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, ""); err != nil {
+	if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, ""); err != nil {
 		return err
 	}
-	title, err := db.completeTask(ctx, tx, user, taskID, now)
-	if err != nil {
-		return err
+	if r.taskStatus != focusflow.StatusCompleted {
+		if err := tx.Exec(ctx, `UPDATE tasks SET status = 'completed', completed_at = $3, updated_at = $3
+			WHERE id = $1 AND user_id = $2`, taskID, user.ID, now.UnixMilli()); err != nil {
+			return err
+		}
+		if err := addTaskCounts(ctx, tx, user.ID, r.taskDate, 0, 1); err != nil {
+			return err
+		}
+		if err := logActivity(ctx, tx, user, now, focusflow.ActTaskCompleted, "Completed task: "+r.taskTitle, taskID); err != nil {
+			return err
+		}
 	}
 	r.taskID, r.state = 0, ""
-	return logActivity(ctx, tx, user, now, focusflow.ActTimerStopped, "Stopped timer: "+title, taskID)
-}
-
-// completeTask marks a task completed (if it is not yet) with its counts
-// and activity.
-func (db *DB) completeTask(ctx context.Context, tx execer, user *focusflow.User, taskID int64, now time.Time) (string, error) {
-	var date, title string
-	var wasDone bool
-	err := tx.QueryRow(ctx, `UPDATE tasks SET completed_at = CASE WHEN status = 'completed' THEN completed_at ELSE $3 END,
-		status = 'completed', updated_at = $3 WHERE id = $1 AND user_id = $2
-		RETURNING date, title, completed_at <> $3`, taskID, user.ID, now.UnixMilli()).Scan(&date, &title, &wasDone)
-	if err != nil || wasDone {
-		return title, wrapDBError(err)
-	}
-	if err := addTaskCounts(ctx, tx, user.ID, date, 0, 1); err != nil {
-		return "", err
-	}
-	return title, logActivity(ctx, tx, user, now, focusflow.ActTaskCompleted, "Completed task: "+title, taskID)
+	return logActivity(ctx, tx, user, now, focusflow.ActTimerStopped, "Stopped timer: "+r.taskTitle, taskID)
 }
 
 // releaseTimer ends a running entry on taskID and makes the timer idle if
 // it was on that task (a task completed or deleted from outside the timer).
 func (db *DB) releaseTimer(ctx context.Context, tx execer, user *focusflow.User, now time.Time, taskID int64) error {
-	r, err := db.lockTimer(ctx, tx, user.ID, now)
+	r, _, err := db.lockTimer(ctx, tx, user.ID, now, 0)
 	if err != nil {
 		return err
 	}
 	if r.entryID != 0 && r.entryTask == taskID {
-		if _, err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, ""); err != nil {
+		if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, ""); err != nil {
 			return err
 		}
 	}
 	if r.taskID == taskID {
-		_, err := saveTimer(ctx, tx, user.ID, 0, "", r.version+1, now)
-		return err
+		return saveTimer(ctx, tx, user.ID, 0, "", r.version+1, now)
 	}
 	return nil
 }
 
-// flagActionRate flags more than anomalyActions timer actions within
-// anomalyWindow (counted by saveTimer), once per crossing.
-func flagActionRate(ctx context.Context, tx execer, user *focusflow.User, recent int, now time.Time) ([]string, error) {
-	if recent != anomalyActions+1 {
-		return nil, nil
-	}
+// flagActionRate records that this action was the one past anomalyActions
+// timer actions within anomalyWindow (flagged once per crossing).
+func flagActionRate(ctx context.Context, tx execer, user *focusflow.User, now time.Time) ([]string, error) {
 	msg := fmt.Sprintf("Unusual timer activity: more than %d timer actions in %d minutes.", anomalyActions, int(anomalyWindow/time.Minute))
 	if err := logActivity(ctx, tx, user, now, focusflow.ActAnomaly, msg, 0); err != nil {
 		return nil, err
@@ -478,12 +476,14 @@ func (db *DB) CapTimer(ctx context.Context, user *focusflow.User) (*CappedTimer,
 	var c *CappedTimer
 	err := db.txExec(ctx, func(tx execer) error {
 		now := db.now()
-		r, err := db.lockTimer(ctx, tx, user.ID, now)
+		r, _, err := db.lockTimer(ctx, tx, user.ID, now, 0)
 		if err != nil {
 			return err
 		}
-		c, err = db.capIfExpired(ctx, tx, user, r, now)
-		return err
+		if c, err = db.capIfExpired(ctx, tx, user, r, now); err != nil || c == nil {
+			return err
+		}
+		return saveTimer(ctx, tx, user.ID, r.taskID, r.state, r.version, now)
 	})
 	return c, err
 }
