@@ -246,10 +246,10 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	first := fs.Int("first", 1, "number of the first load user")
 	password := fs.String("password", defaultPassword, "the load users' password (as given to seed)")
 	scenario := fs.String("scenario", "day", "day: GET /api/v1/days/{today}; start: POST /api/v1/timer/start switching "+
-		"between two of today's tasks; mixed: 80% day, 20% start")
+		"between two of today's tasks; mixed: 80% day, 20% start; stats: GET /api/v1/stats (the default last 365 days)")
 	signins := fs.Int("signin-conns", 4, "concurrent sign-ins (each costs the server an argon2id verification)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: focusflow-load run --base URL [--users 64] [--conns 64] [--duration 15s] [--scenario day|start|mixed]
+		fmt.Fprint(stderr, `Usage: focusflow-load run --base URL [--users 64] [--conns 64] [--duration 15s] [--scenario day|start|mixed|stats]
 
 Signs --users seeded load users in through the real login form (GET /login
 for the pre-session cookie and CSRF token, POST /login, then GET
@@ -289,8 +289,10 @@ Flags:
 		fmt.Fprintln(stderr, "run: --users, --first and --signin-conns must be at least 1")
 		return 2
 	}
-	wantDay, wantStart := false, false
+	wantDay, wantStart, wantStats := false, false, false
 	switch *scenario {
+	case "stats":
+		wantStats = true
 	case "day":
 		wantDay = true
 	case "start":
@@ -298,7 +300,7 @@ Flags:
 	case "mixed":
 		wantDay, wantStart = true, true
 	default:
-		fmt.Fprintf(stderr, "run: unknown --scenario %q (day, start or mixed)\n", *scenario)
+		fmt.Fprintf(stderr, "run: unknown --scenario %q (day, start, mixed or stats)\n", *scenario)
 		return 2
 	}
 	baseURL := strings.TrimSuffix(u.String(), "/")
@@ -327,9 +329,18 @@ Flags:
 		}
 	}
 
-	const dayName, startName = "GET /api/v1/days/{today}", "POST /api/v1/timer/start"
-	startURL := baseURL + "/api/v1/timer/start"
+	const dayName, startName, statsName = "GET /api/v1/days/{today}", "POST /api/v1/timer/start", "GET /api/v1/stats"
+	startURL, statsURL := baseURL+"/api/v1/timer/start", baseURL+"/api/v1/stats"
 	next := func(w *worker) (string, *http.Request, error) {
+		if wantStats {
+			req, err := http.NewRequest(http.MethodGet, statsURL, nil)
+			if err != nil {
+				return "", nil, err
+			}
+			req.Header.Set("Accept", "application/json")
+			req.Header.Set("Cookie", w.sess.cookie)
+			return statsName, req, nil
+		}
 		if wantDay && (!wantStart || w.rng.IntN(100) < 80) {
 			req, err := http.NewRequest(http.MethodGet, dayURL, nil)
 			if err != nil {
