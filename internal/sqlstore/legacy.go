@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"io"
 	"slices"
 	"sort"
@@ -1532,22 +1534,7 @@ func reportTime(t LegacyTime) string {
 	return s
 }
 
-func reportGroup(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func reportGroup(n int64) string { return message.NewPrinter(language.English).Sprint(n) }
 
 func reportPlural(n int, word string) string {
 	if n == 1 {

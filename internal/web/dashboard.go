@@ -418,17 +418,21 @@ func (s *Server) apiUpdateTask(w http.ResponseWriter, r *http.Request, a *authSt
 	s.writeJSON(w, r, http.StatusOK, toTaskJSON(t))
 }
 
-func (s *Server) apiDeleteTask(w http.ResponseWriter, r *http.Request, a *authState) {
-	id, err := idParam(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// apiDelete answers DELETE …/{id} with 204 once del has deleted the
+// signed-in user's row of that id.
+func (s *Server) apiDelete(del func(ctx context.Context, user *focusflow.User, id int64) error) func(http.ResponseWriter, *http.Request, *authState) {
+	return func(w http.ResponseWriter, r *http.Request, a *authState) {
+		id, err := idParam(r, "id")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := del(r.Context(), a.user, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	}
-	if err := s.store.DeleteTask(r.Context(), a.user, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // --- the timer ---
@@ -584,19 +588,6 @@ func (s *Server) apiUpdateEntry(w http.ResponseWriter, r *http.Request, a *authS
 	s.writeJSON(w, r, http.StatusOK, s.toEntryJSON(e))
 }
 
-func (s *Server) apiDeleteEntry(w http.ResponseWriter, r *http.Request, a *authState) {
-	id, err := idParam(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.DeleteEntry(r.Context(), a.user, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
 // --- notes ---
 
 func (s *Server) apiPutDayNote(w http.ResponseWriter, r *http.Request, a *authState) {
@@ -741,19 +732,6 @@ func (s *Server) apiUpdateNote(w http.ResponseWriter, r *http.Request, a *authSt
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, toNoteJSON(n))
-}
-
-func (s *Server) apiDeleteNote(w http.ResponseWriter, r *http.Request, a *authState) {
-	id, err := idParam(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.DeleteNote(r.Context(), a.user.ID, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // --- the page ---

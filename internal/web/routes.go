@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/focusflow/focusflow"
@@ -52,11 +53,15 @@ func (s *Server) routes() http.Handler {
 	handle("PUT /api/v1/days/{date}/note", s.requireUser(s.apiPutDayNote))
 	handle("POST /api/v1/tasks", s.requireUser(s.apiCreateTask))
 	handle("PATCH /api/v1/tasks/{id}", s.requireUser(s.apiUpdateTask))
-	handle("DELETE /api/v1/tasks/{id}", s.requireUser(s.apiDeleteTask))
+	handle("DELETE /api/v1/tasks/{id}", s.requireUser(s.apiDelete(func(ctx context.Context, u *focusflow.User, id int64) error {
+		return s.store.DeleteTask(ctx, u, id)
+	})))
 	handle("GET /api/v1/tasks/{id}/entries", s.requireUser(s.apiEntries))
 	handle("POST /api/v1/tasks/{id}/entries", s.requireUser(s.apiAddEntry))
 	handle("PATCH /api/v1/entries/{id}", s.requireUser(s.apiUpdateEntry))
-	handle("DELETE /api/v1/entries/{id}", s.requireUser(s.apiDeleteEntry))
+	handle("DELETE /api/v1/entries/{id}", s.requireUser(s.apiDelete(func(ctx context.Context, u *focusflow.User, id int64) error {
+		return s.store.DeleteEntry(ctx, u, id)
+	})))
 	handle("GET /api/v1/timer", s.requireUser(s.apiTimer))
 	handle("POST /api/v1/timer/start", s.requireUser(s.apiTimerAction(sqlstore.ActionStart)))
 	handle("POST /api/v1/timer/pause", s.requireUser(s.apiTimerAction(sqlstore.ActionPause)))
@@ -65,7 +70,9 @@ func (s *Server) routes() http.Handler {
 	handle("GET /api/v1/notes", s.requireUser(s.apiNotes))
 	handle("POST /api/v1/notes", s.requireUser(s.apiCreateNote))
 	handle("PATCH /api/v1/notes/{id}", s.requireUser(s.apiUpdateNote))
-	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDeleteNote))
+	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDelete(func(ctx context.Context, u *focusflow.User, id int64) error {
+		return s.store.DeleteNote(ctx, u.ID, id)
+	})))
 	s.exportRoutes(handle)
 	s.insightRoutes(handle)
 
