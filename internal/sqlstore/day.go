@@ -213,21 +213,20 @@ func scanDayStats(row rowScanner, extra ...any) (focusflow.DayStats, error) {
 // DayStats returns the stored per-day figures between two dates
 // (inclusive); days without any are absent.
 func (db *DB) DayStats(ctx context.Context, userID int64, from, to string) ([]focusflow.DayStats, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT date, focus_ms, manual_ms, total, completed FROM daily_stats
-		WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date`, userID, from, to)
-	if err != nil {
-		return nil, wrapDBError(err)
-	}
-	defer rows.Close()
+	// Through the batch reader: on PostgreSQL pgx scans the rows directly,
+	// which matters for a year of rows (the insights).
 	var out []focusflow.DayStats
-	for rows.Next() {
-		s, err := scanDayStats(rows)
-		if err != nil {
-			return nil, err
-		}
+	b := db.batch()
+	b.Query(`SELECT date, focus_ms, manual_ms, total, completed FROM daily_stats
+		WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date`, []any{userID, from, to}, func(row rowScanner) error {
+		s, err := scanDayStats(row)
 		out = append(out, s)
+		return err
+	})
+	if err := b.Run(ctx); err != nil {
+		return nil, err
 	}
-	return out, wrapDBError(rows.Err())
+	return out, nil
 }
 
 // Streak counts consecutive days with a completed task ending today (or
