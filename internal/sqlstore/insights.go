@@ -21,7 +21,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"sort"
 	"strings"
@@ -129,22 +128,32 @@ type running struct {
 }
 
 func (db *DB) runningEntry(ctx context.Context, user *focusflow.User, now time.Time) (*running, error) {
-	var taskID, start int64
-	err := db.read.QueryRowContext(ctx, `SELECT task_id, started_at FROM time_entries WHERE user_id = $1 AND ended_at IS NULL`,
-		user.ID).Scan(&taskID, &start)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	b := db.batch()
+	finish := queueRunning(b, user, now)
+	if err := b.Run(ctx); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, wrapDBError(err)
-	}
-	r := &running{taskID: taskID, start: fromMS(start)}
-	// A forgotten timer counts up to the cap, as it will once capped.
-	r.end, _ = timer.Cap(r.start, now, user.TimerCap)
-	if r.end.Before(r.start) {
-		r.end = r.start
-	}
-	return r, nil
+	return finish(), nil
+}
+
+// queueRunning queues the running-entry lookup on b.
+func queueRunning(b *readBatch, user *focusflow.User, now time.Time) func() *running {
+	var r *running
+	b.Query(`SELECT task_id, started_at FROM time_entries WHERE user_id = $1 AND ended_at IS NULL`, []any{user.ID},
+		func(row rowScanner) error {
+			var taskID, start int64
+			if err := row.Scan(&taskID, &start); err != nil {
+				return err
+			}
+			r = &running{taskID: taskID, start: fromMS(start)}
+			// A forgotten timer counts up to the cap, as it will once capped.
+			r.end, _ = timer.Cap(r.start, now, user.TimerCap)
+			if r.end.Before(r.start) {
+				r.end = r.start
+			}
+			return nil
+		})
+	return func() *running { return r }
 }
 
 // portions splits the running entry's time so far by local day and hour.
@@ -175,16 +184,6 @@ func (db *DB) Insights(ctx context.Context, user *focusflow.User, from, to strin
 	loc := user.Location()
 	today := timer.Today(now, loc)
 	st := &Insights{From: from, To: to, Today: today, Goal: user.DailyGoal}
-	run, err := db.runningEntry(ctx, user, now)
-	if err != nil {
-		return nil, err
-	}
-	live := run.portions(loc)
-	liveDay := map[string]int64{}
-	for _, p := range live {
-		liveDay[p.Date] += p.MS
-	}
-
 	// This week's rows (for goal progress) come with the range's when
 	// they are close to it, as they are for the default range.
 	week := timer.WeekOf(today)
@@ -193,44 +192,56 @@ func (db *DB) Insights(ctx context.Context, user *focusflow.User, from, to strin
 	if together {
 		qFrom, qTo = min(from, week[0]), max(to, week[6])
 	}
-	rows, err := db.DayStats(ctx, user.ID, qFrom, qTo)
-	if err != nil {
+	// Every read in one batch: one round trip on PostgreSQL.
+	b := db.batch()
+	runningOf := queueRunning(b, user, now)
+	var rows, weekRows []focusflow.DayStats
+	collect := func(dst *[]focusflow.DayStats) func(rowScanner) error {
+		return func(row rowScanner) error {
+			s, err := scanDayStats(row)
+			*dst = append(*dst, s)
+			return err
+		}
+	}
+	const dayStatsSQL = `SELECT date, focus_ms, manual_ms, total, completed FROM daily_stats
+		WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date`
+	b.Query(dayStatsSQL, []any{user.ID, qFrom, qTo}, collect(&rows))
+	if !together {
+		b.Query(dayStatsSQL, []any{user.ID, week[0], week[6]}, collect(&weekRows))
+	}
+	b.Query(`SELECT hour, SUM(focus_ms) FROM hourly_focus
+		WHERE user_id = $1 AND date >= $2 AND date <= $3 GROUP BY hour`, []any{user.ID, from, to}, func(row rowScanner) error {
+		var h int
+		var ms int64
+		if err := row.Scan(&h, &ms); err != nil {
+			return err
+		}
+		if h >= 0 && h < 24 {
+			st.Hours[h] += time.Duration(ms) * time.Millisecond
+		}
+		return nil
+	})
+	streaksOfLive := db.queueStreaks(b, user.ID, today, user.DailyGoal.Milliseconds())
+	planOf := db.queuePlan(b, user, today)
+	if err := b.Run(ctx); err != nil {
 		return nil, err
 	}
+	run := runningOf()
+	live := run.portions(loc)
+	liveDay := map[string]int64{}
+	for _, p := range live {
+		liveDay[p.Date] += p.MS
+	}
+
 	all := mergeLive(rows, liveDay, qFrom, qTo)
 	st.Days = slices.DeleteFunc(slices.Clone(all), func(r focusflow.DayStats) bool { return r.Date < from || r.Date > to })
 	st.summarise(f, t)
 	coverFrom, coverTo := qFrom, qTo // the days `all` has
 	if !together {
-		rows, err := db.DayStats(ctx, user.ID, week[0], week[6])
-		if err != nil {
-			return nil, err
-		}
-		all = mergeLive(rows, liveDay, week[0], week[6])
+		all = mergeLive(weekRows, liveDay, week[0], week[6])
 		coverFrom, coverTo = week[0], week[6]
 	}
 	st.goalProgress(week, all)
-
-	hours, err := db.read.QueryContext(ctx, `SELECT hour, SUM(focus_ms) FROM hourly_focus
-		WHERE user_id = $1 AND date >= $2 AND date <= $3 GROUP BY hour`, user.ID, from, to)
-	if err != nil {
-		return nil, wrapDBError(err)
-	}
-	for hours.Next() {
-		var h int
-		var ms int64
-		if err := hours.Scan(&h, &ms); err != nil {
-			hours.Close()
-			return nil, err
-		}
-		if h >= 0 && h < 24 {
-			st.Hours[h] += time.Duration(ms) * time.Millisecond
-		}
-	}
-	hours.Close()
-	if err := hours.Err(); err != nil {
-		return nil, wrapDBError(err)
-	}
 	for _, p := range live {
 		if p.Date >= from && p.Date <= to {
 			st.Hours[p.Hour] += time.Duration(p.MS) * time.Millisecond
@@ -263,12 +274,8 @@ func (db *DB) Insights(ctx context.Context, user *focusflow.User, from, to strin
 			liveFigures[d] = fig
 		}
 	}
-	if st.Streak, st.FocusStreak, err = db.streaks(ctx, user.ID, today, user.DailyGoal.Milliseconds(), liveFigures); err != nil {
-		return nil, err
-	}
-	if st.Plan, err = db.plan(ctx, user, today, run); err != nil {
-		return nil, err
-	}
+	st.Streak, st.FocusStreak = streaksOfLive(liveFigures)
+	st.Plan = planOf(run)
 	return st, nil
 }
 
@@ -432,22 +439,29 @@ type streakDay struct {
 // window functions, and it spares the Go side almost all of the work.
 // live holds the days the running timer touches, with their full figures.
 func (db *DB) streaks(ctx context.Context, userID int64, today string, goal int64, live map[string]focusflow.DayStats) (StreakStats, StreakStats, error) {
+	b := db.batch()
+	finish := db.queueStreaks(b, userID, today, goal)
+	if err := b.Run(ctx); err != nil {
+		return StreakStats{}, StreakStats{}, err
+	}
+	c, f := finish(live)
+	return c, f, nil
+}
+
+// queueStreaks queues the month-fold query on b; the returned function
+// computes both all-time streaks once b has run.
+func (db *DB) queueStreaks(b *readBatch, userID int64, today string, goal int64) func(live map[string]focusflow.DayStats) (StreakStats, StreakStats) {
 	bit := `CAST(1 AS BIGINT) << (CAST(substr(date, 9, 2) AS INTEGER) - 1)`
-	rows, err := db.read.QueryContext(ctx, `SELECT substr(date, 1, 7),
+	days := make([]streakDay, 0, 512)
+	b.Query(`SELECT substr(date, 1, 7),
 		CAST(SUM(CASE WHEN completed > 0 THEN `+bit+` ELSE 0 END) AS BIGINT),
 		CAST(SUM(CASE WHEN focus_ms >= $3 THEN `+bit+` ELSE 0 END) AS BIGINT)
 		FROM daily_stats WHERE user_id = $1 AND date <= $2 AND (completed > 0 OR focus_ms >= $3)
-		GROUP BY substr(date, 1, 7) ORDER BY 1`, userID, today, goal)
-	if err != nil {
-		return StreakStats{}, StreakStats{}, wrapDBError(err)
-	}
-	defer rows.Close()
-	days := make([]streakDay, 0, 512)
-	for rows.Next() {
+		GROUP BY substr(date, 1, 7) ORDER BY 1`, []any{userID, today, goal}, func(row rowScanner) error {
 		var month string
 		var done, met int64
-		if err := rows.Scan(&month, &done, &met); err != nil {
-			return StreakStats{}, StreakStats{}, err
+		if err := row.Scan(&month, &done, &met); err != nil {
+			return err
 		}
 		first := epochDay(month + "-01")
 		for i := int64(0); i < 31; i++ {
@@ -464,20 +478,20 @@ func (db *DB) streaks(ctx context.Context, userID int64, today string, goal int6
 			}
 			days = append(days, d)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return StreakStats{}, StreakStats{}, wrapDBError(err)
-	}
-	if len(live) > 0 {
-		for date, fig := range live {
-			dn := epochDay(date)
-			days = slices.DeleteFunc(days, func(d streakDay) bool { return d.dn == dn })
-			days = append(days, streakDay{dn: dn, completed: fig.Completed, focus: fig.Focus.Milliseconds()})
+		return nil
+	})
+	return func(live map[string]focusflow.DayStats) (StreakStats, StreakStats) {
+		if len(live) > 0 {
+			for date, fig := range live {
+				dn := epochDay(date)
+				days = slices.DeleteFunc(days, func(d streakDay) bool { return d.dn == dn })
+				days = append(days, streakDay{dn: dn, completed: fig.Completed, focus: fig.Focus.Milliseconds()})
+			}
+			slices.SortFunc(days, func(a, b streakDay) int { return cmp.Compare(a.dn, b.dn) })
 		}
-		slices.SortFunc(days, func(a, b streakDay) int { return cmp.Compare(a.dn, b.dn) })
+		c, f := streaksOf(days, epochDay(today), goal)
+		return c.stats(), f.stats()
 	}
-	c, f := streaksOf(days, epochDay(today), goal)
-	return c.stats(), f.stats(), nil
 }
 
 // islandRun is one run of consecutive days (day numbers, inclusive).
@@ -606,70 +620,86 @@ func (h history) streakDays() []streakDay {
 // started (timer or capped): a manual entry says how long, not when work
 // began. Planned starts are read in the user's current zone.
 func (db *DB) plan(ctx context.Context, user *focusflow.User, today string, run *running) (PlanStats, error) {
-	p := PlanStats{From: timer.AddDays(today, 1-PlanDays), To: today}
-	loc := user.Location()
-	idx := map[string]int{}
-	for i := range PlanDays {
-		d := timer.AddDays(p.From, i)
-		idx[d] = i
-		p.Days = append(p.Days, PlanDay{Date: d})
+	b := db.batch()
+	finish := db.queuePlan(b, user, today)
+	if err := b.Run(ctx); err != nil {
+		return PlanStats{}, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.date, t.start_time, t.duration_minutes, t.spent_ms, t.status,
+	return finish(run), nil
+}
+
+// planRow is one planned task as the plan query returns it.
+type planRow struct {
+	id, spent           int64
+	date, start, status string
+	dur                 int
+	first               sql.NullInt64
+}
+
+// queuePlan queues the plan-versus-reality query on b; the returned
+// function computes the figures once b has run.
+func (db *DB) queuePlan(b *readBatch, user *focusflow.User, today string) func(run *running) PlanStats {
+	from := timer.AddDays(today, 1-PlanDays)
+	var rows []planRow
+	b.Query(`SELECT t.id, t.date, t.start_time, t.duration_minutes, t.spent_ms, t.status,
 		(SELECT MIN(e.started_at) FROM time_entries e WHERE e.task_id = t.id AND e.user_id = $1
 		   AND e.source IN ('timer', 'capped'))
 		FROM tasks t WHERE t.user_id = $1 AND t.date >= $2 AND t.date <= $3
-		AND t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL`, user.ID, p.From, p.To)
-	if err != nil {
-		return p, wrapDBError(err)
-	}
-	defer rows.Close()
-	var lateSum time.Duration
-	for rows.Next() {
-		var id, spent int64
-		var date, start, status string
-		var dur int
-		var first sql.NullInt64
-		if err := rows.Scan(&id, &date, &start, &dur, &spent, &status, &first); err != nil {
-			return p, err
+		AND t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL`, []any{user.ID, from, today},
+		func(row rowScanner) error {
+			var r planRow
+			err := row.Scan(&r.id, &r.date, &r.start, &r.dur, &r.spent, &r.status, &r.first)
+			rows = append(rows, r)
+			return err
+		})
+	return func(run *running) PlanStats {
+		p := PlanStats{From: from, To: today}
+		loc := user.Location()
+		idx := map[string]int{}
+		for i := range PlanDays {
+			d := timer.AddDays(p.From, i)
+			idx[d] = i
+			p.Days = append(p.Days, PlanDay{Date: d})
 		}
-		spentD := time.Duration(spent) * time.Millisecond
-		if run != nil && run.taskID == id {
-			spentD += run.end.Sub(run.start)
-			if !first.Valid || run.start.UnixMilli() < first.Int64 {
-				first = sql.NullInt64{Int64: run.start.UnixMilli(), Valid: true}
-			}
-		}
-		estimate := time.Duration(dur) * time.Minute
-		p.Planned++
-		if i, ok := idx[date]; ok {
-			p.Days[i].Planned++
-			p.Days[i].Estimate += estimate
-			p.Days[i].Spent += spentD
-		}
-		if first.Valid {
-			if planned, ok := plannedStart(date, start, loc); ok {
-				late := fromMS(first.Int64).Sub(planned)
-				p.Started++
-				lateSum += late
-				if late >= -OnTimeWindow && late <= OnTimeWindow {
-					p.OnTime++
-					p.onTimeStarts = append(p.onTimeStarts, fromMS(first.Int64))
+		var lateSum time.Duration
+		for _, r := range rows {
+			id, spent, date, start, status, dur, first := r.id, r.spent, r.date, r.start, r.status, r.dur, r.first
+			spentD := time.Duration(spent) * time.Millisecond
+			if run != nil && run.taskID == id {
+				spentD += run.end.Sub(run.start)
+				if !first.Valid || run.start.UnixMilli() < first.Int64 {
+					first = sql.NullInt64{Int64: run.start.UnixMilli(), Valid: true}
 				}
 			}
+			estimate := time.Duration(dur) * time.Minute
+			p.Planned++
+			if i, ok := idx[date]; ok {
+				p.Days[i].Planned++
+				p.Days[i].Estimate += estimate
+				p.Days[i].Spent += spentD
+			}
+			if first.Valid {
+				if planned, ok := plannedStart(date, start, loc); ok {
+					late := fromMS(first.Int64).Sub(planned)
+					p.Started++
+					lateSum += late
+					if late >= -OnTimeWindow && late <= OnTimeWindow {
+						p.OnTime++
+						p.onTimeStarts = append(p.onTimeStarts, fromMS(first.Int64))
+					}
+				}
+			}
+			if status == focusflow.StatusCompleted {
+				p.Completed++
+				p.Estimate += estimate
+				p.Spent += spentD
+			}
 		}
-		if status == focusflow.StatusCompleted {
-			p.Completed++
-			p.Estimate += estimate
-			p.Spent += spentD
+		if p.Started > 0 {
+			p.Lateness = (lateSum / time.Duration(p.Started)).Truncate(time.Millisecond)
 		}
+		return p
 	}
-	if err := rows.Err(); err != nil {
-		return p, wrapDBError(err)
-	}
-	if p.Started > 0 {
-		p.Lateness = (lateSum / time.Duration(p.Started)).Truncate(time.Millisecond)
-	}
-	return p, nil
 }
 
 // plannedStart is the instant of date at HH:MM in loc. A time that does
