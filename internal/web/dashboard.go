@@ -530,28 +530,32 @@ func (s *Server) apiEntries(w http.ResponseWriter, r *http.Request, a *authState
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"entries": out})
 }
 
-func (s *Server) apiAddEntry(w http.ResponseWriter, r *http.Request, a *authState) {
-	id, err := idParam(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// entryRequest reads the id in the path and the started_at/ended_at body
+// shared by the entry routes.
+func entryRequest(r *http.Request, required ...string) (id int64, start, end *time.Time, err error) {
+	if id, err = idParam(r, "id"); err != nil {
+		return 0, nil, nil, err
 	}
 	var in entryInput
-	if err := decodeJSONExcept(r, &in, []string{"user_id", "spent_ms", "time_spent"}, "started_at", "ended_at"); err != nil {
-		s.fail(w, r, err)
-		return
+	if err = decodeJSONExcept(r, &in, []string{"user_id", "spent_ms", "time_spent"}, required...); err != nil {
+		return 0, nil, nil, err
 	}
-	start, err := parseInstant("started_at", in.StartedAt)
+	if start, err = parseInstant("started_at", in.StartedAt); err != nil {
+		return 0, nil, nil, err
+	}
+	if end, err = parseInstant("ended_at", in.EndedAt); err != nil {
+		return 0, nil, nil, err
+	}
+	return id, start, end, nil
+}
+
+func (s *Server) apiAddEntry(w http.ResponseWriter, r *http.Request, a *authState) {
+	taskID, start, end, err := entryRequest(r, "started_at", "ended_at")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	end, err := parseInstant("ended_at", in.EndedAt)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	e, err := s.store.AddManualEntry(r.Context(), a.user, id, *start, *end)
+	e, err := s.store.AddManualEntry(r.Context(), a.user, taskID, *start, *end)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -560,22 +564,7 @@ func (s *Server) apiAddEntry(w http.ResponseWriter, r *http.Request, a *authStat
 }
 
 func (s *Server) apiUpdateEntry(w http.ResponseWriter, r *http.Request, a *authState) {
-	id, err := idParam(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var in entryInput
-	if err := decodeJSONExcept(r, &in, []string{"user_id", "spent_ms", "time_spent"}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	start, err := parseInstant("started_at", in.StartedAt)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	end, err := parseInstant("ended_at", in.EndedAt)
+	id, start, end, err := entryRequest(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
