@@ -181,7 +181,7 @@ func TestRestoreCommandRejectsCorruptBackup(t *testing.T) {
 func TestBackupCommandDumpMovesSQLiteToPostgres(t *testing.T) {
 	engines := storetest.Engines(t)
 	if len(engines) < 2 {
-		t.Skip("needs PostgreSQL too (FOCUSFLOW_TEST_DATABASE_URL)")
+		t.Skip("FOCUSFLOW_TEST_DATABASE_URL not set: this test needs PostgreSQL too")
 	}
 	src := newBackupSite(t, engines[0])
 	src.seed(t, "alice")

@@ -300,7 +300,7 @@ func rowsIn(sum *sqlstore.BackupSummary, table string) int64 {
 func TestDumpRestoresAcrossEngines(t *testing.T) {
 	engines := storetest.Engines(t)
 	if len(engines) < 2 {
-		t.Skip("needs PostgreSQL too (FOCUSFLOW_TEST_DATABASE_URL)")
+		t.Skip("FOCUSFLOW_TEST_DATABASE_URL not set: this test needs PostgreSQL too")
 	}
 	ctx := context.Background()
 	for _, pair := range [][2]storetest.Engine{{engines[0], engines[1]}, {engines[1], engines[0]}} {
