@@ -1098,7 +1098,7 @@ func (im *docImport) run(ctx context.Context) error {
 	}
 	// Focus figures: recomputed from every entry in the (possibly new)
 	// zone, which also moves the account's older figures if it changed.
-	if err := rebucketFocus(ctx, sqlExec{tx}, uid, loc); err != nil {
+	if err := im.db.rebucketFocus(ctx, sqlExec{tx}, uid, loc); err != nil {
 		return err
 	}
 

@@ -49,7 +49,11 @@ func (db *DB) migrations() ([]migration, error) {
 // anyway.
 var goSteps = map[int]func(ctx context.Context, tx *sql.Tx, d dialect) error{
 	4: func(ctx context.Context, tx *sql.Tx, d dialect) error {
-		_, err := tx.ExecContext(ctx, recomputeRunsSQL[d.name])
+		_, err := tx.ExecContext(ctx, recomputeRunsSQL(d, completedRuns, false))
+		return err
+	},
+	7: func(ctx context.Context, tx *sql.Tx, d dialect) error {
+		_, err := tx.ExecContext(ctx, recomputeRunsSQL(d, focusRuns, false))
 		return err
 	},
 }

@@ -30,10 +30,19 @@ func addFocus(ctx context.Context, tx execer, userID int64, loc *time.Location, 
 		if manual {
 			manualMS = ms
 		}
-		if err := tx.Exec(ctx, `INSERT INTO daily_stats (user_id, date, focus_ms, manual_ms) VALUES ($1, $2, $3, $4)
+		// The new total and the goal come back with the upsert: only a day
+		// that crosses the goal changes the focus runs.
+		var total, goal int64
+		if err := tx.QueryRow(ctx, `INSERT INTO daily_stats (user_id, date, focus_ms, manual_ms) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (user_id, date) DO UPDATE SET focus_ms = daily_stats.focus_ms + excluded.focus_ms,
-			manual_ms = daily_stats.manual_ms + excluded.manual_ms`, userID, d, ms, manualMS); err != nil {
+			manual_ms = daily_stats.manual_ms + excluded.manual_ms
+			RETURNING focus_ms, (SELECT daily_goal_ms FROM users WHERE id = $1)`, userID, d, ms, manualMS).Scan(&total, &goal); err != nil {
 			return wrapDBError(err)
+		}
+		if (total-ms >= goal) != (total >= goal) {
+			if err := updateRunsOf(ctx, tx, focusRuns, userID, d); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -53,10 +62,11 @@ func addTaskCounts(ctx context.Context, tx execer, userID int64, date string, to
 	return updateRuns(ctx, tx, userID, date)
 }
 
-// rebucketFocus recomputes a user's per-day and per-hour focus figures from
+// rebucketFocus recomputes a user's per-day and per-hour focus figures (and
+// focus runs) from
 // the time entries in a new time zone: task dates stay, focus time moves to
 // the local days on which it happened in the new zone.
-func rebucketFocus(ctx context.Context, tx execer, userID int64, loc *time.Location) error {
+func (db *DB) rebucketFocus(ctx context.Context, tx execer, userID int64, loc *time.Location) error {
 	if err := tx.Exec(ctx, `UPDATE daily_stats SET focus_ms = 0, manual_ms = 0 WHERE user_id = $1`, userID); err != nil {
 		return wrapDBError(err)
 	}
@@ -103,5 +113,6 @@ func rebucketFocus(ctx context.Context, tx execer, userID int64, loc *time.Locat
 			return wrapDBError(err)
 		}
 	}
-	return nil
+	// Which days reached the goal follows the new buckets.
+	return db.recomputeFocusRuns(ctx, tx, userID)
 }

@@ -162,13 +162,16 @@ func (db *DB) UpdateSettings(ctx context.Context, userID int64, s focusflow.User
 			return notFound("User")
 		}
 		if s.Timezone == nil {
+			if s.DailyGoal != nil { // which days reached the goal may change
+				return db.recomputeFocusRuns(ctx, sqlExec{tx}, userID)
+			}
 			return nil
 		}
 		loc, err := time.LoadLocation(*s.Timezone)
 		if err != nil {
 			return focusflow.Invalid("timezone", "Unknown time zone.")
 		}
-		return rebucketFocus(ctx, sqlExec{tx}, userID, loc)
+		return db.rebucketFocus(ctx, sqlExec{tx}, userID, loc)
 	})
 }
 
