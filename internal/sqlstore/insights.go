@@ -18,7 +18,6 @@ package sqlstore
 // rows for ten years), and one linear pass here.
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -448,49 +447,81 @@ func (db *DB) streaks(ctx context.Context, userID int64, today string, goal int6
 	return c, f, nil
 }
 
-// queueStreaks queues the month-fold query on b; the returned function
-// computes both all-time streaks once b has run.
+// queueStreaks queues on b the reads of both all-time streaks; the returned
+// function computes them once b has run. They come from the runs kept in
+// daily_stats (run, focus_run): the longest is the top of an index, the
+// current one the runs of today and yesterday, so the cost does not grow
+// with history. live holds the days the running timer touches with their
+// full figures: it may lift today or yesterday to the goal.
 func (db *DB) queueStreaks(b *readBatch, userID int64, today string, goal int64) func(live map[string]focusflow.DayStats) (StreakStats, StreakStats) {
-	bit := `CAST(1 AS BIGINT) << (CAST(substr(date, 9, 2) AS INTEGER) - 1)`
-	days := make([]streakDay, 0, 512)
-	b.Query(`SELECT substr(date, 1, 7),
-		CAST(SUM(CASE WHEN completed > 0 THEN `+bit+` ELSE 0 END) AS BIGINT),
-		CAST(SUM(CASE WHEN focus_ms >= $3 THEN `+bit+` ELSE 0 END) AS BIGINT)
-		FROM daily_stats WHERE user_id = $1 AND date <= $2 AND (completed > 0 OR focus_ms >= $3)
-		GROUP BY substr(date, 1, 7) ORDER BY 1`, []any{userID, today, goal}, func(row rowScanner) error {
-		var month string
-		var done, met int64
-		if err := row.Scan(&month, &done, &met); err != nil {
+	type top struct {
+		date string
+		run  int
+	}
+	var longC, longF top
+	for _, q := range []struct {
+		col string
+		dst *top
+	}{{"run", &longC}, {"focus_run", &longF}} {
+		b.Query(`SELECT date, `+q.col+` FROM daily_stats WHERE user_id = $1 AND date <= $2 AND `+q.col+` > 0
+			ORDER BY `+q.col+` DESC, date DESC LIMIT 1`, []any{userID, today}, func(row rowScanner) error {
+			return row.Scan(&q.dst.date, &q.dst.run)
+		})
+	}
+	type recentDay struct {
+		focus         int64
+		run, focusRun int
+	}
+	yesterday, before := timer.AddDays(today, -1), timer.AddDays(today, -2)
+	recent := map[string]recentDay{}
+	b.Query(`SELECT date, focus_ms, run, focus_run FROM daily_stats WHERE user_id = $1 AND date IN ($2, $3, $4)`,
+		[]any{userID, today, yesterday, before}, func(row rowScanner) error {
+			var d string
+			var r recentDay
+			err := row.Scan(&d, &r.focus, &r.run, &r.focusRun)
+			recent[d] = r
 			return err
+		})
+	stats := func(current int, longest top) StreakStats {
+		if longest.run == 0 {
+			return StreakStats{}
 		}
-		first := epochDay(month + "-01")
-		for i := int64(0); i < 31; i++ {
-			c, f := done>>i&1 == 1, met>>i&1 == 1
-			if !c && !f {
-				continue
-			}
-			d := streakDay{dn: first + i}
-			if c {
-				d.completed = 1
-			}
-			if f {
-				d.focus = goal
-			}
-			days = append(days, d)
-		}
-		return nil
-	})
+		return StreakStats{Current: current, Longest: longest.run,
+			LongestStart: timer.AddDays(longest.date, 1-longest.run), LongestEnd: longest.date}
+	}
 	return func(live map[string]focusflow.DayStats) (StreakStats, StreakStats) {
-		if len(live) > 0 {
-			for date, fig := range live {
-				dn := epochDay(date)
-				days = slices.DeleteFunc(days, func(d streakDay) bool { return d.dn == dn })
-				days = append(days, streakDay{dn: dn, completed: fig.Completed, focus: fig.Focus.Milliseconds()})
-			}
-			slices.SortFunc(days, func(a, b streakDay) int { return cmp.Compare(a.dn, b.dn) })
+		// Completed tasks: the running timer completes nothing.
+		current := recent[today].run
+		if current == 0 {
+			current = recent[yesterday].run
 		}
-		c, f := streaksOf(days, epochDay(today), goal)
-		return c.stats(), f.stats()
+		completed := stats(current, longC)
+
+		// Focus: the running timer's time may lift yesterday or today (a
+		// capped timer spans at most two days) to the goal.
+		atGoal := func(d string) bool {
+			if f, ok := live[d]; ok {
+				return f.Focus.Milliseconds() >= goal
+			}
+			return recent[d].focus >= goal
+		}
+		runY, runT := 0, 0
+		if atGoal(yesterday) {
+			runY = recent[before].focusRun + 1
+		}
+		if atGoal(today) {
+			runT = runY + 1
+		}
+		for _, r := range []top{{yesterday, runY}, {today, runT}} {
+			if r.run > longF.run || (r.run > 0 && r.run == longF.run && r.date > longF.date) {
+				longF = r
+			}
+		}
+		current = runT
+		if current == 0 {
+			current = runY
+		}
+		return completed, stats(current, longF)
 	}
 }
 

@@ -471,6 +471,10 @@ func TestInsightsStreaksAgreeOnRandomHistories(t *testing.T) {
 					strings.Join(rows, ", ")); err != nil {
 					t.Fatal(err)
 				}
+				// Rows written around the store: derive the runs it keeps.
+				if err := db.RecomputeStreakRuns(f.ctx); err != nil {
+					t.Fatal(err)
+				}
 				st := g.insights(t, "2026-01-01", "2026-03-10")
 				sum, err := g.db.Summary(g.ctx, g.user)
 				if err != nil {
@@ -859,6 +863,10 @@ func TestInsightsStreakCalendarEdges(t *testing.T) {
 				strings.Join(rows, ", ")); err != nil {
 				t.Fatal(err)
 			}
+			// Rows written around the store: derive the runs it keeps.
+			if err := db.RecomputeStreakRuns(f.ctx); err != nil {
+				t.Fatal(err)
+			}
 			want := sqlstore.StreakStats{Current: 4, Longest: 8, LongestStart: "2000-02-25", LongestEnd: "2000-03-03"}
 			st := f.insights(t, "2100-01-01", "2100-03-02")
 			if st.Streak != want || st.FocusStreak != want {
@@ -900,6 +908,62 @@ func TestInsightsLiveTimerAcrossWeeks(t *testing.T) {
 				if st.FocusStreak != want {
 					t.Errorf("range %s..%s: focus streak %+v, want %+v", r[0], r[1], st.FocusStreak, want)
 				}
+			}
+		})
+	}
+}
+
+// The runs kept by the write path agree with the streaks computed from the
+// whole history in Go, through entries added and removed out of order and a
+// change of the daily goal.
+func TestInsightsMaintainedRunsAgreeWithHistory(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			c := &clock{now: time.Date(2026, 3, 10, 20, 0, 0, 0, time.UTC)}
+			f := insightsUser(t, &fixture{db: e.Open(t, c.Now), clock: c, ctx: context.Background()}, "UTC")
+			rng := rand.New(rand.NewPCG(3, 5))
+			check := func(step string) {
+				t.Helper()
+				st := f.insights(t, "2026-01-01", "2026-03-10")
+				sum, err := f.db.Summary(f.ctx, f.user)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.Streak != sum.Streak || st.FocusStreak != sum.FocusStreak {
+					t.Fatalf("%s: runs %+v / %+v, history %+v / %+v", step, st.Streak, st.FocusStreak, sum.Streak, sum.FocusStreak)
+				}
+			}
+			var entries []*focusflow.TimeEntry
+			for i := range 60 { // days in random order, some reaching the 2 h goal
+				day := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -rng.IntN(40))
+				start := day.Add(time.Duration(8+rng.IntN(3)*4) * time.Hour)
+				task := f.task(t, day.Format(timer.DateLayout), fmt.Sprintf("work %d", i))
+				en, err := f.db.AddManualEntry(f.ctx, f.user, task.ID, start, start.Add(time.Duration(30+rng.IntN(120))*time.Minute))
+				if err != nil {
+					continue // overlaps an earlier random entry
+				}
+				entries = append(entries, en)
+				if rng.IntN(3) == 0 {
+					f.complete(t, task.ID)
+				}
+			}
+			check("after adding")
+			for i := 0; i < len(entries); i += 3 {
+				if err := f.db.DeleteEntry(f.ctx, f.user, entries[i].ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			check("after deleting")
+			goal := time.Hour
+			if err := f.db.UpdateSettings(f.ctx, f.user.ID, focusflow.UserSettings{DailyGoal: &goal}); err != nil {
+				t.Fatal(err)
+			}
+			if f.user, _ = f.db.User(f.ctx, f.user.ID); f.user.DailyGoal != goal {
+				t.Fatal("goal not saved")
+			}
+			check("after lowering the goal")
+			if st := f.insights(t, "2026-01-01", "2026-03-10"); st.FocusStreak.Longest == 0 {
+				t.Fatalf("the data should have a focus streak: %+v", st.FocusStreak)
 			}
 		})
 	}
