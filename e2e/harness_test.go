@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 	"net"
 	"net/http"
 	"os"
@@ -84,9 +85,10 @@ func (b *lockedBuffer) String() string {
 }
 
 // startServer runs `focusflow serve` on a free loopback port with a fresh
-// SQLite database, and stops it when the test ends. extraEnv adds NAME=value
-// settings. The server gets a minimal environment, so that a developer's own
-// DATABASE_URL or .env never leaks in.
+// database — SQLite, or a PostgreSQL database of its own when
+// FOCUSFLOW_TEST_DATABASE_URL is set — and stops it when the test ends.
+// extraEnv adds NAME=value settings. The server gets a minimal environment,
+// so that a developer's own DATABASE_URL or .env never leaks in.
 func startServer(t *testing.T, extraEnv ...string) *server {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -100,6 +102,9 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 	env := []string{
 		"DATA_DIR=" + data, "LOG_FILE=", "ENVIRONMENT=development",
 		"RATELIMIT_LOGIN=1000/hour", "RATELIMIT_SIGNUP=1000/hour",
+	}
+	if os.Getenv("FOCUSFLOW_TEST_DATABASE_URL") != "" {
+		env = append(env, "DATABASE_URL="+storetest.CreateDatabase(t))
 	}
 	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TZ", "LANG"} {
 		if v, ok := os.LookupEnv(k); ok {
