@@ -163,15 +163,8 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "url: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, done := parseFlags(fs, args, "url", stderr); done {
+		return code
 	}
 	if *target == "" {
 		fmt.Fprintln(stderr, "url: --url is required")
@@ -266,15 +259,8 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "run: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, done := parseFlags(fs, args, "run", stderr); done {
+		return code
 	}
 	u, err := checkTarget(*base)
 	if err != nil {
@@ -530,4 +516,20 @@ func todayTasks(ctx context.Context, client *http.Client, dayURL string, s *sess
 		ids = append(ids, t.ID)
 	}
 	return ids, nil
+}
+
+// parseFlags parses a subcommand's flags; done means return code now (0 after
+// --help, 2 for bad flags or stray arguments).
+func parseFlags(fs *flag.FlagSet, args []string, name string, stderr io.Writer) (code int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, true
+		}
+		return 2, true
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
+		return 2, true
+	}
+	return 0, false
 }

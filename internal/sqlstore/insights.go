@@ -429,24 +429,6 @@ type streakDay struct {
 	focus     int64 // ms
 }
 
-// streaks returns the all-time completed-task and focus streaks. They need
-// every day of history up to today, so the database folds the per-day rows
-// into one row per month with the days as bits (at most 121 small rows for
-// ten years instead of 3,660), and the runs are found here. On PostgreSQL
-// with ten years of history this measured 1.35 ms against 1.9 ms for
-// reading the rows one by one and 4.5 ms for finding the runs in SQL with
-// window functions, and it spares the Go side almost all of the work.
-// live holds the days the running timer touches, with their full figures.
-func (db *DB) streaks(ctx context.Context, userID int64, today string, goal int64, live map[string]focusflow.DayStats) (StreakStats, StreakStats, error) {
-	b := db.batch()
-	finish := db.queueStreaks(b, userID, today, goal)
-	if err := b.Run(ctx); err != nil {
-		return StreakStats{}, StreakStats{}, err
-	}
-	c, f := finish(live)
-	return c, f, nil
-}
-
 // queueStreaks queues on b the reads of both all-time streaks; the returned
 // function computes them once b has run. They come from the runs kept in
 // daily_stats (run, focus_run): the longest is the top of an index, the

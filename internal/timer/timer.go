@@ -114,19 +114,3 @@ func WeekOf(date string) []string {
 	}
 	return out
 }
-
-// Streak counts consecutive days ending today — or yesterday, if today has
-// none yet — for which active reports true. active is asked about days
-// walking backwards and must be cheap (a set lookup).
-func Streak(today string, active func(date string) bool) int {
-	day := today
-	if !active(day) {
-		day = AddDays(day, -1)
-	}
-	n := 0
-	for active(day) {
-		n++
-		day = AddDays(day, -1)
-	}
-	return n
-}

@@ -119,35 +119,3 @@ func TestWeekOf(t *testing.T) {
 		t.Fatalf("Monday's week starts %s", w[0])
 	}
 }
-
-func TestStreak(t *testing.T) {
-	set := func(dates ...string) func(string) bool {
-		m := map[string]bool{}
-		for _, d := range dates {
-			m[d] = true
-		}
-		return func(d string) bool { return m[d] }
-	}
-	tests := []struct {
-		name   string
-		active func(string) bool
-		want   int
-	}{
-		{"none", set(), 0},
-		{"today only", set("2026-03-10"), 1},
-		{"through yesterday, today not yet", set("2026-03-09", "2026-03-08"), 2},
-		{"through today", set("2026-03-10", "2026-03-09", "2026-03-08"), 3},
-		{"broken two days ago", set("2026-03-10", "2026-03-09", "2026-03-07"), 2},
-		{"ended before yesterday", set("2026-03-08", "2026-03-07"), 0},
-		{"across a month and leap day", set("2028-03-01", "2028-02-29", "2028-02-28"), 3},
-	}
-	for _, tt := range tests {
-		today := "2026-03-10"
-		if tt.name == "across a month and leap day" {
-			today = "2028-03-01"
-		}
-		if got := Streak(today, tt.active); got != tt.want {
-			t.Errorf("%s: streak %d, want %d", tt.name, got, tt.want)
-		}
-	}
-}
