@@ -134,43 +134,54 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 	}
 }
 
-// sweep does the periodic housekeeping every instance may do at once (all
-// of it is idempotent): forgotten timers capped, expired sessions, old
-// security events and stale login-failure counts.
+// sweep does the periodic work every instance may do at once (all of it is
+// idempotent): forgotten timers are capped every minute, since the cap is
+// what users see; expired sessions, old security events and stale
+// login-failure counts go every ten minutes.
 func sweep(ctx context.Context, db *sqlstore.DB, retention time.Duration, m *metrics.Metrics, logger *slog.Logger) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
-	for {
-		capped, err := db.CapExpiredTimers(ctx)
-		if err != nil {
-			logger.Warn("sweep timers", "error", err)
-		}
-		for _, c := range capped {
-			m.TimerAnomalies.WithLabelValues("capped").Inc()
-			logger.Info("security event", "kind", focusflow.EventTimerAnomaly, "user_id", c.UserID, "detail", "capped by sweep")
-			if err := db.RecordEvent(ctx, focusflow.SecurityEvent{Kind: focusflow.EventTimerAnomaly, UserID: c.UserID,
-				Detail: "capped: timer ran past the cap and was ended at it"}); err != nil {
-				logger.Warn("record security event", "error", err)
-			}
-		}
-		if n, err := db.DeleteExpiredSessions(ctx); err != nil {
-			logger.Warn("sweep sessions", "error", err)
-		} else if n > 0 {
-			logger.Info("sweep: expired sessions deleted", "count", n)
-		}
-		if n, err := db.DeleteOldEvents(ctx, retention); err != nil {
-			logger.Warn("sweep security events", "error", err)
-		} else if n > 0 {
-			logger.Info("sweep: old security events deleted", "count", n)
-		}
-		if err := db.DeleteStaleLoginFailures(ctx, 2*time.Hour); err != nil {
-			logger.Warn("sweep login failures", "error", err)
+	for round := 0; ; round++ {
+		capForgottenTimers(ctx, db, m, logger)
+		if round%10 == 0 {
+			deleteExpired(ctx, db, retention, logger)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+func capForgottenTimers(ctx context.Context, db *sqlstore.DB, m *metrics.Metrics, logger *slog.Logger) {
+	capped, err := db.CapExpiredTimers(ctx)
+	if err != nil {
+		logger.Warn("sweep timers", "error", err)
+	}
+	for _, c := range capped {
+		m.TimerAnomalies.WithLabelValues("capped").Inc()
+		logger.Info("security event", "kind", focusflow.EventTimerAnomaly, "user_id", c.UserID, "detail", "capped by sweep")
+		if err := db.RecordEvent(ctx, focusflow.SecurityEvent{Kind: focusflow.EventTimerAnomaly, UserID: c.UserID,
+			Detail: "capped: timer ran past the cap and was ended at it"}); err != nil {
+			logger.Warn("record security event", "error", err)
+		}
+	}
+}
+
+func deleteExpired(ctx context.Context, db *sqlstore.DB, retention time.Duration, logger *slog.Logger) {
+	if n, err := db.DeleteExpiredSessions(ctx); err != nil {
+		logger.Warn("sweep sessions", "error", err)
+	} else if n > 0 {
+		logger.Info("sweep: expired sessions deleted", "count", n)
+	}
+	if n, err := db.DeleteOldEvents(ctx, retention); err != nil {
+		logger.Warn("sweep security events", "error", err)
+	} else if n > 0 {
+		logger.Info("sweep: old security events deleted", "count", n)
+	}
+	if err := db.DeleteStaleLoginFailures(ctx, 2*time.Hour); err != nil {
+		logger.Warn("sweep login failures", "error", err)
 	}
 }
 
