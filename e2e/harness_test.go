@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 
 	"github.com/chromedp/chromedp"
 )

@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
-	"github.com/focusflow/focusflow/internal/timer"
+	"github.com/focusflow/focusflow/internal/focus"
+	"github.com/focusflow/focusflow/internal/localdate"
 )
 
 // activityLimit bounds the activity shown for one day.
@@ -30,7 +31,7 @@ func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash s
 	}
 	var capped *CappedTimer
 	if r.entryID != 0 {
-		if _, over := timer.Cap(r.entryStart, db.now(), user.TimerCap); over {
+		if _, over := focus.Cap(r.entryStart, db.now(), user.TimerCap); over {
 			if capped, err = db.CapTimer(ctx, user); err != nil {
 				return nil, nil, err
 			}
@@ -46,7 +47,7 @@ func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash s
 	// The running entry's live time counts on the days it covers so far.
 	live := map[string]time.Duration{}
 	if r.entryID != 0 {
-		for _, p := range timer.Portions(r.entryStart, now, user.Location()) {
+		for _, p := range localdate.Portions(r.entryStart, now, user.Location()) {
 			live[p.Date] += time.Duration(p.MS) * time.Millisecond
 		}
 		for i := range d.Tasks {
@@ -99,9 +100,9 @@ func (db *DB) timerFromRow(r *timerRow, tasks []focusflow.Task, now time.Time) (
 func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, *timerRow, error) {
 	d := &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{}, Activity: []focusflow.Activity{}}
 	r := &timerRow{}
-	week := timer.WeekOf(date)
+	week := localdate.WeekOf(date)
 	byDate := map[string]focusflow.DayStats{}
-	today := timer.Today(db.now(), user.Location())
+	today := localdate.Today(db.now(), user.Location())
 	var sr streakRows
 
 	b := db.batch()
@@ -169,7 +170,7 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHa
 		return err
 	})
 	// The week's figures and the streak runs of today and yesterday.
-	sr.today, sr.yesterday = today, timer.AddDays(today, -1)
+	sr.today, sr.yesterday = today, localdate.AddDays(today, -1)
 	b.Query(`SELECT date, focus_ms, manual_ms, total, completed, run FROM daily_stats
 		WHERE user_id = $1 AND (date >= $2 AND date <= $3 OR date IN ($4, $5))`,
 		[]any{user.ID, week[0], week[6], sr.today, sr.yesterday}, func(row rowScanner) error {
@@ -249,7 +250,7 @@ type streakRows struct {
 }
 
 func (sr *streakRows) queue(b *readBatch, userID int64, today string) {
-	sr.today, sr.yesterday = today, timer.AddDays(today, -1)
+	sr.today, sr.yesterday = today, localdate.AddDays(today, -1)
 	b.Query(`SELECT date, run FROM daily_stats WHERE user_id = $1 AND date IN ($2, $3)`,
 		[]any{userID, sr.today, sr.yesterday}, func(row rowScanner) error {
 			var d string

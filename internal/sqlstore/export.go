@@ -23,7 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/focusflow/focusflow"
-	"github.com/focusflow/focusflow/internal/timer"
+	"github.com/focusflow/focusflow/internal/localdate"
 )
 
 // The export document: everything a user owns, as one versioned JSON
@@ -604,7 +604,7 @@ func docText(p problems, field, v string, max int, multiline, required bool) str
 }
 
 func docDate(p problems, field, v string) {
-	if _, err := timer.ParseDate(v); err != nil {
+	if _, err := localdate.ParseDate(v); err != nil {
 		p.add(field, "%s %q is not a valid date (YYYY-MM-DD).", field, truncateRunes(v, 40))
 	}
 }
@@ -1120,7 +1120,7 @@ func (tl *spanSet) overlaps(s entrySpan) bool {
 func (im *docImport) dayNotes(ctx context.Context) error {
 	doc, tx, uid := im.c.doc, im.tx, im.user.ID
 	for i, n := range doc.DayNotes {
-		day, _ := timer.ParseDate(n.Date)
+		day, _ := localdate.ParseDate(n.Date)
 		dayKey := int64(day.Year()*10000 + int(day.Month())*100 + day.Day())
 		if !im.c.sameAcct {
 			var mapped int

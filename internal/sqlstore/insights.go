@@ -26,7 +26,8 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
-	"github.com/focusflow/focusflow/internal/timer"
+	"github.com/focusflow/focusflow/internal/focus"
+	"github.com/focusflow/focusflow/internal/localdate"
 )
 
 // Limits and windows of the insights.
@@ -146,7 +147,7 @@ func queueRunning(b *readBatch, user *focusflow.User, now time.Time) func() *run
 			}
 			r = &running{taskID: taskID, start: fromMS(start)}
 			// A forgotten timer counts up to the cap, as it will once capped.
-			r.end, _ = timer.Cap(r.start, now, user.TimerCap)
+			r.end, _ = focus.Cap(r.start, now, user.TimerCap)
 			if r.end.Before(r.start) {
 				r.end = r.start
 			}
@@ -156,19 +157,19 @@ func queueRunning(b *readBatch, user *focusflow.User, now time.Time) func() *run
 }
 
 // portions splits the running entry's time so far by local day and hour.
-func (r *running) portions(loc *time.Location) []timer.Portion {
+func (r *running) portions(loc *time.Location) []localdate.Portion {
 	if r == nil {
 		return nil
 	}
-	return timer.Portions(r.start, r.end, loc)
+	return localdate.Portions(r.start, r.end, loc)
 }
 
 // Insights returns the figures of [from, to] (inclusive dates) and the
 // all-time streaks, plan versus reality and goal progress. The running
 // timer's time so far counts, as on the dashboard.
 func (db *DB) Insights(ctx context.Context, user *focusflow.User, from, to string) (*Insights, error) {
-	f, errF := timer.ParseDate(from)
-	t, errT := timer.ParseDate(to)
+	f, errF := localdate.ParseDate(from)
+	t, errT := localdate.ParseDate(to)
 	switch {
 	case errF != nil:
 		return nil, focusflow.Invalid("from", "%q is not a valid date; use YYYY-MM-DD.", from)
@@ -181,13 +182,13 @@ func (db *DB) Insights(ctx context.Context, user *focusflow.User, from, to strin
 	}
 	now := db.now()
 	loc := user.Location()
-	today := timer.Today(now, loc)
+	today := localdate.Today(now, loc)
 	st := &Insights{From: from, To: to, Today: today, Goal: user.DailyGoal}
 	// This week's rows (for goal progress) come with the range's when
 	// they are close to it, as they are for the default range.
-	week := timer.WeekOf(today)
+	week := localdate.WeekOf(today)
 	qFrom, qTo := from, to
-	together := week[0] <= timer.AddDays(to, 7) && week[6] >= timer.AddDays(from, -7)
+	together := week[0] <= localdate.AddDays(to, 7) && week[6] >= localdate.AddDays(from, -7)
 	if together {
 		qFrom, qTo = min(from, week[0]), max(to, week[6])
 	}
@@ -311,7 +312,7 @@ func (st *Insights) summarise(from, to time.Time) {
 	}
 	monthIdx := map[string]int{}
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		st.Weekdays[isoIndex(d.Weekday())].Days++
+		st.Weekdays[localdate.ISOWeekday(d.Weekday())].Days++
 		m := d.Format("2006-01")
 		i, ok := monthIdx[m]
 		if !ok {
@@ -322,7 +323,7 @@ func (st *Insights) summarise(from, to time.Time) {
 		st.Months[i].Days++
 	}
 	for _, r := range st.Days {
-		d, err := timer.ParseDate(r.Date)
+		d, err := localdate.ParseDate(r.Date)
 		if err != nil {
 			continue
 		}
@@ -338,7 +339,7 @@ func (st *Insights) summarise(from, to time.Time) {
 		if st.Goal > 0 && r.Focus >= st.Goal {
 			tot.GoalDays++
 		}
-		w := &st.Weekdays[isoIndex(d.Weekday())]
+		w := &st.Weekdays[localdate.ISOWeekday(d.Weekday())]
 		w.Focus += r.Focus
 		w.Manual += r.Manual
 		w.Total += r.Total
@@ -355,9 +356,6 @@ func (st *Insights) summarise(from, to time.Time) {
 		}
 	}
 }
-
-// isoIndex is 0 for Monday … 6 for Sunday.
-func isoIndex(w time.Weekday) int { return (int(w) + 6) % 7 }
 
 // goalProgress fills today's and this week's goal progress from rows
 // that cover the week.
@@ -412,7 +410,7 @@ func epochDay(date string) int64 {
 }
 
 func slowEpochDay(date string) int64 {
-	t, err := timer.ParseDate(date)
+	t, err := localdate.ParseDate(date)
 	if err != nil {
 		return 0
 	}
@@ -420,7 +418,7 @@ func slowEpochDay(date string) int64 {
 }
 
 // epochDate is the date of a day number.
-func epochDate(n int64) string { return time.Unix(n*86400, 0).UTC().Format(timer.DateLayout) }
+func epochDate(n int64) string { return time.Unix(n*86400, 0).UTC().Format(localdate.DateLayout) }
 
 // streakDay is what runs of days are judged on.
 type streakDay struct {
@@ -454,7 +452,7 @@ func (db *DB) queueStreaks(b *readBatch, userID int64, today string, goal int64)
 		focus         int64
 		run, focusRun int
 	}
-	yesterday, before := timer.AddDays(today, -1), timer.AddDays(today, -2)
+	yesterday, before := localdate.AddDays(today, -1), localdate.AddDays(today, -2)
 	recent := map[string]recentDay{}
 	b.Query(`SELECT date, focus_ms, run, focus_run FROM daily_stats WHERE user_id = $1 AND date IN ($2, $3, $4)`,
 		[]any{userID, today, yesterday, before}, func(row rowScanner) error {
@@ -469,7 +467,7 @@ func (db *DB) queueStreaks(b *readBatch, userID int64, today string, goal int64)
 			return StreakStats{}
 		}
 		return StreakStats{Current: current, Longest: longest.run,
-			LongestStart: timer.AddDays(longest.date, 1-longest.run), LongestEnd: longest.date}
+			LongestStart: localdate.AddDays(longest.date, 1-longest.run), LongestEnd: longest.date}
 	}
 	return func(live map[string]focusflow.DayStats) (StreakStats, StreakStats) {
 		// Completed tasks: the running timer completes nothing.
@@ -652,7 +650,7 @@ type planRow struct {
 // queuePlan queues the plan-versus-reality query on b; the returned
 // function computes the figures once b has run.
 func (db *DB) queuePlan(b *readBatch, user *focusflow.User, today string) func(run *running) PlanStats {
-	from := timer.AddDays(today, 1-PlanDays)
+	from := localdate.AddDays(today, 1-PlanDays)
 	var rows []planRow
 	b.Query(`SELECT t.id, t.date, t.start_time, t.duration_minutes, t.spent_ms, t.status,
 		(SELECT MIN(e.started_at) FROM time_entries e WHERE e.task_id = t.id AND e.user_id = $1
@@ -670,7 +668,7 @@ func (db *DB) queuePlan(b *readBatch, user *focusflow.User, today string) func(r
 		loc := user.Location()
 		idx := map[string]int{}
 		for i := range PlanDays {
-			d := timer.AddDays(p.From, i)
+			d := localdate.AddDays(p.From, i)
 			idx[d] = i
 			p.Days = append(p.Days, PlanDay{Date: d})
 		}
@@ -718,7 +716,7 @@ func (db *DB) queuePlan(b *readBatch, user *focusflow.User, today string) func(r
 // plannedStart is the instant of date at HH:MM in loc. A time that does
 // not exist (skipped by a daylight-saving change) moves forward with it.
 func plannedStart(date, hhmm string, loc *time.Location) (time.Time, bool) {
-	d, err := timer.ParseDate(date)
+	d, err := localdate.ParseDate(date)
 	if err != nil {
 		return time.Time{}, false
 	}
@@ -767,7 +765,7 @@ type facts struct {
 // dayInstant is when a day-level threshold counts as crossed: the end of
 // that local day, or now if the day has not ended yet.
 func (f *facts) dayInstant(date string) time.Time {
-	end := timer.DayEnd(date, f.loc).Add(-time.Millisecond)
+	end := localdate.DayEnd(date, f.loc).Add(-time.Millisecond)
 	if end.After(f.nowT) {
 		return f.nowT
 	}
@@ -839,7 +837,7 @@ func perfectWeek(f *facts, _ int) (int, time.Time) {
 			break
 		}
 	}
-	week := timer.WeekOf(f.today)
+	week := localdate.WeekOf(f.today)
 	n := 0
 	for _, d := range f.h {
 		if d.date >= week[0] && d.date <= f.today && f.goal > 0 && d.focus >= f.goal {
@@ -997,7 +995,7 @@ func (db *DB) achievements(ctx context.Context, user *focusflow.User, h history)
 func (db *DB) facts(ctx context.Context, user *focusflow.User, h history, stored map[string]time.Time) (*facts, error) {
 	now := db.now()
 	loc := user.Location()
-	f := &facts{nowT: now.UTC().Truncate(time.Millisecond), loc: loc, today: timer.Today(now, loc),
+	f := &facts{nowT: now.UTC().Truncate(time.Millisecond), loc: loc, today: localdate.Today(now, loc),
 		goal: user.DailyGoal.Milliseconds()}
 	var err error
 	if h == nil {
@@ -1019,7 +1017,7 @@ func (db *DB) facts(ctx context.Context, user *focusflow.User, h history, stored
 		// The last 30 days only, so the cost does not grow with history.
 		// Entries are read in start order and the scan stops at the tenth:
 		// one user's entries never overlap, so that is also end order.
-		since := timer.DayStart(timer.AddDays(f.today, 1-PlanDays), loc).UnixMilli()
+		since := localdate.DayStart(localdate.AddDays(f.today, 1-PlanDays), loc).UnixMilli()
 		rows, err := db.read.QueryContext(ctx, `SELECT ended_at FROM time_entries WHERE user_id = $1 AND started_at >= $2
 			AND source = 'timer' AND ended_at IS NOT NULL AND ended_at - started_at >= $3 ORDER BY started_at LIMIT 10`,
 			user.ID, since, DeepWorkMin.Milliseconds())
@@ -1075,7 +1073,7 @@ func (db *DB) Summary(ctx context.Context, user *focusflow.User) (*Summary, erro
 	}
 	now := db.now()
 	loc := user.Location()
-	today := timer.Today(now, loc)
+	today := localdate.Today(now, loc)
 	goal := user.DailyGoal.Milliseconds()
 	s := &Summary{AchievementsTotal: len(list)}
 	for _, a := range list {

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/localdate"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
-	"github.com/focusflow/focusflow/internal/timer"
 )
 
 // insightsOpenRaw opens a fresh migrated store of engine e and, beside it,
@@ -60,18 +60,18 @@ func benchSeed(tb testing.TB, raw *sql.DB, user *focusflow.User, now time.Time, 
 func benchSeedIDs(tb testing.TB, raw *sql.DB, user *focusflow.User, now time.Time, days int, idBase int64) {
 	tb.Helper()
 	loc := user.Location()
-	today := timer.Today(now, loc)
+	today := localdate.Today(now, loc)
 	var tasks, entries, daily, hourly []string
 	taskID, entryID := idBase, idBase
 	for d := days - 1; d >= 0; d-- {
-		date := timer.AddDays(today, -d)
+		date := localdate.AddDays(today, -d)
 		var focus int64
 		completed := 0
 		hours := map[int]int64{}
 		for i := range 5 {
 			taskID++
 			hh := 8 + 2*i
-			planned := timer.DayStart(date, loc).Add(time.Duration(hh) * time.Hour)
+			planned := localdate.DayStart(date, loc).Add(time.Duration(hh) * time.Hour)
 			start := planned.Add(time.Duration((d*7+i*3)%11) * time.Minute)
 			var spent, last int64
 			for range 3 {
@@ -82,7 +82,7 @@ func benchSeedIDs(tb testing.TB, raw *sql.DB, user *focusflow.User, now time.Tim
 				entryID++
 				entries = append(entries, fmt.Sprintf("(%d, %d, %d, %d, %d, 'timer', %d)",
 					entryID, user.ID, taskID, start.UnixMilli(), end.UnixMilli(), start.UnixMilli()))
-				for _, p := range timer.Portions(start, end, loc) {
+				for _, p := range localdate.Portions(start, end, loc) {
 					hours[p.Hour] += p.MS
 				}
 				spent += end.Sub(start).Milliseconds()
@@ -155,8 +155,8 @@ func BenchmarkInsights(b *testing.B) {
 			if err := db.RecomputeStreakRuns(ctx); err != nil { // daily_stats.run, as the writes keep it
 				b.Fatal(err)
 			}
-			today := timer.Today(now, user.Location())
-			from := timer.AddDays(today, 1-sqlstore.DefaultStatsDays)
+			today := localdate.Today(now, user.Location())
+			from := localdate.AddDays(today, 1-sqlstore.DefaultStatsDays)
 			if _, err := db.Achievements(ctx, user); err != nil { // the one-off unlocking write
 				b.Fatal(err)
 			}

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/localdate"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
-	"github.com/focusflow/focusflow/internal/timer"
 )
 
 // insightsSetClock moves a test clock to t (backwards too).
@@ -221,7 +221,7 @@ func TestInsightsDayBoundaries(t *testing.T) {
 						if err1 != nil || err2 != nil {
 							t.Fatal(err1, err2)
 						}
-						f.manual(t, timer.Today(s, loc), s, en)
+						f.manual(t, localdate.Today(s, loc), s, en)
 					}
 					for _, sp := range tc.spans {
 						add(sp, loc)
@@ -398,12 +398,12 @@ func TestInsightsStreaks(t *testing.T) {
 					// Now: 20:00 in New York on "today".
 					insightsSetClock(f.clock, time.Date(2026, 3, 10, 20, 0, 0, 0, ny))
 					for _, d := range tc.done {
-						task := f.task(t, timer.AddDays(today, d), "done")
+						task := f.task(t, localdate.AddDays(today, d), "done")
 						f.complete(t, task.ID)
 					}
 					work := func(d int, length time.Duration) {
-						date := timer.AddDays(today, d)
-						start := timer.DayStart(date, ny).Add(9 * time.Hour)
+						date := localdate.AddDays(today, d)
+						start := localdate.DayStart(date, ny).Add(9 * time.Hour)
 						f.manual(t, date, start, start.Add(length))
 					}
 					for _, d := range tc.goal {
@@ -412,12 +412,12 @@ func TestInsightsStreaks(t *testing.T) {
 					for _, d := range tc.below {
 						work(d, goal-time.Minute)
 					}
-					st := f.insights(t, timer.AddDays(today, -30), today)
+					st := f.insights(t, localdate.AddDays(today, -30), today)
 					check := func(what string, got sqlstore.StreakStats, cur, long, ls, le int) {
 						t.Helper()
 						want := sqlstore.StreakStats{Current: cur, Longest: long}
 						if long > 0 {
-							want.LongestStart, want.LongestEnd = timer.AddDays(today, ls), timer.AddDays(today, le)
+							want.LongestStart, want.LongestEnd = localdate.AddDays(today, ls), localdate.AddDays(today, le)
 						}
 						if got != want {
 							t.Errorf("%s: got %+v, want %+v", what, got, want)
@@ -459,7 +459,7 @@ func TestInsightsStreaksAgreeOnRandomHistories(t *testing.T) {
 				g := insightsUser(t, f, "Europe/Berlin")
 				var rows []string
 				for d := -150; d <= 2; d++ {
-					date := timer.AddDays("2026-03-10", d)
+					date := localdate.AddDays("2026-03-10", d)
 					completed := 0
 					if rng.IntN(10) < 7 {
 						completed = 1
@@ -619,8 +619,8 @@ func TestAchievementsStreaksAndSteadyFocus(t *testing.T) {
 			// 21 days, 18 Feb (Wed) … 10 Mar (Tue), each with a completed task
 			// and the goal met: Mon 23 Feb – Sun 1 Mar is the first full week.
 			for d := -20; d <= 0; d++ {
-				date := timer.AddDays("2026-03-10", d)
-				start := timer.DayStart(date, berlin).Add(8 * time.Hour)
+				date := localdate.AddDays("2026-03-10", d)
+				start := localdate.DayStart(date, berlin).Add(8 * time.Hour)
 				task := f.manual(t, date, start, start.Add(goal))
 				f.complete(t, task.ID)
 			}
@@ -628,7 +628,7 @@ func TestAchievementsStreaksAndSteadyFocus(t *testing.T) {
 			for _, a := range mustAchievements(t, f) {
 				got[a.ID] = a
 			}
-			endOf := func(date string) time.Time { return timer.DayEnd(date, berlin).Add(-time.Millisecond).UTC() }
+			endOf := func(date string) time.Time { return localdate.DayEnd(date, berlin).Add(-time.Millisecond).UTC() }
 			want := map[string]time.Time{
 				"first_task":    endOf("2026-02-18"),
 				"tasks_10":      endOf("2026-02-27"),
@@ -790,8 +790,8 @@ func TestInsightsLiveTimerLiftsFocusStreak(t *testing.T) {
 			}
 			f.user, _ = f.db.User(f.ctx, f.user.ID)
 			for d := -2; d <= -1; d++ {
-				date := timer.AddDays("2026-03-10", d)
-				start := timer.DayStart(date, time.UTC).Add(9 * time.Hour)
+				date := localdate.AddDays("2026-03-10", d)
+				start := localdate.DayStart(date, time.UTC).Add(9 * time.Hour)
 				f.manual(t, date, start, start.Add(goal))
 			}
 			task := f.task(t, "2026-03-10", "now")
@@ -852,7 +852,7 @@ func TestInsightsStreakCalendarEdges(t *testing.T) {
 			f := insightsUser(t, &fixture{db: db, clock: c, ctx: context.Background()}, "UTC")
 			var rows []string
 			add := func(from, to string) {
-				for d := from; d <= to; d = timer.AddDays(d, 1) {
+				for d := from; d <= to; d = localdate.AddDays(d, 1) {
 					rows = append(rows, fmt.Sprintf("(%d, '%s', 7200000, 0, 1, 1)", f.user.ID, d))
 				}
 			}
@@ -893,10 +893,10 @@ func TestInsightsLiveTimerAcrossWeeks(t *testing.T) {
 			f.user, _ = f.db.User(f.ctx, f.user.ID)
 			insightsSetClock(f.clock, time.Date(2026, 3, 8, 22, 0, 0, 0, time.UTC))
 			for _, d := range []string{"2026-03-06", "2026-03-07"} { // Friday, Saturday: met
-				start := timer.DayStart(d, time.UTC).Add(9 * time.Hour)
+				start := localdate.DayStart(d, time.UTC).Add(9 * time.Hour)
 				f.manual(t, d, start, start.Add(goal))
 			}
-			start := timer.DayStart("2026-03-08", time.UTC).Add(9 * time.Hour) // Sunday: 20 minutes stored
+			start := localdate.DayStart("2026-03-08", time.UTC).Add(9 * time.Hour) // Sunday: 20 minutes stored
 			f.manual(t, "2026-03-08", start, start.Add(20*time.Minute))
 			task := f.task(t, "2026-03-08", "late")
 			insightsSetClock(f.clock, time.Date(2026, 3, 8, 23, 40, 0, 0, time.UTC))
@@ -937,7 +937,7 @@ func TestInsightsMaintainedRunsAgreeWithHistory(t *testing.T) {
 			for i := range 60 { // days in random order, some reaching the 2 h goal
 				day := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -rng.IntN(40))
 				start := day.Add(time.Duration(8+rng.IntN(3)*4) * time.Hour)
-				task := f.task(t, day.Format(timer.DateLayout), fmt.Sprintf("work %d", i))
+				task := f.task(t, day.Format(localdate.DateLayout), fmt.Sprintf("work %d", i))
 				en, err := f.db.AddManualEntry(f.ctx, f.user, task.ID, start, start.Add(time.Duration(30+rng.IntN(120))*time.Minute))
 				if err != nil {
 					continue // overlaps an earlier random entry

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 	"io"
 	"slices"
 	"sort"
@@ -16,8 +14,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/focusflow/focusflow"
-	"github.com/focusflow/focusflow/internal/timer"
+	"github.com/focusflow/focusflow/internal/localdate"
 )
 
 // Limits the import keeps to, the same as the API's: what the original let
@@ -365,7 +366,7 @@ func (im *legacyImport) userCreatedAt(acc *legacyAccount) time.Time {
 	for _, t := range im.tasksOf[acc.legacy.id] {
 		consider(parseLegacyTime(t.created, im.loc))
 		if d, ok := parseLegacyDate(t.date); ok {
-			consider(timer.DayStart(d, im.loc), true)
+			consider(localdate.DayStart(d, im.loc), true)
 		}
 	}
 	for _, n := range im.notesOf[acc.legacy.id] {
@@ -717,13 +718,13 @@ func (run *legacyUserRun) planTask(t legacyTask) (*legacyTaskPlan, bool) {
 			run.rep.Time.DroppedMS += max(0, legacyMustMS(t.spent))
 			return nil, false
 		}
-		date = timer.Today(created, im.loc)
+		date = localdate.Today(created, im.loc)
 		report(fmt.Sprintf("entry_date %s is not a date", legacyQuote(t.date)), "dated "+date+", the day it was created")
 	}
 	p.date = date
 	p.row = legacyTaskRow(t, date)
 	if !createdOK {
-		created = timer.DayStart(date, im.loc)
+		created = localdate.DayStart(date, im.loc)
 		if t.created.Valid {
 			report(fmt.Sprintf("created_at %s is not a timestamp", legacyQuote(t.created)), "set to the start of its day")
 		}
@@ -942,7 +943,7 @@ func (run *legacyUserRun) placeEntries(ctx context.Context, plans []*legacyTaskP
 		if p.spent <= 0 {
 			continue
 		}
-		dayStart, dayEnd := timer.DayStart(p.date, im.loc), timer.DayEnd(p.date, im.loc)
+		dayStart, dayEnd := localdate.DayStart(p.date, im.loc), localdate.DayEnd(p.date, im.loc)
 		end := dayEnd
 		if last, ok := parseLegacyMS(p.src.lastSync); ok && last > 0 {
 			if t := time.UnixMilli(last); !t.Before(dayStart) && t.Before(dayEnd) {
@@ -964,7 +965,7 @@ func (run *legacyUserRun) placeEntries(ctx context.Context, plans []*legacyTaskP
 	})
 	for _, w := range wants {
 		s := busy.place(w.end, w.p.spent)
-		dayStart := timer.DayStart(w.p.date, im.loc).UnixMilli()
+		dayStart := localdate.DayStart(w.p.date, im.loc).UnixMilli()
 		if s.end != w.end && s.start < dayStart {
 			run.problem(w.p.row, "the day's other entries leave no room for this task's time on its own day",
 				fmt.Sprintf("its entry moved earlier, to %s–%s", im.local(time.UnixMilli(s.start)), im.local(time.UnixMilli(s.end))))
@@ -1190,7 +1191,7 @@ func (run *legacyUserRun) dayNotes(ctx context.Context) error {
 		if !ok {
 			run.problem(row, fmt.Sprintf("entry_date %s is not a date", legacyQuote(n.date)),
 				"kept as a general note on the account's first day")
-			date = timer.Today(run.acc.createdAt, im.loc)
+			date = localdate.Today(run.acc.createdAt, im.loc)
 		}
 		text, issues, full := cleanLegacyText(n.notes.String, legacyMaxNote, true)
 		for _, is := range issues {
@@ -1254,14 +1255,14 @@ func (run *legacyUserRun) notes(ctx context.Context) error {
 			if !createdOK {
 				run.problem(row, fmt.Sprintf("entry_date %s is not a date and created_at %s is not a timestamp",
 					legacyQuote(n.date), legacyQuote(n.created)), "dated the account's first day")
-				date = timer.Today(run.acc.createdAt, im.loc)
+				date = localdate.Today(run.acc.createdAt, im.loc)
 			} else {
-				date = timer.Today(created, im.loc)
+				date = localdate.Today(created, im.loc)
 				run.problem(row, fmt.Sprintf("entry_date %s is not a date", legacyQuote(n.date)), "dated "+date+", the day it was created")
 			}
 		}
 		if !createdOK {
-			created = timer.DayStart(date, im.loc)
+			created = localdate.DayStart(date, im.loc)
 		}
 		updated, ok := parseLegacyTime(n.updated, im.loc)
 		if !ok || updated.Before(created) {
@@ -1390,7 +1391,7 @@ func (run *legacyUserRun) activity(ctx context.Context) error {
 		}
 		var id int64
 		if err := run.tx.QueryRowContext(ctx, `INSERT INTO activity (user_id, date, at, kind, message, task_id)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, run.user.ID, timer.Today(at, im.loc), at.UnixMilli(), kind, msg,
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, run.user.ID, localdate.Today(at, im.loc), at.UnixMilli(), kind, msg,
 			nullID(taskID)).Scan(&id); err != nil {
 			return wrapDBError(err)
 		}

@@ -15,7 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/focusflow/focusflow/internal/timer"
+	"github.com/focusflow/focusflow/internal/localdate"
 )
 
 // LegacySource is the original FocusFlow's database, opened for reading
@@ -295,7 +295,7 @@ func parseLegacyDate(v sql.NullString) (string, bool) {
 		}
 		s = s[:10]
 	}
-	if _, err := timer.ParseDate(s); err != nil {
+	if _, err := localdate.ParseDate(s); err != nil {
 		return "", false
 	}
 	return s, true

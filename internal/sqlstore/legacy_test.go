@@ -14,9 +14,9 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
+	"github.com/focusflow/focusflow/internal/localdate"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
-	"github.com/focusflow/focusflow/internal/timer"
 )
 
 // legacyNow is when the tests' imports run: after every fixture row except
@@ -428,7 +428,7 @@ func checkLegacyAlice(t *testing.T, lt *legacyTarget, rep sqlstore.LegacyUserRep
 	d = lt.day(t, u, "2025-06-03")
 	email := legacyTask(t, d, "Answer email")
 	entries, _ = lt.db.Entries(lt.ctx, u.ID, email.ID)
-	if len(entries) != 1 || !entries[0].EndedAt.Equal(timer.DayEnd("2025-06-03", legacyParis(t))) {
+	if len(entries) != 1 || !entries[0].EndedAt.Equal(localdate.DayEnd("2025-06-03", legacyParis(t))) {
 		t.Errorf("answer email entries: %+v", entries)
 	}
 	if d.Note.Text != "Meetings all afternoon.\nTired." || len(d.Notes) != 1 || d.Notes[0].Title != "" ||

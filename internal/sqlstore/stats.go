@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/focusflow/focusflow/internal/timer"
+	"github.com/focusflow/focusflow/internal/localdate"
 )
 
 // addFocus adds (sign = 1) or removes (sign = -1) the focus time of
@@ -13,7 +13,7 @@ import (
 func addFocus(ctx context.Context, tx execer, userID int64, loc *time.Location, start, end time.Time, manual bool, sign int64) error {
 	byDate := map[string]int64{}
 	var dates []string
-	for _, p := range timer.Portions(start, end, loc) {
+	for _, p := range localdate.Portions(start, end, loc) {
 		if _, ok := byDate[p.Date]; !ok {
 			dates = append(dates, p.Date)
 		}
@@ -86,7 +86,7 @@ func (db *DB) rebucketFocus(ctx context.Context, tx execer, userID int64, loc *t
 		if err := row.Scan(&start, &end, &source); err != nil {
 			return err
 		}
-		for _, p := range timer.Portions(fromMS(start), fromMS(end), loc) {
+		for _, p := range localdate.Portions(fromMS(start), fromMS(end), loc) {
 			hours[key{p.Date, p.Hour}] += p.MS
 			d := days[p.Date]
 			d[0] += p.MS

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"strings"
 
-	"github.com/focusflow/focusflow/internal/timer"
+	"github.com/focusflow/focusflow/internal/localdate"
 )
 
 // Two kinds of streak run are kept per day in daily_stats: run counts the
@@ -79,7 +79,7 @@ func updateRuns(ctx context.Context, tx execer, userID int64, date string) error
 func updateRunsOf(ctx context.Context, tx execer, k runKind, userID int64, date string) error {
 	prev := 0
 	if err := tx.QueryRow(ctx, `SELECT `+k.column+` FROM daily_stats WHERE user_id = $1 AND date = $2`,
-		userID, timer.AddDays(date, -1)).Scan(&prev); err != nil && err != sql.ErrNoRows {
+		userID, localdate.AddDays(date, -1)).Scan(&prev); err != nil && err != sql.ErrNoRows {
 		return wrapDBError(err)
 	}
 	for {
@@ -104,6 +104,6 @@ func updateRunsOf(ctx context.Context, tx execer, k runKind, userID int64, date 
 			userID, date, want); err != nil {
 			return err
 		}
-		prev, date = want, timer.AddDays(date, 1)
+		prev, date = want, localdate.AddDays(date, 1)
 	}
 }

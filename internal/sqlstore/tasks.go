@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
-	"github.com/focusflow/focusflow/internal/timer"
+	"github.com/focusflow/focusflow/internal/localdate"
 )
 
 const taskColumns = `t.id, t.user_id, t.date, t.title, t.description, t.start_time, t.duration_minutes, t.status,
@@ -56,7 +56,7 @@ func (db *DB) taskForUpdate(ctx context.Context, tx execer, userID, taskID int64
 // logActivity appends to the user's activity log, dated in their zone.
 func logActivity(ctx context.Context, tx execer, user *focusflow.User, at time.Time, kind, message string, taskID int64) error {
 	err := tx.Exec(ctx, `INSERT INTO activity (user_id, date, at, kind, message, task_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-		user.ID, timer.Today(at, user.Location()), at.UnixMilli(), kind, message, nullID(taskID))
+		user.ID, localdate.Today(at, user.Location()), at.UnixMilli(), kind, message, nullID(taskID))
 	return wrapDBError(err)
 }
 

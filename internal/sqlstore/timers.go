@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
-	"github.com/focusflow/focusflow/internal/timer"
+	"github.com/focusflow/focusflow/internal/focus"
 )
 
 // Timer actions.
@@ -193,7 +193,7 @@ func (db *DB) capIfExpired(ctx context.Context, tx execer, user *focusflow.User,
 	if r.entryID == 0 {
 		return nil, nil
 	}
-	end, capped := timer.Cap(r.entryStart, now, user.TimerCap)
+	end, capped := focus.Cap(r.entryStart, now, user.TimerCap)
 	if !capped {
 		return nil, nil
 	}
@@ -433,7 +433,7 @@ func (db *DB) Timer(ctx context.Context, user *focusflow.User) (*focusflow.Timer
 	}
 	now := db.now()
 	if r.entryID != 0 {
-		if _, capped := timer.Cap(r.entryStart, now, user.TimerCap); capped {
+		if _, capped := focus.Cap(r.entryStart, now, user.TimerCap); capped {
 			c, err := db.CapTimer(ctx, user)
 			if err != nil {
 				return nil, nil, err

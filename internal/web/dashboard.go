@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/localdate"
 	"github.com/focusflow/focusflow/internal/sqlstore"
-	"github.com/focusflow/focusflow/internal/timer"
 )
 
 // dayStore is what the dashboard handlers need.
@@ -33,17 +32,6 @@ type dayStore interface {
 	UpdateNote(ctx context.Context, userID, noteID int64, p sqlstore.NotePatch) (*focusflow.Note, error)
 	DeleteNote(ctx context.Context, userID, noteID int64) error
 }
-
-// Text limits.
-const (
-	maxTitle       = 255
-	maxDescription = 10_000
-	maxNoteContent = 20_000
-	maxNoteTitle   = 255
-	maxDayNote     = 20_000
-)
-
-var clockPattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 
 // --- JSON shapes (field names are part of the API contract) ---
 
@@ -170,10 +158,7 @@ func goalPercent(focus, goal time.Duration) int {
 
 // dateParam validates a calendar date from the path or query.
 func dateParam(field, v string) (string, error) {
-	if _, err := timer.ParseDate(v); err != nil {
-		return "", focusflow.Invalid(field, "%q is not a valid date; use YYYY-MM-DD.", truncate(v, 40))
-	}
-	return v, nil
+	return v, focusflow.ValidateDate(field, v)
 }
 
 func idParam(r *http.Request, name string) (int64, error) {
@@ -276,11 +261,7 @@ type taskInput struct {
 }
 
 func validTitle(v string) (string, error) {
-	t, err := cleanText("title", v, maxTitle, false)
-	if err == nil && t == "" {
-		err = focusflow.Invalid("title", "Title is required.")
-	}
-	return t, err
+	return focusflow.TitleText.CleanField("title", v)
 }
 
 func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authState) {
@@ -307,7 +288,7 @@ func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authSt
 		s.fail(w, r, err)
 		return
 	}
-	if t.Description, err = cleanText("description", deref(in.Description), maxDescription, true); err != nil {
+	if t.Description, err = focusflow.DescriptionText.CleanField("description", deref(in.Description)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -328,7 +309,7 @@ func planFields(in taskInput) (string, int, error) {
 	var dur int
 	if in.StartTime.Set && in.StartTime.Value != nil {
 		start = *in.StartTime.Value
-		if !clockPattern.MatchString(start) {
+		if !focusflow.ValidClock(start) {
 			return "", 0, focusflow.Invalid("start_time", "Start time must be HH:MM (00:00–23:59).")
 		}
 	}
@@ -370,7 +351,7 @@ func (s *Server) apiUpdateTask(w http.ResponseWriter, r *http.Request, a *authSt
 		p.Title = &t
 	}
 	if in.Description != nil {
-		d, err := cleanText("description", *in.Description, maxDescription, true)
+		d, err := focusflow.DescriptionText.CleanField("description", *in.Description)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -592,7 +573,7 @@ func (s *Server) apiPutDayNote(w http.ResponseWriter, r *http.Request, a *authSt
 		s.fail(w, r, err)
 		return
 	}
-	text, err := cleanText("text", *in.Text, maxDayNote, true)
+	text, err := focusflow.DayNoteText.CleanField("text", *in.Text)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -654,16 +635,12 @@ func (s *Server) apiCreateNote(w http.ResponseWriter, r *http.Request, a *authSt
 		return
 	}
 	n.Type = *in.Type
-	if n.Title, err = cleanText("title", deref(in.Title), maxNoteTitle, false); err != nil {
+	if n.Title, err = focusflow.NoteTitleText.CleanField("title", deref(in.Title)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if n.Content, err = cleanText("content", *in.Content, maxNoteContent, true); err != nil {
+	if n.Content, err = focusflow.NoteContentText.CleanField("content", *in.Content); err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if n.Content == "" {
-		s.fail(w, r, focusflow.Invalid("content", "Content is required."))
 		return
 	}
 	if err := s.store.CreateNote(r.Context(), a.user, n); err != nil {
@@ -697,7 +674,7 @@ func (s *Server) apiUpdateNote(w http.ResponseWriter, r *http.Request, a *authSt
 		p.Type = in.Type
 	}
 	if in.Title != nil {
-		t, err := cleanText("title", *in.Title, maxNoteTitle, false)
+		t, err := focusflow.NoteTitleText.CleanField("title", *in.Title)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -705,10 +682,7 @@ func (s *Server) apiUpdateNote(w http.ResponseWriter, r *http.Request, a *authSt
 		p.Title = &t
 	}
 	if in.Content != nil {
-		c, err := cleanText("content", *in.Content, maxNoteContent, true)
-		if err == nil && c == "" {
-			err = focusflow.Invalid("content", "Content is required.")
-		}
+		c, err := focusflow.NoteContentText.CleanField("content", *in.Content)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -736,7 +710,7 @@ type dashboardData struct {
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authState) {
-	today := timer.Today(s.now(), a.user.Location())
+	today := localdate.Today(s.now(), a.user.Location())
 	date := today
 	if q := r.URL.Query().Get("date"); q != "" {
 		d, err := dateParam("date", q)
@@ -746,9 +720,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authSt
 		}
 		date = d
 	}
-	day, _ := timer.ParseDate(date)
+	day, _ := localdate.ParseDate(date)
 	s.render(w, r, "dashboard", page{Title: "Dashboard", Notice: notice(r), Data: dashboardData{
-		Date: date, Today: today, Prev: timer.AddDays(date, -1), Next: timer.AddDays(date, 1),
+		Date: date, Today: today, Prev: localdate.AddDays(date, -1), Next: localdate.AddDays(date, 1),
 		DateLabel: day.Format("Monday, 2 January 2006"), IsToday: date == today, FocusMode: a.user.FocusMode,
 		GoalMinutes: int(a.user.DailyGoal / time.Minute)}})
 }

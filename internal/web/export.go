@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/localdate"
 	"github.com/focusflow/focusflow/internal/sqlstore"
-	"github.com/focusflow/focusflow/internal/timer"
 )
 
 // exportStore is what the export and import handlers need.
@@ -46,7 +46,7 @@ func (s *Server) exportRoutes(handle func(string, http.HandlerFunc)) {
 
 // attachment names the download, dated in the user's zone.
 func (s *Server) attachment(w http.ResponseWriter, a *authState, prefix, ext string) {
-	name := prefix + "-" + timer.Today(s.now(), a.user.Location()) + "." + ext
+	name := prefix + "-" + localdate.Today(s.now(), a.user.Location()) + "." + ext
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 }
 
@@ -105,7 +105,7 @@ func writeEntriesCSV(w io.Writer, doc *sqlstore.ExportDoc, loc *time.Location) e
 			continue // the store writes these; they always parse
 		}
 		start, end = start.In(loc), end.In(loc)
-		row := []string{start.Format(timer.DateLayout), titles[e.TaskRef], start.Format(local), end.Format(local),
+		row := []string{start.Format(localdate.DateLayout), titles[e.TaskRef], start.Format(local), end.Format(local),
 			strconv.FormatFloat(float64(e.DurationMS)/60000, 'f', 2, 64), e.Source}
 		for i := range row {
 			row[i] = spreadsheetSafe(row[i])

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/localdate"
 	"github.com/focusflow/focusflow/internal/sqlstore"
-	"github.com/focusflow/focusflow/internal/timer"
 )
 
 // insightStore is what the insight handlers need.
@@ -267,10 +267,10 @@ func statsRange(r *http.Request, today string) (from, to string, err error) {
 			return "", "", err
 		}
 	} else {
-		from = timer.AddDays(to, 1-sqlstore.DefaultStatsDays)
+		from = localdate.AddDays(to, 1-sqlstore.DefaultStatsDays)
 	}
-	f, _ := timer.ParseDate(from)
-	t, _ := timer.ParseDate(to)
+	f, _ := localdate.ParseDate(from)
+	t, _ := localdate.ParseDate(to)
 	if f.After(t) {
 		return "", "", focusflow.Invalid("from", "from (%s) must not be after to (%s).", from, to)
 	}
@@ -281,7 +281,7 @@ func statsRange(r *http.Request, today string) (from, to string, err error) {
 }
 
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request, a *authState) {
-	from, to, err := statsRange(r, timer.Today(s.now(), a.user.Location()))
+	from, to, err := statsRange(r, localdate.Today(s.now(), a.user.Location()))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -324,8 +324,8 @@ func (s *Server) apiAchievements(w http.ResponseWriter, r *http.Request, a *auth
 
 func (s *Server) achievementsPage(w http.ResponseWriter, r *http.Request, a *authState) {
 	ctx := r.Context()
-	today := timer.Today(s.now(), a.user.Location())
-	st, err := s.store.Insights(ctx, a.user, timer.AddDays(today, 1-sqlstore.DefaultStatsDays), today)
+	today := localdate.Today(s.now(), a.user.Location())
+	st, err := s.store.Insights(ctx, a.user, localdate.AddDays(today, 1-sqlstore.DefaultStatsDays), today)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -559,7 +559,7 @@ func days(n int) string {
 }
 
 func dayLabel(date, layout string) string {
-	d, err := timer.ParseDate(date)
+	d, err := localdate.ParseDate(date)
 	if err != nil {
 		return date
 	}
@@ -592,8 +592,8 @@ func buildHeatmap(st *sqlstore.Insights) heatmapView {
 	}
 	// The grid ends with the week of the range's last day and goes back
 	// 53 weeks; days outside the range are left out.
-	last, _ := timer.ParseDate(st.To)
-	end := last.AddDate(0, 0, 6-isoWeekday(last))
+	last, _ := localdate.ParseDate(st.To)
+	end := last.AddDate(0, 0, 6-localdate.ISOWeekday(last.Weekday()))
 	start := end.AddDate(0, 0, 1-7*hmWeeks)
 	hm.Width = hmLeft + hmWeeks*hmPitch
 	hm.Height = hmTop + 7*hmPitch + 26
@@ -606,7 +606,7 @@ func buildHeatmap(st *sqlstore.Insights) heatmapView {
 		}
 		for dow := range 7 {
 			day := start.AddDate(0, 0, w*7+dow)
-			date := day.Format(timer.DateLayout)
+			date := day.Format(localdate.DateLayout)
 			if date < st.From || date > st.To {
 				continue
 			}
@@ -647,9 +647,6 @@ func buildHeatmap(st *sqlstore.Insights) heatmapView {
 		len(hm.Rows), dayLabel(st.From, "2 Jan 2006"), dayLabel(st.To, "2 Jan 2006"), st.Totals.GoalDays)
 	return hm
 }
-
-// isoWeekday is 0 for Monday … 6 for Sunday.
-func isoWeekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 
 // niceStep picks a grid step (in minutes) giving about four lines up to max.
 func niceStep(maxMin float64) float64 {

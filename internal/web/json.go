@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/focusflow/focusflow"
 )
@@ -108,31 +107,6 @@ func jsonKind(goType string) string {
 		return "true or false"
 	}
 	return "another type"
-}
-
-// cleanText validates user text: valid UTF-8, no control characters (tabs
-// and newlines only when multiline), trimmed, at most max code points.
-func cleanText(field, v string, max int, multiline bool) (string, error) {
-	if !utf8.ValidString(v) {
-		return "", focusflow.Invalid(field, "%s contains invalid characters.", fieldLabel(field))
-	}
-	v = strings.TrimSpace(v)
-	for _, r := range v {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) {
-			return "", focusflow.Invalid(field, "%s contains control characters.", fieldLabel(field))
-		}
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return "", focusflow.Invalid(field, "%s is too long (%d characters; at most %d).", fieldLabel(field), n, max)
-	}
-	return v, nil
-}
-
-func fieldLabel(field string) string {
-	if field == "" {
-		return "The value"
-	}
-	return strings.ToUpper(field[:1]) + strings.ReplaceAll(field[1:], "_", " ")
 }
 
 // optional is a JSON field that distinguishes "absent" (Set false) from

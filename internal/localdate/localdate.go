@@ -1,18 +1,17 @@
-// Package timer holds the focus-timer and calendar rules as pure functions
-// over instants and time zones: which local day and hour a stretch of focus
-// time counts on, when a forgotten timer is capped, what "today" is for a
-// user. There is no goroutine per timer: a running timer is a start instant
-// in the database, and its elapsed time is computed from the server clock
-// whenever it is read.
-package timer
+// Package localdate is calendar arithmetic in a user's own time zone:
+// which local day and hour a stretch of focus time counts on, what
+// "today" is for a user, the days of a week, where a day begins and ends.
+// Dates are YYYY-MM-DD strings (focusflow.DateLayout).
+package localdate
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/focusflow/focusflow"
 )
 
-// DateLayout is the API's and the database's calendar-date format.
-const DateLayout = "2006-01-02"
+// DateLayout is the calendar-date format of the API and the database.
+const DateLayout = focusflow.DateLayout
 
 // Portion is the part of a time entry that falls in one local hour.
 type Portion struct {
@@ -52,32 +51,13 @@ func Portions(start, end time.Time, loc *time.Location) []Portion {
 	return out
 }
 
-// Cap returns when a timer started at start must end if it is still
-// running at now: at start+limit when that has passed (capped), else now.
-func Cap(start, now time.Time, limit time.Duration) (end time.Time, capped bool) {
-	if limit > 0 && now.Sub(start) > limit {
-		return start.Add(limit), true
-	}
-	return now, false
-}
-
 // Today is the user's calendar date at instant now.
 func Today(now time.Time, loc *time.Location) string {
 	return now.In(loc).Format(DateLayout)
 }
 
-// ParseDate parses a YYYY-MM-DD calendar date strictly: 2025-02-30 and
-// 2025-2-3 are errors.
-func ParseDate(s string) (time.Time, error) {
-	t, err := time.Parse(DateLayout, s)
-	if err != nil || t.Format(DateLayout) != s {
-		return time.Time{}, fmt.Errorf("%q is not a valid date (YYYY-MM-DD)", s)
-	}
-	if t.Year() < 1970 || t.Year() > 9999 {
-		return time.Time{}, fmt.Errorf("%q is out of range", s)
-	}
-	return t, nil
-}
+// ParseDate parses a YYYY-MM-DD calendar date strictly.
+func ParseDate(s string) (time.Time, error) { return focusflow.ParseDate(s) }
 
 // AddDays moves a calendar date by n days.
 func AddDays(date string, n int) string {
@@ -106,11 +86,14 @@ func WeekOf(date string) []string {
 	if err != nil {
 		return nil
 	}
-	offset := (int(t.Weekday()) + 6) % 7 // Monday = 0
-	monday := t.AddDate(0, 0, -offset)
+	monday := t.AddDate(0, 0, -ISOWeekday(t.Weekday()))
 	out := make([]string, 7)
 	for i := range out {
 		out[i] = monday.AddDate(0, 0, i).Format(DateLayout)
 	}
 	return out
 }
+
+// ISOWeekday numbers the days of a week from Monday: 0 for Monday … 6 for
+// Sunday.
+func ISOWeekday(w time.Weekday) int { return (int(w) + 6) % 7 }
