@@ -58,7 +58,7 @@ func (f *fixture) task(t *testing.T, date, title string) *focusflow.Task {
 
 func (f *fixture) act(t *testing.T, action string, taskID, version int64) *focusflow.Timer {
 	t.Helper()
-	res, err := f.db.TimerAction(f.ctx, f.user, action, taskID, version)
+	res, err := f.db.TimerAction(f.ctx, f.user, focusflow.TimerCommand{Action: action, TaskID: taskID, Version: version})
 	if err != nil {
 		t.Fatalf("%s: %v", action, err)
 	}
@@ -67,7 +67,7 @@ func (f *fixture) act(t *testing.T, action string, taskID, version int64) *focus
 
 func (f *fixture) day(t *testing.T, date string) *focusflow.Day {
 	t.Helper()
-	d, _, err := f.db.Day(f.ctx, f.user, date, "")
+	d, err := f.db.Day(f.ctx, f.user, date, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,26 +79,26 @@ func TestTimerLifecycle(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e, "UTC")
 			a, b := f.task(t, "2026-03-10", "Write report"), f.task(t, "2026-03-10", "Review")
-			tm := f.act(t, sqlstore.ActionStart, a.ID, 0)
+			tm := f.act(t, focusflow.ActionStart, a.ID, 0)
 			if tm.State != focusflow.TimerRunning || tm.TaskID != a.ID || tm.Version != 1 {
 				t.Fatalf("after start: %+v", tm)
 			}
 			f.clock.Add(10 * time.Minute)
-			tm = f.act(t, sqlstore.ActionPause, 0, tm.Version)
+			tm = f.act(t, focusflow.ActionPause, 0, tm.Version)
 			if tm.State != focusflow.TimerPaused || tm.Elapsed != 10*time.Minute {
 				t.Fatalf("after pause: %+v", tm)
 			}
 			// A stale version changes nothing and reports the current timer.
-			_, err := f.db.TimerAction(f.ctx, f.user, sqlstore.ActionResume, 0, tm.Version-1)
-			var conflict *sqlstore.TimerConflictError
+			_, err := f.db.TimerAction(f.ctx, f.user, focusflow.TimerCommand{Action: focusflow.ActionResume, TaskID: 0, Version: tm.Version - 1})
+			var conflict *focusflow.TimerConflictError
 			if !asConflict(err, &conflict) || conflict.Timer.Version != tm.Version || focusflow.ErrorCode(err) != focusflow.ECONFLICT {
 				t.Fatalf("stale resume: %v", err)
 			}
 			f.clock.Add(time.Minute) // paused time does not count
-			tm = f.act(t, sqlstore.ActionResume, 0, tm.Version)
+			tm = f.act(t, focusflow.ActionResume, 0, tm.Version)
 			f.clock.Add(5 * time.Minute)
 			// Starting another task pauses this one.
-			tm = f.act(t, sqlstore.ActionStart, b.ID, 0)
+			tm = f.act(t, focusflow.ActionStart, b.ID, 0)
 			f.clock.Add(20 * time.Minute)
 			d := f.day(t, "2026-03-10")
 			status := map[int64]focusflow.Task{}
@@ -114,7 +114,7 @@ func TestTimerLifecycle(t *testing.T) {
 			if d.Stats.Focus != 35*time.Minute {
 				t.Fatalf("day focus %v, want 35m (15 closed + 20 live)", d.Stats.Focus)
 			}
-			tm = f.act(t, sqlstore.ActionStop, 0, tm.Version)
+			tm = f.act(t, focusflow.ActionStop, 0, tm.Version)
 			if tm != nil {
 				t.Fatalf("after stop the timer is idle, got %+v", tm)
 			}
@@ -133,8 +133,8 @@ func TestTimerLifecycle(t *testing.T) {
 	}
 }
 
-func asConflict(err error, target **sqlstore.TimerConflictError) bool {
-	c, ok := err.(*sqlstore.TimerConflictError)
+func asConflict(err error, target **focusflow.TimerConflictError) bool {
+	c, ok := err.(*focusflow.TimerConflictError)
 	*target = c
 	return ok
 }
@@ -155,7 +155,7 @@ func TestConcurrentStartsKeepOneRunningEntry(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					if _, err := f.db.TimerAction(f.ctx, f.user, sqlstore.ActionStart, tasks[i%4].ID, 0); err != nil {
+					if _, err := f.db.TimerAction(f.ctx, f.user, focusflow.TimerCommand{Action: focusflow.ActionStart, TaskID: tasks[i%4].ID, Version: 0}); err != nil {
 						errs <- err
 					}
 				}()
@@ -165,7 +165,7 @@ func TestConcurrentStartsKeepOneRunningEntry(t *testing.T) {
 			for err := range errs {
 				t.Errorf("concurrent start: %v", err)
 			}
-			tm, _, err := f.db.Timer(f.ctx, f.user)
+			tm, err := f.db.Timer(f.ctx, f.user)
 			if err != nil || tm == nil || tm.Version != 20 || tm.State != focusflow.TimerRunning {
 				t.Fatalf("timer after 20 starts: %+v %v", tm, err)
 			}
@@ -198,15 +198,24 @@ func TestForgottenTimerIsCapped(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e, "UTC")
 			task := f.task(t, "2026-03-10", "Forgotten")
-			f.act(t, sqlstore.ActionStart, task.ID, 0)
+			f.act(t, focusflow.ActionStart, task.ID, 0)
 			f.clock.Add(30 * time.Hour)
+			// Reads show the cap before anything records it, with the
+			// numbers the sweep then records.
+			before, err := f.db.Timer(f.ctx, f.user)
+			if err != nil || before == nil || before.State != focusflow.TimerPaused || before.Elapsed != focusflow.DefaultTimerCap {
+				t.Fatalf("timer read past the cap: %+v %v", before, err)
+			}
+			if entries, _ := f.db.Entries(f.ctx, f.user.ID, task.ID); len(entries) != 1 || !entries[0].Running() {
+				t.Fatalf("a read wrote the cap: %+v", entries)
+			}
 			capped, err := f.db.CapExpiredTimers(f.ctx)
 			if err != nil || len(capped) != 1 {
 				t.Fatalf("sweep capped %v, %v", capped, err)
 			}
-			tm, c, err := f.db.Timer(f.ctx, f.user)
-			if err != nil || c != nil || tm == nil || tm.State != focusflow.TimerPaused || tm.Elapsed != focusflow.DefaultTimerCap {
-				t.Fatalf("timer after cap: %+v %+v %v", tm, c, err)
+			tm, err := f.db.Timer(f.ctx, f.user)
+			if err != nil || tm == nil || *tm != *before {
+				t.Fatalf("timer after cap: %+v %v, read before it %+v", tm, err, before)
 			}
 			entries, _ := f.db.Entries(f.ctx, f.user.ID, task.ID)
 			if len(entries) != 1 || entries[0].Source != focusflow.SourceCapped {
@@ -226,9 +235,9 @@ func TestForgottenTimerIsCapped(t *testing.T) {
 			}
 			// Timer entries are never edited or deleted.
 			task2 := f.task(t, "2026-03-11", "Other")
-			tm = f.act(t, sqlstore.ActionStart, task2.ID, 0)
+			tm = f.act(t, focusflow.ActionStart, task2.ID, 0)
 			f.clock.Add(time.Minute)
-			f.act(t, sqlstore.ActionPause, 0, tm.Version)
+			f.act(t, focusflow.ActionPause, 0, tm.Version)
 			entries, _ = f.db.Entries(f.ctx, f.user.ID, task2.ID)
 			if err := f.db.DeleteEntry(f.ctx, f.user, entries[0].ID); focusflow.ErrorCode(err) != focusflow.ECONFLICT {
 				t.Fatalf("deleting a timer entry: %v", err)
@@ -284,11 +293,11 @@ func TestTasksCountsAndIsolation(t *testing.T) {
 			f := newFixture(t, e, "UTC")
 			task := f.task(t, "2026-03-10", "Plan")
 			done := focusflow.StatusCompleted
-			if _, err := f.db.UpdateTask(f.ctx, f.user, task.ID, sqlstore.TaskPatch{Status: &done}); err != nil {
+			if _, err := f.db.UpdateTask(f.ctx, f.user, task.ID, focusflow.TaskPatch{Status: &done}); err != nil {
 				t.Fatal(err)
 			}
 			moved := "2026-03-11"
-			if _, err := f.db.UpdateTask(f.ctx, f.user, task.ID, sqlstore.TaskPatch{Date: &moved}); err != nil {
+			if _, err := f.db.UpdateTask(f.ctx, f.user, task.ID, focusflow.TaskPatch{Date: &moved}); err != nil {
 				t.Fatal(err)
 			}
 			d10, d11 := f.day(t, "2026-03-10"), f.day(t, "2026-03-11")
@@ -296,7 +305,7 @@ func TestTasksCountsAndIsolation(t *testing.T) {
 				t.Fatalf("counts after move: %+v %+v", d10.Stats, d11.Stats)
 			}
 			pending := focusflow.StatusPending
-			if _, err := f.db.UpdateTask(f.ctx, f.user, task.ID, sqlstore.TaskPatch{Status: &pending}); err != nil {
+			if _, err := f.db.UpdateTask(f.ctx, f.user, task.ID, focusflow.TaskPatch{Status: &pending}); err != nil {
 				t.Fatal(err)
 			}
 			if d := f.day(t, "2026-03-11"); d.Stats.Completed != 0 {
@@ -314,7 +323,7 @@ func TestTasksCountsAndIsolation(t *testing.T) {
 			if err := f.db.DeleteTask(f.ctx, other, task.ID); focusflow.ErrorCode(err) != focusflow.ENOTFOUND {
 				t.Fatalf("other user deletes task: %v", err)
 			}
-			if _, err := f.db.TimerAction(f.ctx, other, sqlstore.ActionStart, task.ID, 0); focusflow.ErrorCode(err) != focusflow.ENOTFOUND {
+			if _, err := f.db.TimerAction(f.ctx, other, focusflow.TimerCommand{Action: focusflow.ActionStart, TaskID: task.ID, Version: 0}); focusflow.ErrorCode(err) != focusflow.ENOTFOUND {
 				t.Fatalf("other user starts timer on task: %v", err)
 			}
 			if err := f.db.DeleteTask(f.ctx, f.user, task.ID); err != nil {
@@ -335,7 +344,7 @@ func TestStreakRunsAreMaintained(t *testing.T) {
 			day := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC) // yesterday
 			for i := range 70 {
 				task := f.task(t, day.AddDate(0, 0, -i).Format("2006-01-02"), "daily")
-				if _, err := f.db.UpdateTask(f.ctx, f.user, task.ID, sqlstore.TaskPatch{Status: &done}); err != nil {
+				if _, err := f.db.UpdateTask(f.ctx, f.user, task.ID, focusflow.TaskPatch{Status: &done}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -347,13 +356,13 @@ func TestStreakRunsAreMaintained(t *testing.T) {
 			// completing it again joins the two halves.
 			mid := f.day(t, "2026-02-28").Tasks[0]
 			pending := focusflow.StatusPending
-			if _, err := f.db.UpdateTask(f.ctx, f.user, mid.ID, sqlstore.TaskPatch{Status: &pending}); err != nil {
+			if _, err := f.db.UpdateTask(f.ctx, f.user, mid.ID, focusflow.TaskPatch{Status: &pending}); err != nil {
 				t.Fatal(err)
 			}
 			if n, _ := f.db.Streak(f.ctx, f.user.ID, "2026-03-10"); n != 9 {
 				t.Fatalf("streak after a break on 28 Feb = %d, want 9 (1–9 March)", n)
 			}
-			if _, err := f.db.UpdateTask(f.ctx, f.user, mid.ID, sqlstore.TaskPatch{Status: &done}); err != nil {
+			if _, err := f.db.UpdateTask(f.ctx, f.user, mid.ID, focusflow.TaskPatch{Status: &done}); err != nil {
 				t.Fatal(err)
 			}
 			if n, _ := f.db.Streak(f.ctx, f.user.ID, "2026-03-10"); n != 70 {
@@ -382,7 +391,7 @@ func TestRapidTimerActionsAreFlagged(t *testing.T) {
 				if i%2 == 1 {
 					task = b
 				}
-				res, err := f.db.TimerAction(f.ctx, f.user, sqlstore.ActionStart, task.ID, 0)
+				res, err := f.db.TimerAction(f.ctx, f.user, focusflow.TimerCommand{Action: focusflow.ActionStart, TaskID: task.ID, Version: 0})
 				if err != nil {
 					t.Fatalf("action %d refused: %v", i+1, err)
 				}

@@ -13,50 +13,38 @@ import (
 // activityLimit bounds the activity shown for one day.
 const activityLimit = 200
 
-// ErrSessionGone answers a day read whose session check found the session
-// ended (logged out, revoked, expired or locked out on any instance).
-var ErrSessionGone = &focusflow.Error{Code: focusflow.EUNAUTHORIZED, Message: "Please sign in."}
-
 // Day returns everything the dashboard shows for one of the user's dates,
-// reading it in one batch (one round trip on PostgreSQL). A forgotten
-// timer is capped first, and then the day is read again.
+// reading it in one batch (one round trip on PostgreSQL). It writes
+// nothing: a forgotten timer reads as capped, with the numbers the sweep
+// or the next write will record.
 //
 // When sessionHash is set (the caller used a cached session), the batch
 // also checks that session and reads the user's current settings, so a
-// revocation anywhere takes effect at once: ErrSessionGone.
-func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, *CappedTimer, error) {
-	d, r, err := db.readDay(ctx, user, date, sessionHash)
+// revocation anywhere takes effect at once: focusflow.ErrSessionGone.
+func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, error) {
+	d, s, err := db.readDay(ctx, user, date, sessionHash)
 	if err != nil {
-		return nil, nil, err
-	}
-	var capped *CappedTimer
-	if r.entryID != 0 {
-		if _, over := focus.Cap(r.entryStart, db.now(), user.TimerCap); over {
-			if capped, err = db.CapTimer(ctx, user); err != nil {
-				return nil, nil, err
-			}
-			if d, r, err = db.readDay(ctx, user, date, ""); err != nil {
-				return nil, nil, err
-			}
-		}
+		return nil, err
 	}
 	now := db.now()
-	if d.Timer, err = db.timerFromRow(r, d.Tasks, now); err != nil {
-		return nil, nil, err
+	set := focusSettings(user)
+	if s.TaskID != 0 {
+		if s.Task, err = db.timerTask(ctx, user.ID, s.TaskID, d.Tasks); err != nil {
+			return nil, err
+		}
 	}
+	d.Timer = focus.View(s, now, set)
 	// The running entry's live time counts on the days it covers so far.
 	live := map[string]time.Duration{}
-	if r.entryID != 0 {
-		for _, p := range localdate.Portions(r.entryStart, now, user.Location()) {
+	if e := s.Entry; e != nil {
+		end, _ := focus.LiveEnd(e, now, set)
+		for _, p := range localdate.Portions(e.Start, end, user.Location()) {
 			live[p.Date] += time.Duration(p.MS) * time.Millisecond
 		}
 		for i := range d.Tasks {
-			if d.Tasks[i].ID == r.entryTask {
-				d.Tasks[i].Spent += now.Sub(r.entryStart)
+			if d.Tasks[i].ID == e.TaskID {
+				d.Tasks[i].Spent += end.Sub(e.Start)
 			}
-		}
-		if d.Timer != nil && d.Timer.State == focusflow.TimerRunning {
-			d.Timer.Elapsed += now.Sub(r.entryStart)
 		}
 	}
 	for i := range d.Week {
@@ -65,41 +53,30 @@ func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash s
 			d.Stats = d.Week[i]
 		}
 	}
-	return d, capped, nil
+	return d, nil
 }
 
-// timerFromRow builds the timer from its row; the task's stored spent time
-// comes from the day's tasks when the task is on this day, else from one
-// more query.
-func (db *DB) timerFromRow(r *timerRow, tasks []focusflow.Task, now time.Time) (*focusflow.Timer, error) {
-	if r.state == "" || r.taskID == 0 {
-		return nil, nil
-	}
-	t := &focusflow.Timer{TaskID: r.taskID, State: r.state, Version: r.version}
-	if r.entryID != 0 && r.state == focusflow.TimerRunning {
-		t.StartedAt = r.entryStart
-	}
-	for _, task := range tasks {
-		if task.ID == r.taskID {
-			t.Elapsed = task.Spent
-			return t, nil
+// timerTask is the timer's task with its stored spent time: from the day's
+// tasks when it is on this day, else from one more query.
+func (db *DB) timerTask(ctx context.Context, userID, taskID int64, tasks []focusflow.Task) (focus.Task, error) {
+	for _, t := range tasks {
+		if t.ID == taskID {
+			return focus.Task{ID: t.ID, Title: t.Title, Status: t.Status, Date: t.Date, Spent: t.Spent}, nil
 		}
 	}
-	var spent int64
-	if err := db.read.QueryRow(`SELECT spent_ms FROM tasks WHERE id = $1`, r.taskID).Scan(&spent); err != nil {
-		return nil, wrapDBError(err)
-	}
-	t.Elapsed = time.Duration(spent) * time.Millisecond
-	return t, nil
+	var t focus.Task
+	err := scanFocusTask(db.read.QueryRowContext(ctx, `SELECT t.id, t.title, t.status, t.date, t.spent_ms FROM tasks t
+		WHERE t.id = $1 AND t.user_id = $2`, taskID, userID), &t)
+	return t, wrapDBError(err)
 }
 
 // readDay reads the stored state of a day in one batch. Task spent times
 // and figures are as stored (without the live part of a running entry).
 // With a sessionHash it checks the session too and refreshes user's
 // settings from the database (reading again if the time zone changed).
-func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, *timerRow, error) {
+func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, focus.State, error) {
 	d := &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{}, Activity: []focusflow.Activity{}}
-	r := &timerRow{}
+	var r focus.State
 	week := localdate.WeekOf(date)
 	byDate := map[string]focusflow.DayStats{}
 	today := localdate.Today(db.now(), user.Location())
@@ -110,21 +87,20 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHa
 	// sessionHash the same statement checks the session.
 	var fresh *focusflow.User
 	scanUserTimer := func(row rowScanner) error {
-		var task, version, entryID, entryTask, start sql.NullInt64
+		var task, version, entryTask, start sql.NullInt64
 		var state sql.NullString
-		u, err := scanUser(row, &task, &state, &version, &entryID, &entryTask, &start)
+		u, err := scanUser(row, &task, &state, &version, &entryTask, &start)
 		if err != nil {
 			return err
 		}
 		fresh = u
-		r.taskID, r.state, r.version = task.Int64, state.String, version.Int64
-		r.entryID, r.entryTask = entryID.Int64, entryTask.Int64
+		r.TaskID, r.Status, r.Version = task.Int64, state.String, version.Int64
 		if start.Valid {
-			r.entryStart = fromMS(start.Int64)
+			r.Entry = &focus.Entry{TaskID: entryTask.Int64, Start: fromMS(start.Int64)}
 		}
 		return nil
 	}
-	const userTimer = `SELECT ` + userColumns + `, t.task_id, t.state, t.version, e.id, e.task_id, e.started_at `
+	const userTimer = `SELECT ` + userColumns + `, t.task_id, t.state, t.version, e.task_id, e.started_at `
 	const timerJoins = ` LEFT JOIN timers t ON t.user_id = u.id
 		LEFT JOIN time_entries e ON e.user_id = u.id AND e.ended_at IS NULL `
 	if sessionHash != "" {
@@ -181,13 +157,13 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHa
 			return err
 		})
 	if err := b.Run(ctx); err != nil {
-		return nil, nil, err
+		return nil, r, err
 	}
 	if fresh == nil {
 		if sessionHash != "" {
-			return nil, nil, ErrSessionGone
+			return nil, r, focusflow.ErrSessionGone
 		}
-		return nil, nil, notFound("User")
+		return nil, r, notFound("User")
 	}
 	tzChanged := fresh.Timezone != user.Timezone
 	*user = *db.adjust(fresh)

@@ -73,7 +73,7 @@ func exportSeed(t *testing.T, db *sqlstore.DB, c *exportClock, u *focusflow.User
 		return tk
 	}
 	act := func(action string, taskID, version int64) int64 {
-		res, err := db.TimerAction(ctx, u, action, taskID, version)
+		res, err := db.TimerAction(ctx, u, focusflow.TimerCommand{Action: action, TaskID: taskID, Version: version})
 		if err != nil {
 			t.Fatalf("%s: %v", action, err)
 		}
@@ -88,19 +88,19 @@ func exportSeed(t *testing.T, db *sqlstore.DB, c *exportClock, u *focusflow.User
 	forgotten := task("2026-03-01", "+forgotten timer", "", "", 0)
 
 	// A forgotten timer, capped at the hour (source capped).
-	v := act(sqlstore.ActionStart, forgotten.ID, 0)
+	v := act(focusflow.ActionStart, forgotten.ID, 0)
 	c.Add(3 * time.Hour)
-	if _, _, err := db.Timer(ctx, u); err != nil {
+	if _, err := db.CapExpiredTimers(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// Timer work with a pause, then stop (completes the task).
-	v = act(sqlstore.ActionStart, report.ID, v+1)
+	v = act(focusflow.ActionStart, report.ID, v+1)
 	c.Add(25*time.Minute + 333*time.Millisecond)
-	v = act(sqlstore.ActionPause, 0, v)
+	v = act(focusflow.ActionPause, 0, v)
 	c.Add(5 * time.Minute)
-	v = act(sqlstore.ActionResume, 0, v)
+	v = act(focusflow.ActionResume, 0, v)
 	c.Add(10 * time.Minute)
-	act(sqlstore.ActionStop, 0, v)
+	act(focusflow.ActionStop, 0, v)
 	// Manual time the evening before.
 	if _, err := db.AddManualEntry(ctx, u, formula.ID, time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC),
 		time.Date(2026, 3, 1, 21, 30, 0, 0, time.UTC)); err != nil {
@@ -266,7 +266,7 @@ func TestImportDocRestoresDeletedRows(t *testing.T) {
 		if sum.Created.Tasks != 1 || sum.Created.TimeEntries != 1 || sum.Skipped.Activity != 1 {
 			t.Errorf("summary %+v", sum)
 		}
-		d, _, err := db.Day(ctx, u, "2025-01-02", "")
+		d, err := db.Day(ctx, u, "2025-01-02", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -461,7 +461,7 @@ func TestImportDocPausesRunningTasks(t *testing.T) {
 		if err := db.CreateTask(ctx, u, tk); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.TimerAction(ctx, u, sqlstore.ActionStart, tk.ID, 0); err != nil {
+		if _, err := db.TimerAction(ctx, u, focusflow.TimerCommand{Action: focusflow.ActionStart, TaskID: tk.ID, Version: 0}); err != nil {
 			t.Fatal(err)
 		}
 		doc, err := db.Export(ctx, u.ID)

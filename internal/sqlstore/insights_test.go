@@ -64,15 +64,15 @@ func (f *fixture) manual(t *testing.T, date string, start, end time.Time) *focus
 func (f *fixture) timed(t *testing.T, taskID int64, start, end time.Time) {
 	t.Helper()
 	insightsSetClock(f.clock, start)
-	tm := f.act(t, sqlstore.ActionStart, taskID, 0)
+	tm := f.act(t, focusflow.ActionStart, taskID, 0)
 	insightsSetClock(f.clock, end)
-	f.act(t, sqlstore.ActionPause, 0, tm.Version)
+	f.act(t, focusflow.ActionPause, 0, tm.Version)
 }
 
 func (f *fixture) complete(t *testing.T, taskID int64) {
 	t.Helper()
 	done := focusflow.StatusCompleted
-	if _, err := f.db.UpdateTask(f.ctx, f.user, taskID, sqlstore.TaskPatch{Status: &done}); err != nil {
+	if _, err := f.db.UpdateTask(f.ctx, f.user, taskID, focusflow.TaskPatch{Status: &done}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -311,7 +311,7 @@ func TestInsightsTimerAcrossMidnightAndCap(t *testing.T) {
 			berlin := insightsLoc(t, "Europe/Berlin")
 			task := f.task(t, "2026-03-09", "late night")
 			insightsSetClock(f.clock, time.Date(2026, 3, 9, 23, 20, 0, 0, berlin))
-			tm := f.act(t, sqlstore.ActionStart, task.ID, 0)
+			tm := f.act(t, focusflow.ActionStart, task.ID, 0)
 			f.clock.Add(time.Hour) // 00:20 on the 10th
 			want := map[string]time.Duration{"2026-03-09": 40 * time.Minute, "2026-03-10": 20 * time.Minute}
 			st := f.insights(t, "2026-03-01", "2026-03-10")
@@ -321,7 +321,7 @@ func TestInsightsTimerAcrossMidnightAndCap(t *testing.T) {
 			if st.GoalToday.Date != "2026-03-10" || st.GoalToday.Focus != 20*time.Minute {
 				t.Fatalf("goal today %+v", st.GoalToday)
 			}
-			f.act(t, sqlstore.ActionPause, 0, tm.Version)
+			f.act(t, focusflow.ActionPause, 0, tm.Version)
 			st = f.insights(t, "2026-03-01", "2026-03-10")
 			if got := focusByDate(st); !equalMaps(got, want) {
 				t.Fatalf("stopped: %v, want %v", got, want)
@@ -334,13 +334,13 @@ func TestInsightsTimerAcrossMidnightAndCap(t *testing.T) {
 			g := insightsUser(t, f, "UTC")
 			task2 := g.task(t, "2026-03-10", "forgotten")
 			insightsSetClock(g.clock, time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC))
-			g.act(t, sqlstore.ActionStart, task2.ID, 0)
+			g.act(t, focusflow.ActionStart, task2.ID, 0)
 			g.clock.Add(10 * time.Hour)
 			st = g.insights(t, "2026-03-10", "2026-03-10")
 			if st.Totals.Focus != focusflow.DefaultTimerCap {
 				t.Fatalf("live forgotten timer counts %v, want the cap", st.Totals.Focus)
 			}
-			if _, _, err := g.db.Timer(g.ctx, g.user); err != nil { // caps it for good
+			if _, err := g.db.CapExpiredTimers(g.ctx); err != nil { // caps it for good
 				t.Fatal(err)
 			}
 			st = g.insights(t, "2026-03-10", "2026-03-10")
@@ -796,7 +796,7 @@ func TestInsightsLiveTimerLiftsFocusStreak(t *testing.T) {
 			}
 			task := f.task(t, "2026-03-10", "now")
 			insightsSetClock(f.clock, time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
-			f.act(t, sqlstore.ActionStart, task.ID, 0)
+			f.act(t, focusflow.ActionStart, task.ID, 0)
 			f.clock.Add(10 * time.Minute)
 			if st := f.insights(t, "2026-03-01", "2026-03-10"); st.FocusStreak.Current != 2 || st.FocusStreak.Longest != 2 {
 				t.Fatalf("below the goal: %+v", st.FocusStreak)
@@ -900,7 +900,7 @@ func TestInsightsLiveTimerAcrossWeeks(t *testing.T) {
 			f.manual(t, "2026-03-08", start, start.Add(20*time.Minute))
 			task := f.task(t, "2026-03-08", "late")
 			insightsSetClock(f.clock, time.Date(2026, 3, 8, 23, 40, 0, 0, time.UTC))
-			f.act(t, sqlstore.ActionStart, task.ID, 0)
+			f.act(t, focusflow.ActionStart, task.ID, 0)
 			insightsSetClock(f.clock, time.Date(2026, 3, 9, 0, 5, 0, 0, time.UTC)) // Monday
 			want := sqlstore.StreakStats{Current: 3, Longest: 3, LongestStart: "2026-03-06", LongestEnd: "2026-03-08"}
 			for _, r := range [][2]string{{"2025-03-10", "2026-03-09"}, {"2020-01-01", "2020-12-31"}, {"2026-03-08", "2026-03-08"}} {

@@ -70,13 +70,8 @@ func (db *DB) CreateNote(ctx context.Context, user *focusflow.User, n *focusflow
 	})
 }
 
-// NotePatch lists the fields of a note to change.
-type NotePatch struct {
-	Type, Title, Content *string
-}
-
 // UpdateNote changes a typed note.
-func (db *DB) UpdateNote(ctx context.Context, userID, noteID int64, p NotePatch) (*focusflow.Note, error) {
+func (db *DB) UpdateNote(ctx context.Context, userID, noteID int64, p focusflow.NotePatch) (*focusflow.Note, error) {
 	var out *focusflow.Note
 	err := db.txExec(ctx, func(tx execer) error {
 		n, err := scanNote(tx.QueryRow(ctx, `SELECT `+noteColumns+` FROM notes WHERE id = $1 AND user_id = $2`+

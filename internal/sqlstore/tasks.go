@@ -81,20 +81,9 @@ func (db *DB) CreateTask(ctx context.Context, user *focusflow.User, t *focusflow
 	})
 }
 
-// TaskPatch lists the fields to change; nil stays.
-type TaskPatch struct {
-	Title           *string
-	Description     *string
-	StartTime       *string // "" clears
-	DurationMinutes *int    // 0 clears
-	Date            *string
-	Position        *int
-	Status          *string // pending (reopen) or completed
-}
-
 // UpdateTask changes a task. Completing a task whose timer runs stops the
 // timer first; reopening clears its completion.
-func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64, p TaskPatch) (*focusflow.Task, error) {
+func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64, p focusflow.TaskPatch) (*focusflow.Task, error) {
 	now := db.now()
 	var out *focusflow.Task
 	err := db.txExec(ctx, func(tx execer) error {

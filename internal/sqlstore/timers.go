@@ -3,82 +3,18 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/focus"
 )
 
-// Timer actions.
-const (
-	ActionStart  = "start"
-	ActionPause  = "pause"
-	ActionResume = "resume"
-	ActionStop   = "stop"
-)
+// The timer's rules live in internal/focus; this file locks and reads the
+// state the rules need, and writes what they decided.
 
-// Anomaly thresholds: more timer actions than this within the window are
-// flagged (not blocked) as a possible manipulation.
-const (
-	anomalyActions = 30
-	anomalyWindow  = 5 * time.Minute
-)
-
-// TimerConflictError answers an action whose version is stale (another tab
-// acted first, or a replay): nothing changed, and it carries the current
-// timer so the client can adopt it.
-type TimerConflictError struct {
-	Message string
-	Timer   *focusflow.Timer
-}
-
-func (e *TimerConflictError) Error() string { return "timer conflict: " + e.Message }
-
-// As presents the conflict as ECONFLICT to the error-code map.
-func (e *TimerConflictError) As(target any) bool {
-	if t, ok := target.(**focusflow.Error); ok {
-		*t = &focusflow.Error{Code: focusflow.ECONFLICT, Message: e.Message}
-		return true
-	}
-	return false
-}
-
-// TimerResult is the outcome of a timer action.
-type TimerResult struct {
-	Timer *focusflow.Timer
-	// Anomalies lists unusual patterns this action revealed (for the audit
-	// log and metrics); the action itself went through.
-	Anomalies []string
-	// Capped is set when a forgotten timer was ended at the cap first.
-	Capped *CappedTimer
-}
-
-// CappedTimer describes a timer the server ended at the user's cap.
-type CappedTimer struct {
-	UserID  int64
-	TaskID  int64
-	EntryID int64
-	EndedAt time.Time
-}
-
-// timerRow is the locked state of a user's timer inside a transaction,
-// with what the actions need to know about its task.
-type timerRow struct {
-	taskID  int64
-	state   string
-	version int64
-	// running entry, if any (entryID -1: opened in this transaction)
-	entryID    int64
-	entryTask  int64
-	entryStart time.Time
-	// the timer's task
-	taskTitle, taskStatus, taskDate string
-	taskSpent                       time.Duration // stored spent time
-	// timer actions logged within the anomaly window, counted up to just
-	// past the threshold
-	recent int
+// focusSettings are the settings of user the timer's rules depend on.
+func focusSettings(user *focusflow.User) focus.Settings {
+	return focus.Settings{Cap: user.TimerCap}
 }
 
 // lockTimer locks (creating if needed) the user's timer row and reads, in
@@ -88,188 +24,171 @@ type timerRow struct {
 // there; every read after it is a statement of its own and so sees what
 // the transactions before it committed (a subquery of the upsert would
 // use a snapshot from before the wait). SQLite serialises writers anyway.
-func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.Time, target int64) (*timerRow, *focusflow.Task, error) {
-	r := &timerRow{}
-	var targetTask *focusflow.Task
+func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.Time, target int64) (focus.State, *focus.Task, error) {
+	var s timerState
+	var targetTask *focus.Task
 	queries := []batchQuery{
 		{sql: `INSERT INTO timers (user_id, version, updated_at) VALUES ($1, 0, $2)
 			ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at
-			RETURNING task_id, state, version`, args: []any{userID, now.UnixMilli()}, row: func(row rowScanner) error {
-			var task sql.NullInt64
-			var state sql.NullString
-			err := row.Scan(&task, &state, &r.version)
-			r.taskID, r.state = task.Int64, state.String
-			return err
-		}},
-		{sql: `SELECT id, task_id, started_at FROM time_entries WHERE user_id = $1 AND ended_at IS NULL`,
-			args: []any{userID}, row: func(row rowScanner) error {
-				var start int64
-				err := row.Scan(&r.entryID, &r.entryTask, &start)
-				r.entryStart = fromMS(start)
-				return err
-			}},
-		// A subquery, not a join: PostgreSQL plans a join on tasks.id by
-		// probing the ends of its index, which crawls through the dead
-		// tuples that frequent task updates leave there (8 ms per plan
-		// seen under load, when statements are not prepared).
-		{sql: `SELECT t.title, t.status, t.date, t.spent_ms FROM tasks t
-			WHERE t.id = (SELECT task_id FROM timers WHERE user_id = $1)`, args: []any{userID}, row: func(row rowScanner) error {
-			var spent int64
-			err := row.Scan(&r.taskTitle, &r.taskStatus, &r.taskDate, &spent)
-			r.taskSpent = time.Duration(spent) * time.Millisecond
-			return err
-		}},
+			RETURNING task_id, state, version`, args: []any{userID, now.UnixMilli()}, row: s.scanTimerRow},
 		{sql: `SELECT COUNT(*) FROM (SELECT 1 FROM activity a WHERE a.user_id = $1 AND a.at > $2
 			AND a.kind IN ('timer_started', 'timer_paused', 'timer_resumed', 'timer_stopped') LIMIT $3) AS recent`,
-			args: []any{userID, now.Add(-anomalyWindow).UnixMilli(), anomalyActions + 2},
-			row:  func(row rowScanner) error { return row.Scan(&r.recent) }},
+			args: []any{userID, now.Add(-focus.AnomalyWindow).UnixMilli(), focus.AnomalyActions + 2},
+			row:  func(row rowScanner) error { return row.Scan(&s.Recent) }},
 	}
+	queries = append(queries, s.entryAndTask(userID)...)
 	if target != 0 {
-		queries = append(queries, batchQuery{sql: `SELECT ` + taskColumns + ` FROM tasks t WHERE t.id = $1 AND t.user_id = $2` +
-			db.dialect.forUpdate, args: []any{target, userID}, row: func(row rowScanner) error {
-			t, err := scanTask(row)
-			targetTask = t
-			return err
-		}})
+		queries = append(queries, batchQuery{sql: `SELECT t.id, t.title, t.status, t.date, t.spent_ms FROM tasks t
+			WHERE t.id = $1 AND t.user_id = $2` + db.dialect.forUpdate, args: []any{target, userID},
+			row: func(row rowScanner) error {
+				targetTask = &focus.Task{}
+				return scanFocusTask(row, targetTask)
+			}})
 	}
 	if err := tx.Batch(ctx, queries...); err != nil {
-		return nil, nil, err
+		return focus.State{}, nil, err
 	}
 	if target != 0 && targetTask == nil {
-		return nil, nil, notFound("Task")
+		return focus.State{}, nil, notFound("Task")
 	}
-	return r, targetTask, nil
+	return s.State, targetTask, nil
 }
 
-// closeEntry ends the running entry at end, adds the time to its task (and
-// sets the task's status unless it is completed; "" keeps it) and to the
-// per-day figures. All deferred: nothing here waits for the database.
-func closeEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, end time.Time, source, status string) error {
-	if r.entryID == 0 {
-		return nil
+// timerState reads a timer's state: its row, then (entryAndTask) its
+// running entry and its task.
+type timerState struct{ focus.State }
+
+func (s *timerState) scanTimerRow(row rowScanner) error {
+	var task sql.NullInt64
+	var state sql.NullString
+	err := row.Scan(&task, &state, &s.Version)
+	s.TaskID, s.Status = task.Int64, state.String
+	return err
+}
+
+// entryAndTask are the queries of the running entry and of the timer's
+// task. The task comes by a subquery, not a join: PostgreSQL plans a join
+// on tasks.id by probing the ends of its index, which crawls through the
+// dead tuples that frequent task updates leave there (8 ms per plan seen
+// under load, when statements are not prepared).
+func (s *timerState) entryAndTask(userID int64) []batchQuery {
+	return []batchQuery{
+		{sql: `SELECT task_id, started_at FROM time_entries WHERE user_id = $1 AND ended_at IS NULL`,
+			args: []any{userID}, row: func(row rowScanner) error {
+				var e focus.Entry
+				var start int64
+				err := row.Scan(&e.TaskID, &start)
+				e.Start, s.Entry = fromMS(start), &e
+				return err
+			}},
+		{sql: `SELECT t.id, t.title, t.status, t.date, t.spent_ms FROM tasks t
+			WHERE t.id = (SELECT task_id FROM timers WHERE user_id = $1)`, args: []any{userID},
+			row: func(row rowScanner) error { return scanFocusTask(row, &s.Task) }},
 	}
-	if end.Before(r.entryStart) {
-		end = r.entryStart
+}
+
+func scanFocusTask(row rowScanner, t *focus.Task) error {
+	var spent int64
+	err := row.Scan(&t.ID, &t.Title, &t.Status, &t.Date, &spent)
+	t.Spent = time.Duration(spent) * time.Millisecond
+	return err
+}
+
+// writeChange writes what the timer's rules decided, in the order Change
+// documents. All deferred: nothing here waits for the database.
+func writeChange(ctx context.Context, tx execer, user *focusflow.User, c focus.Change, now time.Time) error {
+	for _, cl := range c.Closes {
+		if err := closeEntry(ctx, tx, user, cl); err != nil {
+			return err
+		}
 	}
-	if err := tx.Exec(ctx, `UPDATE time_entries SET ended_at = $2, source = $3 WHERE user_id = $1 AND ended_at IS NULL`,
-		user.ID, end.UnixMilli(), source); err != nil {
-		return err
+	for _, st := range c.Statuses {
+		if err := tx.Exec(ctx, `UPDATE tasks SET status = CASE WHEN status = 'completed' THEN status ELSE $3 END,
+			updated_at = $4 WHERE id = $1 AND user_id = $2`, st.TaskID, user.ID, st.Status, now.UnixMilli()); err != nil {
+			return err
+		}
 	}
-	d := end.Sub(r.entryStart)
-	if err := tx.Exec(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2,
-		status = CASE WHEN $3 = '' OR status = 'completed' THEN status ELSE $3 END, updated_at = $4
-		WHERE id = $1`, r.entryTask, d.Milliseconds(), status, end.UnixMilli()); err != nil {
-		return err
+	if t := c.Complete; t != nil {
+		if err := tx.Exec(ctx, `UPDATE tasks SET status = 'completed', completed_at = $3, updated_at = $3
+			WHERE id = $1 AND user_id = $2`, t.ID, user.ID, now.UnixMilli()); err != nil {
+			return err
+		}
+		if err := addTaskCounts(ctx, tx, user.ID, t.Date, 0, 1); err != nil {
+			return err
+		}
 	}
-	if err := addFocus(ctx, tx, user.ID, user.Location(), r.entryStart, end, false, 1); err != nil {
-		return err
+	if e := c.Open; e != nil {
+		if err := tx.Exec(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
+			VALUES ($1, $2, $3, 'timer', $3)`, user.ID, e.TaskID, e.Start.UnixMilli()); err != nil {
+			return err
+		}
 	}
-	if r.entryTask == r.taskID {
-		r.taskSpent += d
+	if c.Save {
+		var state any
+		if c.State.Status != "" {
+			state = c.State.Status
+		}
+		if err := tx.Exec(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5 WHERE user_id = $1`,
+			user.ID, nullID(c.State.TaskID), state, c.State.Version, now.UnixMilli()); err != nil {
+			return err
+		}
 	}
-	r.entryID = 0
+	for _, l := range c.Lines {
+		if err := logActivity(ctx, tx, user, now, l.Kind, l.Message, l.TaskID); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// setTaskStatus sets the status of a task that is not completed.
-func setTaskStatus(ctx context.Context, tx execer, userID, taskID int64, status string, now time.Time) error {
-	return tx.Exec(ctx, `UPDATE tasks SET status = CASE WHEN status = 'completed' THEN status ELSE $3 END,
-		updated_at = $4 WHERE id = $1 AND user_id = $2`, taskID, userID, status, now.UnixMilli())
-}
-
-// saveTimer writes the timer row.
-func saveTimer(ctx context.Context, tx execer, userID, taskID int64, state string, version int64, now time.Time) error {
-	var st any
-	if state != "" {
-		st = state
+// closeEntry ends the running entry, adds its time to its task (and sets
+// the task's status unless it is completed; "" keeps it) and to the
+// per-day figures.
+func closeEntry(ctx context.Context, tx execer, user *focusflow.User, c focus.Close) error {
+	if err := tx.Exec(ctx, `UPDATE time_entries SET ended_at = $2, source = $3 WHERE user_id = $1 AND ended_at IS NULL`,
+		user.ID, c.End.UnixMilli(), c.Source); err != nil {
+		return err
 	}
-	return tx.Exec(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5 WHERE user_id = $1`,
-		userID, nullID(taskID), st, version, now.UnixMilli())
-}
-
-// capIfExpired ends a forgotten running entry at the user's cap; the timer
-// stays on its task, paused.
-func (db *DB) capIfExpired(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, now time.Time) (*CappedTimer, error) {
-	if r.entryID == 0 {
-		return nil, nil
+	if err := tx.Exec(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2,
+		status = CASE WHEN $3 = '' OR status = 'completed' THEN status ELSE $3 END, updated_at = $4
+		WHERE id = $1`, c.Entry.TaskID, c.End.Sub(c.Entry.Start).Milliseconds(), c.Status, c.End.UnixMilli()); err != nil {
+		return err
 	}
-	end, capped := focus.Cap(r.entryStart, now, user.TimerCap)
-	if !capped {
-		return nil, nil
-	}
-	entryID, taskID := r.entryID, r.entryTask
-	if err := closeEntry(ctx, tx, user, r, end, focusflow.SourceCapped, focusflow.StatusPaused); err != nil {
-		return nil, err
-	}
-	r.version++
-	r.taskID, r.state = taskID, focusflow.TimerPaused
-	msg := fmt.Sprintf("Timer stopped automatically after %s on: %s. Correct its end if you stopped earlier.",
-		formatHours(user.TimerCap), r.taskTitle)
-	if err := logActivity(ctx, tx, user, now, focusflow.ActTimerCapped, msg, taskID); err != nil {
-		return nil, err
-	}
-	return &CappedTimer{UserID: user.ID, TaskID: taskID, EntryID: entryID, EndedAt: end}, nil
-}
-
-func formatHours(d time.Duration) string {
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%d h", int(d/time.Hour))
-	}
-	return d.Round(time.Second).String()
+	return addFocus(ctx, tx, user.ID, user.Location(), c.Entry.Start, c.End, false, 1)
 }
 
 // TimerAction performs one timer action in one transaction: the only place
 // timer state changes (besides capping and task completion/deletion, which
-// use the same helpers), so a future event feed can publish from here.
-// Pause, resume and stop must carry the version the client last saw.
+// go through the same rules), so an event feed can publish from here.
 //
 // On PostgreSQL a start is two round trips: the lock with every read it
 // needs, then all writes with the COMMIT.
-func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, action string, taskID, version int64) (*TimerResult, error) {
-	now := db.now()
-	res := &TimerResult{}
+func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, cmd focusflow.TimerCommand) (*focusflow.TimerResult, error) {
+	if err := cmd.Validate(); err != nil {
+		return nil, err
+	}
+	res := &focusflow.TimerResult{}
 	err := db.txExec(ctx, func(tx execer) error {
 		var target int64
-		if action == ActionStart {
-			target = taskID
+		if cmd.Action == focusflow.ActionStart {
+			target = cmd.TaskID
 		}
-		r, t, err := db.lockTimer(ctx, tx, user.ID, now, target)
+		s, t, err := db.lockTimer(ctx, tx, user.ID, db.now(), target)
 		if err != nil {
 			return err
 		}
-		if action != ActionStart && version != r.version {
-			return &TimerConflictError{Message: "The timer was changed elsewhere (another tab or device). Showing its current state.",
-				Timer: timerOf(r, r.taskSpent, now)}
-		}
-		if res.Capped, err = db.capIfExpired(ctx, tx, user, r, now); err != nil {
-			return err
-		}
-		logged := true
-		switch action {
-		case ActionStart:
-			logged, err = db.start(ctx, tx, user, r, t, now)
-		case ActionPause:
-			err = db.pause(ctx, tx, user, r, now)
-		case ActionResume:
-			err = db.resume(ctx, tx, user, r, now)
-		case ActionStop:
-			err = db.stop(ctx, tx, user, r, now)
-		default:
-			err = focusflow.Invalid("action", "Unknown timer action.")
-		}
+		// The clock is read once the lock is held: an action that waited
+		// for another never records an instant before that one's.
+		now := db.now()
+		c, err := focus.Apply(s, cmd, t, now, focusSettings(user))
 		if err != nil {
 			return err
 		}
-		r.version++
-		if err := saveTimer(ctx, tx, user.ID, r.taskID, r.state, r.version, now); err != nil {
+		if err := writeChange(ctx, tx, user, c, now); err != nil {
 			return err
 		}
-		if logged && r.recent == anomalyActions {
-			if res.Anomalies, err = flagActionRate(ctx, tx, user, now); err != nil {
-				return err
-			}
-		}
-		res.Timer = timerOf(r, r.taskSpent, now)
+		res.Anomalies, res.Capped = c.Anomalies, capped(user, c)
+		res.Timer = focus.View(c.State, now, focusSettings(user))
 		return nil
 	})
 	if isUniqueViolation(err) {
@@ -283,214 +202,62 @@ func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, action stri
 	return res, nil
 }
 
-// start runs the timer on task t, pausing whatever it was on. It reports
-// whether it logged an action (starting the running task again does not).
-func (db *DB) start(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, t *focusflow.Task, now time.Time) (bool, error) {
-	if t.Status == focusflow.StatusCompleted {
-		return false, focusflow.Errorf(focusflow.ECONFLICT, "This task is completed. Reopen it to track more time.")
+func capped(user *focusflow.User, c focus.Change) *focusflow.CappedTimer {
+	if c.Capped == nil {
+		return nil
 	}
-	if r.entryID != 0 && r.entryTask == t.ID {
-		return false, nil // already running on this task: nothing to do but count the action
-	}
-	if r.entryID != 0 {
-		if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, focusflow.StatusPaused); err != nil {
-			return false, err
-		}
-	} else if r.taskID != 0 && r.taskID != t.ID {
-		if err := setTaskStatus(ctx, tx, user.ID, r.taskID, focusflow.StatusPaused, now); err != nil {
-			return false, err
-		}
-	}
-	if err := openEntry(ctx, tx, user, r, t.ID, now); err != nil {
-		return false, err
-	}
-	r.taskTitle, r.taskStatus, r.taskDate, r.taskSpent = t.Title, focusflow.StatusInProgress, t.Date, t.Spent
-	kind, verb := focusflow.ActTimerStarted, "Started"
-	if t.Status == focusflow.StatusPaused {
-		kind, verb = focusflow.ActTimerResumed, "Resumed"
-	}
-	return true, logActivity(ctx, tx, user, now, kind, verb+" timer: "+t.Title, t.ID)
-}
-
-// openEntry starts a running entry on the task and marks it in progress.
-func openEntry(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, taskID int64, now time.Time) error {
-	if err := tx.Exec(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
-		VALUES ($1, $2, $3, 'timer', $3)`, user.ID, taskID, now.UnixMilli()); err != nil {
-		return err
-	}
-	r.entryID, r.entryTask, r.entryStart = -1, taskID, now
-	r.taskID, r.state = taskID, focusflow.TimerRunning
-	return setTaskStatus(ctx, tx, user.ID, taskID, focusflow.StatusInProgress, now)
-}
-
-func (db *DB) pause(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, now time.Time) error {
-	if r.state != focusflow.TimerRunning || r.entryID == 0 {
-		return focusflow.Errorf(focusflow.ECONFLICT, "The timer is not running.")
-	}
-	taskID := r.entryTask
-	if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, focusflow.StatusPaused); err != nil {
-		return err
-	}
-	r.state = focusflow.TimerPaused
-	return logActivity(ctx, tx, user, now, focusflow.ActTimerPaused, "Paused timer: "+r.taskTitle, taskID)
-}
-
-func (db *DB) resume(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, now time.Time) error {
-	if r.state != focusflow.TimerPaused || r.taskID == 0 {
-		return focusflow.Errorf(focusflow.ECONFLICT, "The timer is not paused.")
-	}
-	taskID := r.taskID
-	if err := openEntry(ctx, tx, user, r, taskID, now); err != nil {
-		return err
-	}
-	return logActivity(ctx, tx, user, now, focusflow.ActTimerResumed, "Resumed timer: "+r.taskTitle, taskID)
-}
-
-func (db *DB) stop(ctx context.Context, tx execer, user *focusflow.User, r *timerRow, now time.Time) error {
-	if r.state == "" || r.taskID == 0 {
-		return focusflow.Errorf(focusflow.ECONFLICT, "No timer is running.")
-	}
-	taskID := r.taskID
-	if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, ""); err != nil {
-		return err
-	}
-	if r.taskStatus != focusflow.StatusCompleted {
-		if err := tx.Exec(ctx, `UPDATE tasks SET status = 'completed', completed_at = $3, updated_at = $3
-			WHERE id = $1 AND user_id = $2`, taskID, user.ID, now.UnixMilli()); err != nil {
-			return err
-		}
-		if err := addTaskCounts(ctx, tx, user.ID, r.taskDate, 0, 1); err != nil {
-			return err
-		}
-		if err := logActivity(ctx, tx, user, now, focusflow.ActTaskCompleted, "Completed task: "+r.taskTitle, taskID); err != nil {
-			return err
-		}
-	}
-	r.taskID, r.state = 0, ""
-	return logActivity(ctx, tx, user, now, focusflow.ActTimerStopped, "Stopped timer: "+r.taskTitle, taskID)
+	out := *c.Capped
+	out.UserID = user.ID
+	return &out
 }
 
 // releaseTimer ends a running entry on taskID and makes the timer idle if
 // it was on that task (a task completed or deleted from outside the timer).
 func (db *DB) releaseTimer(ctx context.Context, tx execer, user *focusflow.User, now time.Time, taskID int64) error {
-	r, _, err := db.lockTimer(ctx, tx, user.ID, now, 0)
+	s, _, err := db.lockTimer(ctx, tx, user.ID, now, 0)
 	if err != nil {
 		return err
 	}
-	if r.entryID != 0 && r.entryTask == taskID {
-		if err := closeEntry(ctx, tx, user, r, now, focusflow.SourceTimer, ""); err != nil {
-			return err
-		}
-	}
-	if r.taskID == taskID {
-		return saveTimer(ctx, tx, user.ID, 0, "", r.version+1, now)
-	}
-	return nil
+	return writeChange(ctx, tx, user, focus.Release(s, taskID, now), now)
 }
 
-// flagActionRate records that this action was the one past anomalyActions
-// timer actions within anomalyWindow (flagged once per crossing).
-func flagActionRate(ctx context.Context, tx execer, user *focusflow.User, now time.Time) ([]string, error) {
-	msg := fmt.Sprintf("Unusual timer activity: more than %d timer actions in %d minutes.", anomalyActions, int(anomalyWindow/time.Minute))
-	if err := logActivity(ctx, tx, user, now, focusflow.ActAnomaly, msg, 0); err != nil {
+// Timer returns the user's timer (nil when idle) without writing: a
+// forgotten timer reads as capped.
+func (db *DB) Timer(ctx context.Context, user *focusflow.User) (*focusflow.Timer, error) {
+	var s timerState
+	b := db.batch()
+	b.Query(`SELECT task_id, state, version FROM timers WHERE user_id = $1`, []any{user.ID}, s.scanTimerRow)
+	for _, q := range s.entryAndTask(user.ID) {
+		b.Query(q.sql, q.args, q.row)
+	}
+	if err := b.Run(ctx); err != nil {
 		return nil, err
 	}
-	return []string{"rapid_actions"}, nil
-}
-
-// timerOf is the timer as clients see it, from its row and the task's
-// stored spent time.
-func timerOf(r *timerRow, spent time.Duration, now time.Time) *focusflow.Timer {
-	if r.state == "" || r.taskID == 0 {
-		return nil
-	}
-	t := &focusflow.Timer{TaskID: r.taskID, State: r.state, Version: r.version, Elapsed: spent}
-	if r.entryID != 0 && r.state == focusflow.TimerRunning {
-		t.StartedAt = r.entryStart
-		t.Elapsed += now.Sub(r.entryStart)
-	}
-	return t
-}
-
-// timerState reads the task's stored time and builds the timer.
-func (db *DB) timerState(ctx context.Context, q execer, userID int64, r *timerRow, now time.Time) (*focusflow.Timer, error) {
-	if r.state == "" || r.taskID == 0 {
-		return nil, nil
-	}
-	var spent int64
-	if err := q.QueryRow(ctx, `SELECT spent_ms FROM tasks WHERE id = $1 AND user_id = $2`, r.taskID, userID).Scan(&spent); err != nil {
-		return nil, wrapDBError(err)
-	}
-	return timerOf(r, time.Duration(spent)*time.Millisecond, now), nil
-}
-
-// Timer returns the user's timer (nil when idle), first ending a forgotten
-// one at the cap.
-func (db *DB) Timer(ctx context.Context, user *focusflow.User) (*focusflow.Timer, *CappedTimer, error) {
-	r, err := db.readTimer(ctx, user.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	now := db.now()
-	if r.entryID != 0 {
-		if _, capped := focus.Cap(r.entryStart, now, user.TimerCap); capped {
-			c, err := db.CapTimer(ctx, user)
-			if err != nil {
-				return nil, nil, err
-			}
-			if r, err = db.readTimer(ctx, user.ID); err != nil {
-				return nil, nil, err
-			}
-			t, err := db.timerState(ctx, sqlExec{db.read}, user.ID, r, now)
-			return t, c, err
-		}
-	}
-	t, err := db.timerState(ctx, sqlExec{db.read}, user.ID, r, now)
-	return t, nil, err
-}
-
-// readTimer reads the timer without locking (reads never write).
-func (db *DB) readTimer(ctx context.Context, userID int64) (*timerRow, error) {
-	var r timerRow
-	var task sql.NullInt64
-	var state sql.NullString
-	var entryID, entryTask, start sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT t.task_id, t.state, t.version, e.id, e.task_id, e.started_at
-		FROM timers t LEFT JOIN time_entries e ON e.user_id = t.user_id AND e.ended_at IS NULL
-		WHERE t.user_id = $1`, userID).Scan(&task, &state, &r.version, &entryID, &entryTask, &start)
-	if errors.Is(err, sql.ErrNoRows) {
-		return &r, nil
-	}
-	if err != nil {
-		return nil, wrapDBError(err)
-	}
-	r.taskID, r.state, r.entryID, r.entryTask = task.Int64, state.String, entryID.Int64, entryTask.Int64
-	if start.Valid {
-		r.entryStart = fromMS(start.Int64)
-	}
-	return &r, nil
+	return focus.View(s.State, db.now(), focusSettings(user)), nil
 }
 
 // CapTimer ends the user's forgotten timer at the cap, if it is one.
-func (db *DB) CapTimer(ctx context.Context, user *focusflow.User) (*CappedTimer, error) {
-	var c *CappedTimer
+func (db *DB) CapTimer(ctx context.Context, user *focusflow.User) (*focusflow.CappedTimer, error) {
+	var out *focusflow.CappedTimer
 	err := db.txExec(ctx, func(tx execer) error {
-		now := db.now()
-		r, _, err := db.lockTimer(ctx, tx, user.ID, now, 0)
+		s, _, err := db.lockTimer(ctx, tx, user.ID, db.now(), 0)
 		if err != nil {
 			return err
 		}
-		if c, err = db.capIfExpired(ctx, tx, user, r, now); err != nil || c == nil {
-			return err
+		now := db.now()
+		c, ok := focus.CapForgotten(s, now, focusSettings(user))
+		if !ok {
+			return nil
 		}
-		return saveTimer(ctx, tx, user.ID, r.taskID, r.state, r.version, now)
+		out = capped(user, c)
+		return writeChange(ctx, tx, user, c, now)
 	})
-	return c, err
+	return out, err
 }
 
 // CapExpiredTimers is the periodic sweep: it ends every running timer that
 // has passed its user's cap, even when nobody is looking.
-func (db *DB) CapExpiredTimers(ctx context.Context) ([]CappedTimer, error) {
+func (db *DB) CapExpiredTimers(ctx context.Context) ([]focusflow.CappedTimer, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT e.user_id FROM time_entries e JOIN users u ON u.id = e.user_id
 		WHERE e.ended_at IS NULL AND e.started_at + CASE WHEN $2 > 0 THEN $2 ELSE u.timer_cap_ms END < $1`,
 		db.ms(), db.capOverride.Milliseconds())
@@ -507,7 +274,7 @@ func (db *DB) CapExpiredTimers(ctx context.Context) ([]CappedTimer, error) {
 		ids = append(ids, id)
 	}
 	rows.Close()
-	var out []CappedTimer
+	var out []focusflow.CappedTimer
 	for _, id := range ids {
 		u, err := db.User(ctx, id)
 		if err != nil {

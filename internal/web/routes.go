@@ -6,7 +6,6 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/api"
-	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
 const (
@@ -63,10 +62,10 @@ func (s *Server) routes() http.Handler {
 		return s.store.DeleteEntry(ctx, u, id)
 	})))
 	handle("GET /api/v1/timer", s.requireUser(s.apiTimer))
-	handle("POST /api/v1/timer/start", s.requireUser(s.apiTimerAction(sqlstore.ActionStart)))
-	handle("POST /api/v1/timer/pause", s.requireUser(s.apiTimerAction(sqlstore.ActionPause)))
-	handle("POST /api/v1/timer/resume", s.requireUser(s.apiTimerAction(sqlstore.ActionResume)))
-	handle("POST /api/v1/timer/stop", s.requireUser(s.apiTimerAction(sqlstore.ActionStop)))
+	handle("POST /api/v1/timer/start", s.requireUser(s.apiTimerAction(focusflow.ActionStart)))
+	handle("POST /api/v1/timer/pause", s.requireUser(s.apiTimerAction(focusflow.ActionPause)))
+	handle("POST /api/v1/timer/resume", s.requireUser(s.apiTimerAction(focusflow.ActionResume)))
+	handle("POST /api/v1/timer/stop", s.requireUser(s.apiTimerAction(focusflow.ActionStop)))
 	handle("GET /api/v1/notes", s.requireUser(s.apiNotes))
 	handle("POST /api/v1/notes", s.requireUser(s.apiCreateNote))
 	handle("PATCH /api/v1/notes/{id}", s.requireUser(s.apiUpdateNote))

@@ -27,6 +27,10 @@ type Store interface {
 	sessionStore
 	auditStore
 	dayStore
+	taskStore
+	timerStore
+	entryStore
+	noteStore
 	exportStore
 	insightStore
 }

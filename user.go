@@ -101,3 +101,7 @@ type NewSession struct {
 	IP          string
 	UserAgent   string
 }
+
+// ErrSessionGone answers a request whose session check found the session
+// ended (logged out, revoked, expired or locked out on any instance).
+var ErrSessionGone = &Error{Code: EUNAUTHORIZED, Message: "Please sign in."}

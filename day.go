@@ -1,0 +1,47 @@
+package focusflow
+
+import "time"
+
+// Activity kinds.
+const (
+	ActTaskAdded     = "task_added"
+	ActTaskCompleted = "task_completed"
+	ActTaskReopened  = "task_reopened"
+	ActTimerStarted  = "timer_started"
+	ActTimerPaused   = "timer_paused"
+	ActTimerResumed  = "timer_resumed"
+	ActTimerStopped  = "timer_stopped"
+	ActTimerCapped   = "timer_capped"
+	ActNoteAdded     = "note_added"
+	ActAnomaly       = "anomaly"
+)
+
+// Activity is one line of a day's activity log.
+type Activity struct {
+	At      time.Time
+	Kind    string
+	Message string
+	TaskID  int64
+}
+
+// DayStats are the per-day figures kept up to date with every write.
+type DayStats struct {
+	Date      string
+	Focus     time.Duration // all focus time, manual included
+	Manual    time.Duration
+	Total     int
+	Completed int
+}
+
+// Day is everything the dashboard shows for one date.
+type Day struct {
+	Date     string
+	Tasks    []Task
+	Note     DayNote
+	Notes    []Note
+	Activity []Activity
+	Timer    *Timer
+	Stats    DayStats   // this date, live timer included
+	Week     []DayStats // Monday–Sunday of the date's week, live included
+	Streak   int
+}

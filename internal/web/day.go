@@ -1,0 +1,153 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/localdate"
+)
+
+// The day: GET /api/v1/days/{date} and the dashboard page.
+
+// dayStore is what the day handlers need.
+type dayStore interface {
+	Day(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, error)
+}
+
+type progressJSON struct {
+	Completed   int   `json:"completed"`
+	Total       int   `json:"total"`
+	FocusMS     int64 `json:"focus_ms"`
+	GoalMS      int64 `json:"goal_ms"`
+	GoalPercent int   `json:"goal_percent"`
+}
+
+type weekDayJSON struct {
+	Date        string `json:"date"`
+	FocusMS     int64  `json:"focus_ms"`
+	Completed   int    `json:"completed"`
+	Total       int    `json:"total"`
+	GoalPercent int    `json:"goal_percent"`
+}
+
+type activityJSON struct {
+	At      string `json:"at"`
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+	TaskID  *int64 `json:"task_id"`
+}
+
+func goalPercent(focus, goal time.Duration) int {
+	if goal <= 0 {
+		return 0
+	}
+	return int(focus * 100 / goal)
+}
+
+func optTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := apiTime(t)
+	return &s
+}
+
+// dateParam validates a calendar date from the path or query.
+func dateParam(field, v string) (string, error) {
+	return v, focusflow.ValidateDate(field, v)
+}
+
+func idParam(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, focusflow.Invalid(name, "%q is not a valid id.", truncate(r.PathValue(name), 40))
+	}
+	return id, nil
+}
+
+func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
+	date, err := dateParam("date", r.PathValue("date"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var recheck string
+	if a.cached {
+		recheck = a.tokenHash
+	}
+	day, err := s.store.Day(r.Context(), a.user, date, recheck)
+	if errors.Is(err, focusflow.ErrSessionGone) {
+		s.sessions.drop(a.tokenHash)
+		s.setCookie(w, s.sessionCookie(), "", -1)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tasks := make([]taskJSON, len(day.Tasks))
+	for i := range day.Tasks {
+		tasks[i] = toTaskJSON(&day.Tasks[i])
+	}
+	notes := make([]noteJSON, len(day.Notes))
+	for i := range day.Notes {
+		notes[i] = toNoteJSON(&day.Notes[i])
+	}
+	acts := make([]activityJSON, len(day.Activity))
+	for i, ac := range day.Activity {
+		acts[i] = activityJSON{At: apiTime(ac.At), Kind: ac.Kind, Message: ac.Message}
+		if ac.TaskID != 0 {
+			acts[i].TaskID = &day.Activity[i].TaskID
+		}
+	}
+	goal := a.user.DailyGoal
+	week := make([]weekDayJSON, len(day.Week))
+	for i, d := range day.Week {
+		week[i] = weekDayJSON{Date: d.Date, FocusMS: d.Focus.Milliseconds(), Completed: d.Completed, Total: d.Total,
+			GoalPercent: goalPercent(d.Focus, goal)}
+	}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{
+		"date":     day.Date,
+		"tasks":    tasks,
+		"note":     dayNoteJSON{Text: day.Note.Text, UpdatedAt: optTime(day.Note.UpdatedAt)},
+		"notes":    notes,
+		"activity": acts,
+		"timer":    toTimerJSON(day.Timer),
+		"progress": progressJSON{Completed: day.Stats.Completed, Total: day.Stats.Total, FocusMS: day.Stats.Focus.Milliseconds(),
+			GoalMS: goal.Milliseconds(), GoalPercent: goalPercent(day.Stats.Focus, goal)},
+		"streak":      day.Streak,
+		"week":        week,
+		"server_time": apiTime(s.now()),
+	})
+}
+
+type dashboardData struct {
+	Date        string
+	Today       string
+	Prev, Next  string
+	DateLabel   string
+	IsToday     bool
+	FocusMode   bool
+	GoalMinutes int
+}
+
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authState) {
+	today := localdate.Today(s.now(), a.user.Location())
+	date := today
+	if q := r.URL.Query().Get("date"); q != "" {
+		d, err := dateParam("date", q)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		date = d
+	}
+	day, _ := localdate.ParseDate(date)
+	s.render(w, r, "dashboard", page{Title: "Dashboard", Notice: notice(r), Data: dashboardData{
+		Date: date, Today: today, Prev: localdate.AddDays(date, -1), Next: localdate.AddDays(date, 1),
+		DateLabel: day.Format("Monday, 2 January 2006"), IsToday: date == today, FocusMode: a.user.FocusMode,
+		GoalMinutes: int(a.user.DailyGoal / time.Minute)}})
+}

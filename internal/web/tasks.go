@@ -1,0 +1,168 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/focusflow/focusflow"
+)
+
+// Tasks: create, edit, delete.
+
+// taskStore is what the task handlers need.
+type taskStore interface {
+	Task(ctx context.Context, userID, taskID int64) (*focusflow.Task, error)
+	CreateTask(ctx context.Context, user *focusflow.User, t *focusflow.Task) error
+	UpdateTask(ctx context.Context, user *focusflow.User, taskID int64, p focusflow.TaskPatch) (*focusflow.Task, error)
+	DeleteTask(ctx context.Context, user *focusflow.User, taskID int64) error
+}
+
+type taskJSON struct {
+	ID              int64   `json:"id"`
+	Date            string  `json:"date"`
+	Title           string  `json:"title"`
+	Description     string  `json:"description"`
+	StartTime       *string `json:"start_time"`
+	DurationMinutes *int    `json:"duration_minutes"`
+	Status          string  `json:"status"`
+	Position        int     `json:"position"`
+	SpentMS         int64   `json:"spent_ms"`
+	CompletedAt     *string `json:"completed_at"`
+	CreatedAt       string  `json:"created_at"`
+}
+
+func toTaskJSON(t *focusflow.Task) taskJSON {
+	j := taskJSON{ID: t.ID, Date: t.Date, Title: t.Title, Description: t.Description, Status: t.Status,
+		Position: t.Position, SpentMS: t.Spent.Milliseconds(), CreatedAt: apiTime(t.CreatedAt)}
+	if t.StartTime != "" {
+		j.StartTime = &t.StartTime
+	}
+	if t.DurationMinutes != 0 {
+		j.DurationMinutes = &t.DurationMinutes
+	}
+	j.CompletedAt = optTime(t.CompletedAt)
+	return j
+}
+
+// forbiddenFields may never come from a client on task and timer routes:
+// spent time and timestamps are the server's.
+var forbiddenFields = []string{"spent_ms", "time_spent", "started_at", "ended_at", "user_id"}
+
+// decodeStrict decodes a body and refuses the server-owned fields with a
+// clear message before the generic unknown-field check would.
+func decodeStrict(r *http.Request, dst any, required ...string) error {
+	return decodeJSONExcept(r, dst, forbiddenFields, required...)
+}
+
+type taskInput struct {
+	Date            *string          `json:"date"`
+	Title           *string          `json:"title"`
+	Description     *string          `json:"description"`
+	StartTime       optional[string] `json:"start_time"`
+	DurationMinutes optional[int]    `json:"duration_minutes"`
+	Status          *string          `json:"status"`
+	Position        *int             `json:"position"`
+}
+
+func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authState) {
+	var in taskInput
+	if err := decodeStrict(r, &in, "date", "title"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if in.Status != nil || in.Position != nil {
+		field := "status"
+		if in.Position != nil {
+			field = "position"
+		}
+		s.fail(w, r, focusflow.Invalid(field, "Field %q cannot be set when creating a task.", field))
+		return
+	}
+	p, err := in.patch()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t := &focusflow.Task{Date: deref(p.Date), Title: deref(p.Title), Description: deref(p.Description),
+		StartTime: deref(p.StartTime), DurationMinutes: deref(p.DurationMinutes)}
+	if err := t.ValidateNew(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.CreateTask(r.Context(), a.user, t); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusCreated, toTaskJSON(t))
+}
+
+// patch turns the request into a patch: null clears start_time and
+// duration_minutes (the patch's "" and 0), which are refused as values.
+func (in taskInput) patch() (focusflow.TaskPatch, error) {
+	p := focusflow.TaskPatch{Title: in.Title, Description: in.Description, Date: in.Date, Position: in.Position, Status: in.Status}
+	if in.StartTime.Set {
+		p.StartTime = new(deref(in.StartTime.Value))
+		if v := in.StartTime.Value; v != nil && *v == "" {
+			return p, focusflow.Invalid("start_time", "Start time must be HH:MM (00:00–23:59).")
+		}
+	}
+	if in.DurationMinutes.Set {
+		p.DurationMinutes = new(deref(in.DurationMinutes.Value))
+		if v := in.DurationMinutes.Value; v != nil && *v == 0 {
+			return p, focusflow.Invalid("duration_minutes", "Duration must be between 1 and %d minutes.", focusflow.MaxDurationMinutes)
+		}
+	}
+	return p, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func (s *Server) apiUpdateTask(w http.ResponseWriter, r *http.Request, a *authState) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in taskInput
+	if err := decodeStrict(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := in.patch()
+	if err == nil {
+		err = p.Validate()
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t, err := s.store.UpdateTask(r.Context(), a.user, id, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, toTaskJSON(t))
+}
+
+// apiDelete answers DELETE …/{id} with 204 once del has deleted the
+// signed-in user's row of that id.
+func (s *Server) apiDelete(del func(ctx context.Context, user *focusflow.User, id int64) error) func(http.ResponseWriter, *http.Request, *authState) {
+	return func(w http.ResponseWriter, r *http.Request, a *authState) {
+		id, err := idParam(r, "id")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := del(r.Context(), a.user, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}

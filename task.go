@@ -1,0 +1,103 @@
+package focusflow
+
+import "time"
+
+// Task statuses. in-progress and paused come only from timer actions.
+const (
+	StatusPending    = "pending"
+	StatusInProgress = "in-progress"
+	StatusPaused     = "paused"
+	StatusCompleted  = "completed"
+)
+
+// Task is a piece of work planned for one calendar day.
+type Task struct {
+	ID              int64
+	UserID          int64
+	Date            string // YYYY-MM-DD
+	Title           string
+	Description     string
+	StartTime       string // HH:MM or ""
+	DurationMinutes int    // 0 when not planned
+	Status          string
+	Position        int
+	Spent           time.Duration // derived: closed entries + live part
+	CompletedAt     time.Time
+	CreatedAt       time.Time
+}
+
+// Time entry sources.
+const (
+	SourceTimer    = "timer"
+	SourceManual   = "manual"
+	SourceCapped   = "capped"
+	SourceImported = "imported"
+)
+
+// TimeEntry is a stretch of focus on a task: the truth behind spent time.
+type TimeEntry struct {
+	ID        int64
+	TaskID    int64
+	StartedAt time.Time
+	EndedAt   time.Time // zero while running
+	Source    string
+}
+
+// Running reports whether the entry is still open.
+func (e *TimeEntry) Running() bool { return e.EndedAt.IsZero() }
+
+// TaskPatch lists the fields of a task to change; nil stays.
+type TaskPatch struct {
+	Title           *string
+	Description     *string
+	StartTime       *string // "" clears
+	DurationMinutes *int    // 0 clears
+	Date            *string
+	Position        *int
+	Status          *string // pending (reopen) or completed
+}
+
+// Validate checks every field that is set, trimming the texts in place.
+func (p *TaskPatch) Validate() error {
+	var err error
+	if p.Title != nil {
+		if *p.Title, err = TitleText.CleanField("title", *p.Title); err != nil {
+			return err
+		}
+	}
+	if p.Description != nil {
+		if *p.Description, err = DescriptionText.CleanField("description", *p.Description); err != nil {
+			return err
+		}
+	}
+	if p.StartTime != nil && *p.StartTime != "" && !ValidClock(*p.StartTime) {
+		return Invalid("start_time", "Start time must be HH:MM (00:00–23:59).")
+	}
+	if p.DurationMinutes != nil && *p.DurationMinutes != 0 && (*p.DurationMinutes < 1 || *p.DurationMinutes > MaxDurationMinutes) {
+		return Invalid("duration_minutes", "Duration must be between 1 and %d minutes.", MaxDurationMinutes)
+	}
+	if p.Date != nil {
+		if err := ValidateDate("date", *p.Date); err != nil {
+			return err
+		}
+	}
+	if p.Position != nil && (*p.Position < 0 || *p.Position > MaxPosition) {
+		return Invalid("position", "Position must be between 0 and %d.", MaxPosition)
+	}
+	if p.Status != nil && *p.Status != StatusPending && *p.Status != StatusCompleted {
+		return Invalid("status", "Status can be set to \"pending\" or \"completed\"; in-progress and paused come from the timer.")
+	}
+	return nil
+}
+
+// ValidateNew checks a task a user creates, trimming its texts in place:
+// a date and a title are required; the status and position are the
+// server's.
+func (t *Task) ValidateNew() error {
+	p := TaskPatch{Date: &t.Date, Title: &t.Title, Description: &t.Description,
+		StartTime: &t.StartTime, DurationMinutes: &t.DurationMinutes}
+	if err := ValidateDate("date", t.Date); err != nil {
+		return err
+	}
+	return p.Validate()
+}
