@@ -2,14 +2,10 @@ package sqlstore
 
 import (
 	"context"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// readBatch queues read queries and runs them together: on PostgreSQL in
-// one round trip (a pgx pipeline on one connection, pooler-safe since every
-// statement is unnamed), on SQLite one after another on the read pool. Each
+// readBatch queues read queries and runs them together on the read pool,
+// in one round trip where the engine pipelines (dialect.runBatch). Each
 // query has a callback called once per row.
 type readBatch struct {
 	db      *DB
@@ -31,35 +27,7 @@ func (b *readBatch) Query(sql string, args []any, row func(rowScanner) error) {
 
 // Run executes the queued queries.
 func (b *readBatch) Run(ctx context.Context) error {
-	if b.db.dialect.name != "postgres" {
-		for _, q := range b.queries {
-			if err := runSQL(ctx, b.db.read, q); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	conn, err := b.db.read.Conn(ctx)
-	if err != nil {
-		return wrapDBError(err)
-	}
-	defer conn.Close()
-	err = conn.Raw(func(driverConn any) error {
-		pc := driverConn.(*stdlib.Conn).Conn()
-		batch := &pgx.Batch{}
-		for _, q := range b.queries {
-			batch.Queue(q.sql, q.args...).Query(func(rows pgx.Rows) error {
-				for rows.Next() {
-					if err := q.row(rows); err != nil {
-						return err
-					}
-				}
-				return rows.Err()
-			})
-		}
-		return pc.SendBatch(ctx, batch).Close()
-	})
-	return wrapDBError(err)
+	return b.db.dialect.runBatch(ctx, b.db.read, b.queries)
 }
 
 func runSQL(ctx context.Context, db sqlQueryer, q batchQuery) error {

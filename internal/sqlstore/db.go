@@ -72,7 +72,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	// Two processes creating the same new SQLite file race to switch it to
 	// WAL, and the loser gets SQLITE_BUSY without the busy handler being
 	// consulted; the switch takes microseconds, so trying again is enough.
-	for i := 0; err != nil && db.dialect.name == "sqlite" && isBusy(err) && i < 50; i++ {
+	for i := 0; err != nil && isBusy(err) && i < 50; i++ {
 		time.Sleep(20 * time.Millisecond)
 		err = db.Ping(ctx)
 	}

@@ -7,13 +7,16 @@ import (
 	"strings"
 
 	"github.com/focusflow/focusflow"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// dialect holds what really differs between the engines. Everything else —
-// $n placeholders, RETURNING, ON CONFLICT … DO UPDATE, partial indexes — is
+// dialect holds what really differs between the engines; nothing outside
+// this file asks which engine it runs on. Everything else — $n
+// placeholders, RETURNING, ON CONFLICT … DO UPDATE, partial indexes — is
 // written once and runs on both.
 type dialect struct {
 	name string
@@ -25,12 +28,81 @@ type dialect struct {
 	// forUpdate locks rows read in a transaction; SQLite's single writer
 	// (BEGIN IMMEDIATE) already serialises writers.
 	forUpdate string
+	// dayNumber is an SQL expression numbering the days of the date
+	// column (YYYY-MM-DD text), consecutive dates by consecutive numbers.
+	dayNumber string
+	// tableExists is a query answering whether the table named by $1
+	// exists.
+	tableExists string
+	// snapshot opens a read transaction that sees one consistent state
+	// across statements (SQLite's read transactions always do).
+	snapshot sql.TxOptions
+	// pipelined: several statements go to the server in one round trip
+	// (a pgx pipeline on one connection; pooler-safe, since every
+	// statement is unnamed). SQLite runs in process: one by one it is.
+	pipelined bool
 }
 
 var (
-	sqliteDialect   = dialect{name: "sqlite"}
-	postgresDialect = dialect{name: "postgres", lockMigrations: "SELECT pg_advisory_xact_lock(7204316154)", forUpdate: " FOR UPDATE"}
+	sqliteDialect = dialect{name: "sqlite",
+		dayNumber:   `CAST(julianday(date) AS INTEGER)`,
+		tableExists: `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1)`,
+		snapshot:    sql.TxOptions{ReadOnly: true},
+	}
+	postgresDialect = dialect{name: "postgres",
+		lockMigrations: "SELECT pg_advisory_xact_lock(7204316154)",
+		forUpdate:      " FOR UPDATE",
+		dayNumber:      `date::date`,
+		tableExists:    `SELECT to_regclass($1) IS NOT NULL`,
+		snapshot:       sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
+		pipelined:      true,
+	}
 )
+
+// runBatch runs queries in order on pool, each seeing the effects of the
+// ones before it: in one round trip where the engine pipelines.
+func (d dialect) runBatch(ctx context.Context, pool *sql.DB, queries []batchQuery) error {
+	if !d.pipelined {
+		for _, q := range queries {
+			if err := runSQL(ctx, pool, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return wrapDBError(err)
+	}
+	defer conn.Close()
+	return wrapDBError(conn.Raw(func(driverConn any) error {
+		return pipeline(ctx, pgxConn(driverConn), queries)
+	}))
+}
+
+// pipeline is the one PostgreSQL batch runner: it sends queries as one
+// pgx batch and calls each query's row function per row; a query without
+// one is a statement whose result is only checked.
+func pipeline(ctx context.Context, conn *pgx.Conn, queries []batchQuery) error {
+	batch := &pgx.Batch{}
+	for _, q := range queries {
+		qq := batch.Queue(q.sql, q.args...)
+		if q.row == nil {
+			continue
+		}
+		qq.Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				if err := q.row(rows); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+	}
+	return conn.SendBatch(ctx, batch).Close()
+}
+
+func pgxConn(driverConn any) *pgx.Conn { return driverConn.(*stdlib.Conn).Conn() }
 
 // isUniqueViolation reports whether err is a unique-constraint failure.
 func isUniqueViolation(err error) bool {

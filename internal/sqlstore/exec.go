@@ -7,7 +7,6 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // sqlQueryer is database/sql's query surface, shared by *sql.DB and *sql.Tx.
@@ -78,22 +77,9 @@ func (p *pipeExec) Query(ctx context.Context, query string, args []any, each fun
 }
 
 func (p *pipeExec) Batch(ctx context.Context, queries ...batchQuery) error {
-	batch := &pgx.Batch{}
-	for _, q := range p.pending {
-		batch.Queue(q.sql, q.args...)
-	}
-	p.pending = p.pending[:0]
-	for _, q := range queries {
-		batch.Queue(q.sql, q.args...).Query(func(rows pgx.Rows) error {
-			for rows.Next() {
-				if err := q.row(rows); err != nil {
-					return err
-				}
-			}
-			return rows.Err()
-		})
-	}
-	return wrapDBError(p.conn.SendBatch(ctx, batch).Close())
+	all := append(p.pending, queries...)
+	p.pending = nil
+	return wrapDBError(pipeline(ctx, p.conn, all))
 }
 
 func (p *pipeExec) QueryRow(ctx context.Context, query string, args ...any) rowScanner {
@@ -121,7 +107,7 @@ func (f lazyRow) Scan(dest ...any) error { return f(dest...) }
 // txExec runs fn in a write transaction with an execer: pipelined on
 // PostgreSQL, statement by statement on SQLite. fn's error rolls back.
 func (db *DB) txExec(ctx context.Context, fn func(execer) error) error {
-	if db.dialect.name != "postgres" {
+	if !db.dialect.pipelined {
 		return db.tx(ctx, func(tx *sql.Tx) error { return fn(sqlExec{tx}) })
 	}
 	conn, err := db.write.Conn(ctx)
@@ -130,12 +116,12 @@ func (db *DB) txExec(ctx context.Context, fn func(execer) error) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(driverConn any) error {
-		p := &pipeExec{conn: driverConn.(*stdlib.Conn).Conn()}
+		p := &pipeExec{conn: pgxConn(driverConn)}
 		p.Exec(ctx, "BEGIN")
 		if err := fn(p); err != nil {
 			// A failed pipeline may have left the transaction open or
 			// aborted; ROLLBACK ends either (and is harmless otherwise).
-			p.pending = p.pending[:0]
+			p.pending = nil
 			if _, rbErr := p.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
 				return errors.Join(err, driverBad(rbErr))
 			}

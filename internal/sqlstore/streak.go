@@ -30,10 +30,6 @@ var (
 // gaps-and-islands trick: along a user's counting days, date minus row
 // number is constant within a consecutive run. perUser limits it to user $1.
 func recomputeRunsSQL(d dialect, k runKind, perUser bool) string {
-	dayNumber := `CAST(julianday(date) AS INTEGER)`
-	if d.name == "postgres" {
-		dayNumber = `date::date`
-	}
 	where := ""
 	if perUser {
 		where = "WHERE d.user_id = $1"
@@ -46,7 +42,7 @@ func recomputeRunsSQL(d dialect, k runKind, perUser bool) string {
           FROM daily_stats d JOIN users u ON u.id = d.user_id WHERE_USER) AS x
 ) AS r
 WHERE daily_stats.user_id = r.user_id AND daily_stats.date = r.date AND daily_stats.COL <> r.run`
-	return strings.NewReplacer("COL", k.column, "ACTIVE", k.active, "DAYNUM", dayNumber, "WHERE_USER", where).Replace(q)
+	return strings.NewReplacer("COL", k.column, "ACTIVE", k.active, "DAYNUM", d.dayNumber, "WHERE_USER", where).Replace(q)
 }
 
 // RecomputeStreakRuns rebuilds every user's streak runs of both kinds; for
