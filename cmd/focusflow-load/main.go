@@ -10,56 +10,22 @@
 // localhost); any other target is refused with exit status 2. Every run
 // stops by itself after --duration.
 //
-// # Comparing with the reference server
+// # Comparing with the bare server
 //
-// The speed targets are fractions of the throughput of ../shared/reference
-// (a bare net/http + pgx server doing the least database work), measured in
-// the same session on the same machine and PostgreSQL:
+// The speed targets are fractions of the throughput of the bare server
+// (focusflow-load bare: plain net/http + pgx doing the least database work
+// of a day view and a timer start), measured in the same sitting on the
+// same machine and PostgreSQL. The README's performance section gives the
+// whole recipe; in short:
 //
-//  1. Databases (any names; two databases keep the tables apart):
-//
-//     psql "$ADMIN_URL" -c 'create database refdb' -c 'create database focusflow_load'
-//     REF=postgres://postgres@127.0.0.1:5432/refdb?sslmode=disable
-//     DB=postgres://postgres@127.0.0.1:5432/focusflow_load?sslmode=disable
-//
-//  2. Seed the reference, once (about 25 s):
-//
-//     (cd ../shared/reference && go run . -db "$REF" -seed -users 1000 -days 365)
-//
-//  3. Seed FocusFlow (migrates first; about a minute or two for 5.5M
-//     entries; --force replaces earlier load users):
-//
-//     go run ./cmd/focusflow-load seed --db "$DB" --users 1000 --days 365
-//
-//  4. Start both servers:
-//
-//     (cd ../shared/reference && go run . -db "$REF" -addr 127.0.0.1:7070 -users 1000) &
-//     ENVIRONMENT=development DATABASE_URL="$DB" DATA_DIR=$(mktemp -d) LOG_LEVEL=WARNING LOG_FILE= \
-//     RATELIMIT_IP=1000000/minute RATELIMIT_READ=1000000/minute RATELIMIT_WRITE=1000000/minute \
-//     RATELIMIT_LOGIN=100000/hour go run ./cmd/focusflow serve --addr 127.0.0.1:8080 &
-//
-//     (the reference's -users must match the number it was seeded with: its
-//     /day picks a random user among them. Better: go build both first and
-//     run the binaries, so the compiler does not compete with the
-//     measurement.)
-//
-//  5. Measure, one after the other, with the same connections and duration:
-//
-//     focusflow-load url --url http://127.0.0.1:7070/day --conns 64 --duration 15s
-//     focusflow-load run --base http://127.0.0.1:8080 --scenario day --users 64 --conns 64 --duration 15s
-//     focusflow-load url --url http://127.0.0.1:7070/start --method POST --conns 64 --duration 15s
-//     focusflow-load run --base http://127.0.0.1:8080 --scenario start --users 64 --conns 64 --duration 15s
-//
-//  6. Compare: FocusFlow's day req/s should be at least 35% of the
-//     reference's /day with p99 under 50 ms; its timer start at least 40%
-//     of the reference's /start with zero errors. For history-size
-//     independence, add a user with 1 day and one with 5 years and drive
-//     each alone:
-//
-//     focusflow-load seed --db "$DB" --first 2001 --users 1 --days 1
-//     focusflow-load seed --db "$DB" --first 2002 --users 1 --days 1825
-//     focusflow-load run --base http://127.0.0.1:8080 --first 2001 --users 1 --conns 64 --duration 15s
-//     focusflow-load run --base http://127.0.0.1:8080 --first 2002 --users 1 --conns 64 --duration 15s
+//	focusflow-load bare --db "$DB" --seed --users 1000 --days 365
+//	focusflow-load seed --db "$DB" --users 1000 --days 365
+//	focusflow-load bare --db "$DB" --addr 127.0.0.1:7070 --users 1000 &
+//	focusflow serve --addr 127.0.0.1:8080 &   (with DATABASE_URL="$DB" and high rate limits)
+//	focusflow-load url --url http://127.0.0.1:7070/day --conns 64 --duration 15s
+//	focusflow-load run --base http://127.0.0.1:8080 --scenario day --users 64 --conns 64 --duration 15s
+//	focusflow-load url --url http://127.0.0.1:7070/start --method POST --conns 64 --duration 15s
+//	focusflow-load run --base http://127.0.0.1:8080 --scenario start --users 64 --conns 64 --duration 15s
 //
 // The load tool itself uses CPU on the same machine (as wrk would), equally
 // for both servers.
@@ -79,29 +45,27 @@ const usage = `Usage: focusflow-load <command> [flags]
 Commands:
   seed   create load users with a history directly in the database (PostgreSQL or SQLite)
   run    sign load users in to a FocusFlow server and drive its API
-  url    drive any loopback URL (e.g. the reference server's /day and POST /start)
+  url    drive any loopback URL (e.g. the bare server's /day and POST /start)
+  bare   the bare server: the least work a day view and a timer start need (the speed limit)
 
 "focusflow-load <command> --help" describes each command's flags.
 Targets must be loopback addresses (127.0.0.0/8, ::1, localhost); every run stops after --duration.
 
-Comparing with the reference server (../shared/reference), in one session:
+Comparing with the bare server, in one sitting (see the README's performance section):
 
-  1. REF=postgres://postgres@127.0.0.1:5432/refdb?sslmode=disable
-     DB=postgres://postgres@127.0.0.1:5432/focusflow_load?sslmode=disable
-     (create both databases first)
-  2. (cd ../shared/reference && go run . -db "$REF" -seed -users 1000 -days 365)
-  3. focusflow-load seed --db "$DB" --users 1000 --days 365        [--force to replace]
-  4. (cd ../shared/reference && go run . -db "$REF" -addr 127.0.0.1:7070 -users 1000) &   [-users as seeded]
+  1. DB=postgres://postgres@127.0.0.1:5432/focusflow_load?sslmode=disable   (create it first)
+  2. focusflow-load bare --db "$DB" --seed --users 1000 --days 365
+     focusflow-load seed --db "$DB" --users 1000 --days 365                 [--force to replace]
+  3. focusflow-load bare --db "$DB" --addr 127.0.0.1:7070 --users 1000 &     [--users as seeded]
      ENVIRONMENT=development DATABASE_URL="$DB" DATA_DIR=$(mktemp -d) LOG_LEVEL=WARNING LOG_FILE= \
      RATELIMIT_IP=1000000/minute RATELIMIT_READ=1000000/minute RATELIMIT_WRITE=1000000/minute \
      RATELIMIT_LOGIN=100000/hour focusflow serve --addr 127.0.0.1:8080 &
-  5. focusflow-load url --url http://127.0.0.1:7070/day --conns 64 --duration 15s
+  4. focusflow-load url --url http://127.0.0.1:7070/day --conns 64 --duration 15s
      focusflow-load run --base http://127.0.0.1:8080 --scenario day --users 64 --conns 64 --duration 15s
      focusflow-load url --url http://127.0.0.1:7070/start --method POST --conns 64 --duration 15s
      focusflow-load run --base http://127.0.0.1:8080 --scenario start --users 64 --conns 64 --duration 15s
-  6. Targets: day >= 35% of /day req/s with p99 < 50ms; start >= 40% of /start req/s with 0 errors.
-     History-size independence: seed --first 2001 --users 1 --days 1 and --first 2002 --users 1 --days 1825,
-     then run --first 2001 --users 1 and run --first 2002 --users 1 and compare.
+  5. Compare req/s and p99 of each pair; history-size independence: seed --first 2001 --users 1 --days 1
+     and --first 2002 --users 1 --days 1825, then run --first 2001 --users 1 and --first 2002 --users 1.
 `
 
 func main() {
@@ -123,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runCommand(ctx, args[1:], stdout, stderr)
 	case "url":
 		return urlCommand(ctx, args[1:], stdout, stderr)
+	case "bare":
+		return bareCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -155,7 +155,7 @@ func urlCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 Drives one URL with --conns concurrent keep-alive connections for --duration
 and prints requests, errors (non-2xx, by status), req/s and p50/p90/p99/max
-latency — the same figures as "run", for measuring the reference server
+latency — the same figures as "run", for measuring the bare server
 (GET /day, POST /start) in the same session. Only loopback targets
 (127.0.0.0/8, ::1, localhost) are accepted.
 

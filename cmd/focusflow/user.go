@@ -20,7 +20,7 @@ import (
 
 const userUsage = `user COMMAND [ARGS]
 
-Account administration (the seed's incident response: review user accounts).
+Account administration (incident response starts here: review user accounts).
 
   user list                       every account with last login and lock state
   user create NAME EMAIL [--timezone ZONE]

@@ -2,7 +2,7 @@
 // reads from its environment, parsed once at start-up by Load, validated as
 // a whole, and then passed down explicitly (there is no global config).
 //
-// The variable names follow the deployment guide the app was specified from
+// The variable names are those of the original Flask deployment
 // (SECRET_KEY, DATABASE_URL, WTF_CSRF_*, SESSION_COOKIE_*, RATELIMIT_*,
 // LOG_LEVEL, FLASK_ENV ...), so an existing deployment's environment keeps
 // working unchanged.

@@ -15,7 +15,8 @@ type Metrics struct {
 	Requests *prometheus.CounterVec
 	Latency  *prometheus.HistogramVec
 
-	// The signals the seed says to monitor.
+	// The signals an operator watches: brute force, abuse, availability,
+	// timer manipulation.
 	FailedLogins        prometheus.Counter
 	Lockouts            prometheus.Counter
 	CSRFRejections      prometheus.Counter

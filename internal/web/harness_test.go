@@ -90,7 +90,7 @@ type fakeClock struct {
 	now time.Time
 }
 
-// testEpoch is where every fake clock starts (the seed's date).
+// testEpoch is where every fake clock starts.
 var testEpoch = time.Date(2025, 7, 5, 9, 0, 0, 0, time.UTC)
 
 func newFakeClock(start time.Time) *fakeClock { return &fakeClock{now: start} }

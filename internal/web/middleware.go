@@ -16,8 +16,8 @@ import (
 	"github.com/focusflow/focusflow"
 )
 
-// middleware wraps the routes in the order DESIGN.md asks for, outermost
-// first. Authentication itself is per route (see routes.go).
+// middleware wraps the routes in the order that makes each check see
+// what it needs, outermost first. Authentication itself is per route (see routes.go).
 func (s *Server) middleware(routes http.Handler) http.Handler {
 	h := routes
 	h = s.limitUser(h)
