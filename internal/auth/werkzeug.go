@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/focusflow/focusflow"
 	"golang.org/x/crypto/scrypt"
 )
 
@@ -90,7 +91,7 @@ func parseWerkzeug(encoded string) (*werkzeugHash, error) {
 			return nil, err
 		}
 	default:
-		return nil, fmt.Errorf("auth: unsupported password hash method %q", truncate(name, 20))
+		return nil, fmt.Errorf("auth: unsupported password hash method %q", focusflow.Shorten(name, 20))
 	}
 	return w, nil
 }
@@ -105,7 +106,7 @@ func (w *werkzeugHash) parsePBKDF2(fields []string) error {
 		hashName = fields[0]
 		n, err := strconv.Atoi(fields[1])
 		if err != nil || n < 1 || n > maxPBKDF2Iterations {
-			return fmt.Errorf("auth: Werkzeug pbkdf2 iterations %q out of range", truncate(fields[1], 20))
+			return fmt.Errorf("auth: Werkzeug pbkdf2 iterations %q out of range", focusflow.Shorten(fields[1], 20))
 		}
 		iter = n
 	default:
@@ -124,7 +125,7 @@ func (w *werkzeugHash) parsePBKDF2(fields []string) error {
 	case "sha512":
 		w.pbkdf2Hash, size = sha512.New, sha512.Size
 	default:
-		return fmt.Errorf("auth: unsupported Werkzeug pbkdf2 hash %q", truncate(hashName, 20))
+		return fmt.Errorf("auth: unsupported Werkzeug pbkdf2 hash %q", focusflow.Shorten(hashName, 20))
 	}
 	if len(w.digest) != size {
 		return errors.New("auth: Werkzeug pbkdf2 digest has the wrong length")
@@ -174,13 +175,4 @@ func (w *werkzeugHash) verify(password string) (bool, error) {
 		return false, fmt.Errorf("auth: legacy hash: %w", err)
 	}
 	return subtle.ConstantTimeCompare(got, w.digest) == 1, nil
-}
-
-// truncate keeps error messages about stored hashes short and avoids echoing
-// a whole (possibly secret-bearing) column into the logs.
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }

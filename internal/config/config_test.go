@@ -745,6 +745,10 @@ func TestRedactURL(t *testing.T) {
 		{"postgres://user@host/db", "postgres://user@host/db"},
 		{"postgres://host/db?user=u&password=PASSWORD", "postgres://host/db?password=xxxxx&user=u"},
 		{"redis://:PASSWORD@redis.invalid:6379/0", "redis://:xxxxx@redis.invalid:6379/0"},
+		{"rediss://alice:PASSWORD@redis.invalid:6380/1", "rediss://alice:xxxxx@redis.invalid:6380/1"},
+		// A bad port and an "@" in the password: nothing of it shows.
+		{"redis://:PASS@WORD@127.0.0.1:bad/0", unparsable},
+		{"not a url with PASSWORD@host", unparsable},
 		{"memory://", "memory://"},
 		{"sqlite:///data/focusflow.db", "sqlite:///data/focusflow.db"},
 		{"sqlite:rel.db", "sqlite:rel.db"},

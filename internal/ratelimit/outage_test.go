@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/focusflow/focusflow/internal/config"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -77,7 +78,7 @@ func openWithHook(t *testing.T, storageURL string, opts Options) (*Redis, *comma
 	t.Cleanup(func() { _ = closer.Close() })
 	r, ok := l.(*Redis)
 	if !ok {
-		t.Fatalf("Open(%s) returned %T, want *Redis", redactURL(storageURL), l)
+		t.Fatalf("Open(%s) returned %T, want *Redis", config.RedactURL(storageURL), l)
 	}
 	h := &commandHook{t: t, timeout: r.timeout}
 	r.client.AddHook(h)

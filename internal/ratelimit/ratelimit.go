@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/focusflow/focusflow/internal/config"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -74,22 +75,22 @@ func Open(storageURL string, opts Options) (Limiter, io.Closer, error) {
 	switch strings.ToLower(scheme) {
 	case "memory":
 		if rest != "" {
-			return nil, nil, fmt.Errorf("ratelimit: storage URL %q: memory:// takes no host, path or options", redactURL(storageURL))
+			return nil, nil, fmt.Errorf("ratelimit: storage URL %q: memory:// takes no host, path or options", config.RedactURL(storageURL))
 		}
 		m := NewMemory(opts.Now)
 		return m, closerFunc(func() error { m.Close(); return nil }), nil
 	case "redis", "rediss":
 		opt, err := redis.ParseURL(storageURL)
 		if err != nil {
-			return nil, nil, fmt.Errorf("ratelimit: storage URL %s: %w", redactURL(storageURL), sanitizeParseError(err))
+			return nil, nil, fmt.Errorf("ratelimit: storage URL %s: %w", config.RedactURL(storageURL), sanitizeParseError(err))
 		}
 		tuneForRateLimiting(opt)
 		client := redis.NewClient(opt)
 		r := NewRedis(client, opts)
-		r.addr = redactURL(storageURL) // more telling in logs than host:port
+		r.addr = config.RedactURL(storageURL) // more telling in logs than host:port
 		return r, closerFunc(func() error { r.mem.Close(); return client.Close() }), nil
 	default:
-		return nil, nil, fmt.Errorf("ratelimit: unsupported storage URL %q: want memory://, redis:// or rediss://", redactURL(storageURL))
+		return nil, nil, fmt.Errorf("ratelimit: unsupported storage URL %q: want memory://, redis:// or rediss://", config.RedactURL(storageURL))
 	}
 }
 
@@ -183,35 +184,6 @@ func gcra(now, tat int64, found bool, interval int64, limit int) step {
 		remaining: limit - int(ceilDiv(diff, interval)),
 		reset:     diff,
 	}
-}
-
-// redactURL hides the password in a URL, even one url.Parse rejects, so the
-// result is safe for logs and error messages.
-func redactURL(s string) string {
-	scheme, rest, ok := strings.Cut(s, "://")
-	if !ok {
-		if strings.Contains(s, "@") {
-			// Not a URL we understand, but it may carry credentials.
-			return "<unparsable URL>"
-		}
-		return s
-	}
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	at := strings.LastIndex(rest[:end], "@")
-	if at < 0 {
-		return s
-	}
-	user, _, hasPass := strings.Cut(rest[:at], ":")
-	if hasPass {
-		user += ":xxxxx"
-	}
-	return scheme + "://" + user + rest[at:]
 }
 
 // sanitizeParseError drops the part of a URL parse error that repeats the

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/focusflow/focusflow/internal/config"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -31,7 +32,7 @@ func newTestClient(t testing.TB, url string) *redis.Client {
 	t.Helper()
 	opt, err := redis.ParseURL(url)
 	if err != nil {
-		t.Fatalf("parse Redis URL %s: %v", redactURL(url), err)
+		t.Fatalf("parse Redis URL %s: %v", config.RedactURL(url), err)
 	}
 	tuneForRateLimiting(opt)
 	c := redis.NewClient(opt)

@@ -64,7 +64,7 @@ func dateParam(field, v string) (string, error) {
 func idParam(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, focusflow.Invalid(name, "%q is not a valid id.", truncate(r.PathValue(name), 40))
+		return 0, focusflow.Invalid(name, "%q is not a valid id.", focusflow.Shorten(r.PathValue(name), 40))
 	}
 	return id, nil
 }

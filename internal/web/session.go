@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/focusflow/focusflow"
@@ -129,7 +128,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user *focu
 	}
 	sess, err := s.store.CreateSession(r.Context(), focusflow.NewSession{
 		TokenHash: auth.HashToken(s.sessionKey, token), UserID: user.ID, Lifetime: lifetime, IdleTimeout: idle,
-		Remember: remember, IP: info(r.Context()).ip, UserAgent: truncate(r.UserAgent(), 255)})
+		Remember: remember, IP: info(r.Context()).ip, UserAgent: focusflow.Shorten(r.UserAgent(), 255)})
 	if err != nil {
 		return nil, err
 	}
@@ -140,18 +139,6 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user *focu
 	s.setCookie(w, s.sessionCookie(), token, maxAge)
 	s.setCookie(w, s.preSessionCookie(), "", -1)
 	return sess, nil
-}
-
-// truncate cuts s to at most n code points and replaces invalid UTF-8
-// (PostgreSQL refuses to store it, which would fail the request or lose
-// the audit event).
-func truncate(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 // requireUser wraps a route that needs a signed-in user: pages redirect to
@@ -179,7 +166,7 @@ func (s *Server) audit(r *http.Request, e focusflow.SecurityEvent, aggKey string
 		e.IP = ri.ip
 	}
 	if e.UserAgent == "" {
-		e.UserAgent = truncate(r.UserAgent(), 255)
+		e.UserAgent = focusflow.Shorten(r.UserAgent(), 255)
 	}
 	s.logger.InfoContext(r.Context(), "security event", "kind", e.Kind, "user_id", e.UserID, "login", e.Login,
 		"ip", e.IP, "detail", e.Detail, "request_id", ri.id)
