@@ -1,10 +1,53 @@
 package web
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 )
+
+// servedImport matches a static import's specifier in a served module.
+var servedImport = regexp.MustCompile(`(?:\bfrom\s*|\bimport\s*)['"]([^'"\s]+)['"]`)
+
+// TestModuleImportsResolve checks the embedded modules as served: every
+// import names a hashed URL that is served, none is left relative (the
+// browser would ask for an unhashed name, which is a 404).
+func TestModuleImportsResolve(t *testing.T) {
+	t.Parallel()
+	a, err := loadAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry, err := a.url("js/dashboard.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var walk func(u string)
+	walk = func(u string) {
+		if seen[u] {
+			return
+		}
+		seen[u] = true
+		f, ok := a.byHashed[strings.TrimPrefix(u, "/static/")]
+		if !ok {
+			t.Errorf("%s is imported but not served", u)
+			return
+		}
+		for _, m := range servedImport.FindAllStringSubmatch(string(f.body), -1) {
+			if !strings.HasPrefix(m[1], "/static/") {
+				t.Errorf("%s imports %q, not a hashed URL", u, m[1])
+				continue
+			}
+			walk(m[1])
+		}
+	}
+	walk(entry)
+	if len(seen) < 2 {
+		t.Errorf("dashboard.js imports nothing: %v", seen)
+	}
+}
 
 func TestModuleHashCoversImports(t *testing.T) {
 	t.Parallel()
