@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -17,7 +18,8 @@ import (
 
 // assets serves the embedded static files under content-hashed names
 // (app.css → app.3f9a1c2b.css) so that browsers and CDNs may keep them for a
-// year: a changed file gets a new name.
+// year: a changed file gets a new name. ES modules import each other by
+// relative path in the source; those paths are rewritten to hashed URLs.
 type assets struct {
 	byName   map[string]string // "css/app.css" → "/static/css/app.3f9a1c2b.css"
 	byHashed map[string]asset  // "css/app.3f9a1c2b.css" → content
@@ -29,31 +31,96 @@ type asset struct {
 }
 
 func loadAssets() (*assets, error) {
-	a := &assets{byName: map[string]string{}, byHashed: map[string]asset{}}
-	err := fs.WalkDir(ui.Static, "static", func(p string, d fs.DirEntry, err error) error {
+	sub, err := fs.Sub(ui.Static, "static")
+	if err != nil {
+		return nil, err
+	}
+	return loadAssetsFS(sub)
+}
+
+// loadAssetsFS fingerprints every file of fsys; names are slash paths
+// relative to its root ("css/app.css").
+func loadAssetsFS(fsys fs.FS) (*assets, error) {
+	l := assetLoader{fsys: fsys, a: &assets{byName: map[string]string{}, byHashed: map[string]asset{}},
+		linking: map[string]bool{}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		body, err := fs.ReadFile(ui.Static, p)
-		if err != nil {
-			return err
-		}
-		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(body)
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		ct := mime.TypeByExtension(ext)
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		if strings.HasPrefix(ct, "text/") && !strings.Contains(ct, "charset") {
-			ct += "; charset=utf-8"
-		}
-		a.byName[name] = "/static/" + hashed
-		a.byHashed[hashed] = asset{body: body, mime: ct}
-		return nil
+		_, err = l.add(p)
+		return err
 	})
-	return a, err
+	return l.a, err
+}
+
+type assetLoader struct {
+	fsys    fs.FS
+	a       *assets
+	linking map[string]bool // modules whose imports are being resolved
+}
+
+// add fingerprints one file and returns its URL. A module is hashed after
+// its relative imports are rewritten to their hashed URLs, so a change to
+// any module it depends on renames it too: a browser holding a cached
+// module never pairs it with an import it has not seen.
+func (l *assetLoader) add(name string) (string, error) {
+	if u, ok := l.a.byName[name]; ok {
+		return u, nil
+	}
+	body, err := fs.ReadFile(l.fsys, name)
+	if err != nil {
+		return "", err
+	}
+	ext := path.Ext(name)
+	if ext == ".js" {
+		if body, err = l.linkImports(name, body); err != nil {
+			return "", err
+		}
+	}
+	sum := sha256.Sum256(body)
+	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	ct := mime.TypeByExtension(ext)
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	if strings.HasPrefix(ct, "text/") && !strings.Contains(ct, "charset") {
+		ct += "; charset=utf-8"
+	}
+	l.a.byName[name] = "/static/" + hashed
+	l.a.byHashed[hashed] = asset{body: body, mime: ct}
+	return l.a.byName[name], nil
+}
+
+// relativeImport matches the specifier of a static import or re-export by
+// relative path: import { x } from './day.js', import './app.js'.
+var relativeImport = regexp.MustCompile(`(\bfrom\s*|\bimport\s*)(['"])(\.\.?/[^'"\s]+)(['"])`)
+
+// linkImports replaces the relative import specifiers of a module with the
+// hashed URLs of the files they name, since only hashed names are served.
+// An import of a missing file, or a cycle of imports, is an error.
+func (l *assetLoader) linkImports(name string, body []byte) ([]byte, error) {
+	if l.linking[name] {
+		return nil, fmt.Errorf("import cycle through %q", name)
+	}
+	l.linking[name] = true
+	defer delete(l.linking, name)
+	var out bytes.Buffer
+	last := 0
+	for _, m := range relativeImport.FindAllSubmatchIndex(body, -1) {
+		target := path.Join(path.Dir(name), string(body[m[6]:m[7]]))
+		if _, err := fs.Stat(l.fsys, target); err != nil {
+			return nil, fmt.Errorf("%s imports %q: %w", name, body[m[6]:m[7]], err)
+		}
+		u, err := l.add(target)
+		if err != nil {
+			return nil, err
+		}
+		out.Write(body[last:m[6]])
+		out.WriteString(u)
+		last = m[7]
+	}
+	out.Write(body[last:])
+	return out.Bytes(), nil
 }
 
 // url returns the hashed URL of a static file; templates call it as

@@ -38,8 +38,8 @@ func fixedPath(p string) func(testing.TB, *client) string {
 	return func(testing.TB, *client) string { return p }
 }
 
-// jsonEndpoints lists the JSON API writes. Field names follow
-// ui/static/js/dashboard.js.
+// jsonEndpoints lists the JSON API writes. Field names follow the
+// dashboard's modules in ui/static/js (tasks.js, notes.js, entries.js).
 var jsonEndpoints = []jsonEndpoint{
 	{
 		name: "create task", method: http.MethodPost, path: fixedPath("/api/v1/tasks"),

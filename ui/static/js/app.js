@@ -1,39 +1,6 @@
-// Shared page behaviour: CSRF token refresh for scripts, the time-zone
-// field, the password strength hint and confirmation prompts. Every text a
-// user typed is set with textContent, never innerHTML.
-
-const meta = document.querySelector('meta[name="csrf-token"]');
-
-// csrfToken returns a token for the X-CSRF-Token header, fetching a fresh
-// one when the page's token may have expired (pages left open all day).
-let tokenFetchedAt = Date.now();
-export async function csrfToken() {
-  if (Date.now() - tokenFetchedAt > 30 * 60 * 1000) {
-    const res = await fetch('/api/v1/csrf', { credentials: 'same-origin' });
-    if (res.ok) {
-      meta.content = (await res.json()).csrf_token;
-      tokenFetchedAt = Date.now();
-    }
-  }
-  return meta.content;
-}
-
-// api sends a JSON request with the CSRF header and returns the parsed
-// body; a failed request throws an Error carrying status and field.
-export async function api(method, url, body) {
-  const headers = { 'Accept': 'application/json' };
-  if (method !== 'GET') headers['X-CSRF-Token'] = await csrfToken();
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(url, { method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = new Error(data?.error?.message || `Request failed (${res.status})`);
-    err.status = res.status; err.field = data?.error?.field; err.data = data;
-    throw err;
-  }
-  return data;
-}
+// Shared page behaviour: the time-zone field, the password strength hint
+// and confirmation prompts. Every text a user typed is set with
+// textContent, never innerHTML.
 
 function fillTimezone() {
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;

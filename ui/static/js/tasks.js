@@ -1,0 +1,180 @@
+// The day's schedule: the task list with each task's actions, and the
+// dialog that adds or edits a task.
+
+import { api, flash, signedOut } from './api.js';
+import { S, idKey, loadDay, sendChange, sortTasks } from './day.js';
+import { clearErrors, confirmDialog, openDialog, showError } from './dialogs.js';
+import { $, h, rerender, timeEl, vh } from './dom.js';
+import { openEntries } from './entries.js';
+import { formatDuration, plannedText, shortDate } from './format.js';
+import { timerAction } from './timer.js';
+
+const STATUS_LABEL = { pending: 'To do', 'in-progress': 'In progress', paused: 'Paused', completed: 'Done' };
+
+let editing = null; // the task being edited, or null when adding
+
+function taskSpent(t) {
+  return S.clock.taskId !== null && idKey(S.clock.taskId) === idKey(t.id) ? S.clock.elapsed() : (t.spent_ms || 0);
+}
+
+export function renderTasks() {
+  // Skip the redraw when nothing it shows changed (the 30-second sync).
+  const sig = JSON.stringify([S.tasks, S.clock.taskId, S.clock.state]);
+  if (sig === S.taskSig) return;
+  S.taskSig = sig;
+  const empty = $('tasks-empty');
+  empty.textContent = 'No tasks for this day yet. Add one to plan it.';
+  empty.hidden = S.tasks.length > 0;
+  rerender($('task-list'), () => sortTasks(S.tasks).map(taskItem));
+}
+
+// timerButton is the task's own timer control: Pause while it runs,
+// Resume while paused, Start while idle and not done.
+function timerButton(t, id, quoted) {
+  const running = idKey(S.clock.taskId ?? '') === id ? S.clock.state : null;
+  const label = vh(` timer for ${quoted}`);
+  if (running === 'running') {
+    return h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-timer`, action: 'pause' },
+      onclick: () => timerAction('pause') }, 'Pause', label);
+  }
+  if (running === 'paused') {
+    return h('button', { type: 'button', class: 'small', dataset: { key: `${id}-timer`, action: 'resume' },
+      onclick: () => timerAction('resume') }, 'Resume', label);
+  }
+  if (t.status === 'completed') return null;
+  return h('button', { type: 'button', class: 'small', dataset: { key: `${id}-timer`, action: 'start' },
+    onclick: () => timerAction('start', t.id) }, 'Start', label);
+}
+
+function taskItem(t) {
+  const id = idKey(t.id);
+  const titleId = `task-${id}-title`;
+  const quoted = `“${t.title}”`;
+  return h('li', { class: 'task', id: `task-${id}`, dataset: { status: t.status, taskId: id } },
+    taskMain(t, id, titleId),
+    h('div', { class: 'task-actions', role: 'group', 'aria-labelledby': titleId },
+      timerButton(t, id, quoted), ...taskButtons(t, id, quoted)));
+}
+
+function taskMain(t, id, titleId) {
+  const planned = plannedText(t);
+  return h('div', { class: 'task-main' },
+    h('h3', { class: 'task-title', id: titleId }, t.title),
+    h('p', { class: 'task-meta' },
+      h('span', { class: 'badge', dataset: { status: t.status } }, STATUS_LABEL[t.status] || t.status),
+      planned && h('span', { class: 'planned' }, vh('Planned '), planned),
+      h('span', { class: 'spent' }, 'Spent ', h('span', { dataset: { spent: id } }, formatDuration(taskSpent(t)))),
+      t.status === 'completed' && t.completed_at && h('span', { class: 'muted' }, 'done at ', timeEl(t.completed_at))),
+    t.description && h('p', { class: 'task-desc' }, t.description));
+}
+
+function taskButtons(t, id, quoted) {
+  const done = t.status === 'completed';
+  return [
+    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-done`, action: done ? 'reopen' : 'complete' },
+      onclick: () => setStatus(t, done ? 'pending' : 'completed') }, done ? 'Reopen' : 'Complete', vh(` ${quoted}`)),
+    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-edit`, action: 'edit' },
+      onclick: (ev) => openTaskDialog(t, ev.currentTarget) }, 'Edit', vh(` ${quoted}`)),
+    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-log`, action: 'log' },
+      onclick: (ev) => openEntries(t.id, ev.currentTarget) }, 'Time log', vh(` of ${quoted}`)),
+    h('button', { type: 'button', class: 'small secondary danger-text', dataset: { key: `${id}-delete`, action: 'delete' },
+      onclick: (ev) => deleteTask(t, ev.currentTarget) }, 'Delete', vh(` ${quoted}`)),
+  ];
+}
+
+async function setStatus(t, status) {
+  await sendChange('PATCH', `/api/v1/tasks/${encodeURIComponent(t.id)}`, { status },
+    status === 'completed' ? `Marked “${t.title}” done.` : `Reopened “${t.title}”.`, `Could not update “${t.title}”`);
+  await loadDay();
+}
+
+async function deleteTask(t, opener) {
+  const ok = await confirmDialog(`Delete “${t.title}” and all the time recorded on it? This cannot be undone.`, 'Delete task', opener);
+  if (!ok) return;
+  await sendChange('DELETE', `/api/v1/tasks/${encodeURIComponent(t.id)}`, undefined,
+    `Deleted “${t.title}”.`, `Could not delete “${t.title}”`);
+  await loadDay();
+  if (!document.activeElement || document.activeElement === document.body) $('add-task').focus();
+}
+
+// ---------------------------------------------------------------- task dialog
+
+function openTaskDialog(t, opener) {
+  editing = t || null;
+  clearErrors($('task-form'));
+  $('task-dialog-h').textContent = t ? 'Edit task' : 'Add a task';
+  $('task-save').textContent = t ? 'Save changes' : 'Add task';
+  $('task-title').value = t?.title ?? '';
+  $('task-description').value = t?.description ?? '';
+  $('task-start').value = t?.start_time ?? '';
+  $('task-duration').value = t?.duration_minutes ?? '';
+  $('task-date').value = t?.date ?? S.date;
+  openDialog($('task-dialog'), opener, $('task-title'));
+}
+
+// readTaskForm returns the form's values, or null after showing why they
+// cannot be sent.
+function readTaskForm(f) {
+  const fail = (field, message) => { showError(f, 'task', field, message); return null; };
+  const v = { title: $('task-title').value.trim(), description: $('task-description').value,
+    start: $('task-start').value || null, duration: null, date: $('task-date').value };
+  const durRaw = $('task-duration').value.trim();
+  if (!v.title) return fail('title', 'Give the task a title.');
+  if (durRaw) {
+    v.duration = Number(durRaw);
+    if (!Number.isInteger(v.duration) || v.duration < 1 || v.duration > 1440) {
+      return fail('duration_minutes', 'Duration must be a whole number of minutes from 1 to 1440.');
+    }
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v.date)) return fail('date', 'Pick a day for the task.');
+  return v;
+}
+
+// taskBody is a new task's fields, or only those an edit changed.
+function taskBody(v) {
+  const body = {};
+  if (!editing) {
+    Object.assign(body, { date: v.date, title: v.title });
+    if (v.description) body.description = v.description;
+    if (v.start) body.start_time = v.start;
+    if (v.duration !== null) body.duration_minutes = v.duration;
+    return body;
+  }
+  if (v.title !== editing.title) body.title = v.title;
+  if (v.description !== (editing.description ?? '')) body.description = v.description;
+  if (v.start !== (editing.start_time ?? null)) body.start_time = v.start;
+  if (v.duration !== (editing.duration_minutes ?? null)) body.duration_minutes = v.duration;
+  if (v.date !== editing.date) body.date = v.date;
+  return body;
+}
+
+async function submitTask(ev) {
+  ev.preventDefault();
+  const f = $('task-form');
+  clearErrors(f);
+  const v = readTaskForm(f);
+  if (!v) return;
+  const body = taskBody(v);
+  if (editing && !Object.keys(body).length) { $('task-dialog').close('cancel'); return; }
+  const save = $('task-save');
+  save.disabled = true;
+  S.epoch++;
+  try {
+    const t = editing
+      ? await api('PATCH', `/api/v1/tasks/${encodeURIComponent(editing.id)}`, body)
+      : await api('POST', '/api/v1/tasks', body);
+    $('task-dialog').close('saved');
+    if (t && t.date && t.date !== S.date) flash(`“${t.title}” is now on ${shortDate(t.date)}.`);
+    else flash(editing ? `Saved “${v.title}”.` : `Added “${v.title}”.`);
+  } catch (e) {
+    if (!signedOut(e)) showError(f, 'task', e.field, e.message);
+  } finally {
+    save.disabled = false;
+  }
+  await loadDay();
+}
+
+export function initTasks() {
+  $('add-task').addEventListener('click', (ev) => openTaskDialog(null, ev.currentTarget));
+  $('task-form').addEventListener('submit', submitTask);
+}
