@@ -1,0 +1,80 @@
+package live
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
+
+// Bus carries events between instances.
+type Bus interface {
+	// Publish sends msg to every listening instance, this one included.
+	Publish(ctx context.Context, msg []byte) error
+	// Listen calls deliver with every message until ctx ends, reconnecting
+	// by itself. It calls gap whenever messages may have been lost (after
+	// a reconnection), so that streams can resync.
+	Listen(ctx context.Context, deliver func(msg []byte), gap func())
+}
+
+// busMessage is an event on the bus with the instance that published it.
+type busMessage struct {
+	Origin string `json:"o"`
+	Event  Event  `json:"e"`
+}
+
+// EncodeForBus wraps an event published from outside any hub (an admin
+// command) for Bus.Publish.
+func EncodeForBus(e Event) ([]byte, error) {
+	if e.ID == "" {
+		e.ID = newInstanceID() + "-admin"
+	}
+	return json.Marshal(busMessage{Origin: "admin", Event: e})
+}
+
+func newInstanceID() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// send hands queued messages to the bus.
+func (h *Hub) send() {
+	for {
+		select {
+		case <-h.stop:
+			return
+		case msg := <-h.out:
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := h.cfg.Bus.Publish(ctx, msg); err != nil {
+				h.cfg.Logger.Warn("live: publishing to other instances failed", "error", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// Listen receives other instances' events until the hub closes. It runs
+// in its own goroutine, started by the caller once the hub is wired.
+func (h *Hub) Listen() {
+	if h.cfg.Bus == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.wg.Go(func() {
+		<-h.stop
+		cancel()
+	})
+	h.wg.Go(func() {
+		h.cfg.Bus.Listen(ctx, h.received, h.Resync)
+	})
+}
+
+func (h *Hub) received(msg []byte) {
+	var m busMessage
+	if err := json.Unmarshal(msg, &m); err != nil || m.Origin == h.instance {
+		return
+	}
+	h.deliver(m.Event)
+}
