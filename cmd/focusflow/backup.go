@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/focusflow/focusflow/internal/backup"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"golang.org/x/term"
 )
@@ -70,8 +71,8 @@ func cmdBackup(ctx context.Context, a *app, args []string) int {
 	if done {
 		return code
 	}
-	switch sqlstore.BackupFormat(*format) {
-	case "", sqlstore.FormatSQLite, sqlstore.FormatDump:
+	switch backup.Format(*format) {
+	case "", backup.FormatSQLite, backup.FormatDump:
 	default:
 		fmt.Fprintf(a.stderr, "focusflow backup: unknown --format %q (use sqlite or dump)\n", *format)
 		return exitConfig
@@ -88,8 +89,8 @@ func cmdBackup(ctx context.Context, a *app, args []string) int {
 
 	start := time.Now()
 	p := a.progress("backup")
-	sum, err := db.Backup(ctx, file, sqlstore.BackupOptions{
-		Format: sqlstore.BackupFormat(*format), Overwrite: *force, Progress: p.update})
+	sum, err := backup.Write(ctx, db, file, backup.Options{
+		Format: backup.Format(*format), Overwrite: *force, Progress: p.update})
 	p.clear()
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
@@ -100,7 +101,7 @@ func cmdBackup(ctx context.Context, a *app, args []string) int {
 		return exitFail
 	}
 	kind := "SQLite database file"
-	if sum.Format == sqlstore.FormatDump {
+	if sum.Format == backup.FormatDump {
 		kind = "dump of " + sum.Engine
 	}
 	fmt.Fprintf(a.stdout, "backup: wrote %s (%s, schema version %d): %s, %s, %s in %s\n",
@@ -132,10 +133,10 @@ func cmdRestore(ctx context.Context, a *app, args []string) int {
 
 	start := time.Now()
 	p := a.progress("restore")
-	sum, err := db.Restore(ctx, file, sqlstore.RestoreOptions{Force: *force, Progress: p.update})
+	sum, err := backup.Restore(ctx, db, file, backup.RestoreOptions{Force: *force, Progress: p.update})
 	p.clear()
-	var notEmpty *sqlstore.NotEmptyError
-	var bad *sqlstore.InvalidBackupError
+	var notEmpty *backup.NotEmptyError
+	var bad *backup.InvalidError
 	switch {
 	case err == nil:
 	case errors.As(err, &notEmpty):
@@ -151,7 +152,7 @@ func cmdRestore(ctx context.Context, a *app, args []string) int {
 		return exitFail
 	}
 	kind := "SQLite backup"
-	if sum.Format == sqlstore.FormatDump {
+	if sum.Format == backup.FormatDump {
 		kind = "dump of " + sum.Engine
 	}
 	fmt.Fprintf(a.stdout, "restore: loaded %s (%s, schema version %d) into %s: %s, %s in %s\n",
@@ -209,7 +210,7 @@ func (a *app) progress(verb string) *progressLine {
 	return &progressLine{w: a.stderr, verb: verb, tty: ok && term.IsTerminal(int(f.Fd()))}
 }
 
-func (p *progressLine) update(pr sqlstore.Progress) {
+func (p *progressLine) update(pr backup.Progress) {
 	if !p.tty {
 		return
 	}
@@ -235,7 +236,7 @@ func (p *progressLine) clear() {
 	}
 }
 
-func formatProgress(verb string, pr sqlstore.Progress) string {
+func formatProgress(verb string, pr backup.Progress) string {
 	var b strings.Builder
 	b.WriteString(verb + ": ")
 	if pr.Phase != "" {

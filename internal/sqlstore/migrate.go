@@ -127,11 +127,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (database, binary int, err erro
 		return 0, 0, err
 	}
 	var exists bool
-	q := `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')`
-	if db.dialect.name == "postgres" {
-		q = `SELECT to_regclass('schema_migrations') IS NOT NULL`
-	}
-	if err := db.read.QueryRowContext(ctx, q).Scan(&exists); err != nil {
+	if err := db.read.QueryRowContext(ctx, db.dialect.hasMigrations).Scan(&exists); err != nil {
 		return 0, 0, wrapDBError(err)
 	}
 	if !exists {
