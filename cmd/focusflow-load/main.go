@@ -26,7 +26,8 @@
 //
 //     (cd ../shared/reference && go run . -db "$REF" -seed -users 1000 -days 365)
 //
-//  3. Seed FocusFlow (migrates first; about a minute or two for 5.5M
+//  3. Seed FocusFlow (gives an empty database the schema first, and refuses
+//     one at another schema version; about a minute or two for 5.5M
 //     entries; --force replaces earlier load users):
 //
 //     go run ./cmd/focusflow-load seed --db "$DB" --users 1000 --days 365

@@ -249,8 +249,9 @@ func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: focusflow-load seed --db URL [flags]
 
-Creates load users with a history directly in the database, after running
-FocusFlow's migrations: per user and day, --tasks-per-day tasks with
+Creates load users with a history directly in the database (an empty one is
+given FocusFlow's schema first; one at another schema version is refused:
+run 'focusflow migrate'): per user and day, --tasks-per-day tasks with
 --entries-per-task closed timer entries each, tasks.spent_ms, daily_stats and
 hourly_focus consistent with the entries (UTC), and one idle timer row.
 Users are load-user-00001 … (email load-user-00001@example.test), all sharing
@@ -298,9 +299,11 @@ func (c *seedConfig) seed(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
-	applied, err := db.Migrate(ctx)
+	// Like focusflow's own loading commands: an empty database is given
+	// the schema, one at another version is left to 'focusflow migrate'.
+	applied, err := db.CreateSchema(ctx)
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return err
 	}
 	if len(applied) > 0 {
 		fmt.Fprintf(out, "migrations applied: %s\n", strings.Join(applied, ", "))

@@ -53,9 +53,10 @@ The kind of backup is recognised from the file itself.
                when complete); into PostgreSQL its rows are loaded like a dump.
 
 The backup must have this binary's schema version (restore with the release
-that wrote it, then upgrade). A new database is migrated first. The database
-must hold no data (no rows outside schema_migrations) unless --force, which
-replaces everything in it. On any error nothing is changed.
+that wrote it, then upgrade). An empty database is given the schema first;
+one at another schema version is refused (run 'focusflow migrate' first).
+The database must hold no data (no rows outside schema_migrations) unless
+--force, which replaces everything in it. On any error nothing is changed.
 
 Stop the server before restoring: a running server keeps working on the old
 data until the restore commits and may be blocked while it runs.
@@ -81,7 +82,7 @@ func cmdBackup(ctx context.Context, a *app, args []string) int {
 		return exitConfig
 	}
 	defer a.closeLog()
-	db, ok := a.openStore(ctx, false)
+	db, ok := a.openStore(ctx, schemaCurrent)
 	if !ok {
 		return exitFail
 	}
@@ -125,7 +126,7 @@ func cmdRestore(ctx context.Context, a *app, args []string) int {
 		return exitConfig
 	}
 	defer a.closeLog()
-	db, ok := a.openStore(ctx, false)
+	db, ok := a.openStore(ctx, schemaCreate)
 	if !ok {
 		return exitFail
 	}

@@ -42,7 +42,7 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 	logger.Info("starting FocusFlow", "version", buildVersion(), "config", cfg)
 	a.tuneGC()
 
-	db, ok := a.openStore(ctx, true)
+	db, ok := a.openStore(ctx, schemaMigrate)
 	if !ok {
 		return exitFail
 	}

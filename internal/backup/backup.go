@@ -210,7 +210,7 @@ func Write(ctx context.Context, db *sqlstore.DB, path string, opts Options) (_ *
 
 // Restore loads the backup in path into the database. The kind of file is
 // told by its first bytes. The backup must have this binary's schema
-// version; the database is migrated to it first when it is new.
+// version; an empty database is given the schema first.
 //
 // A database that already holds data (any row outside schema_migrations) is
 // refused unless opts.Force, which replaces its contents. Every path is

@@ -12,8 +12,8 @@ import (
 	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
-// loader is the sink that writes a backup into the database: it migrates
-// the database to the backup's version, checks that it is empty (or with
+// loader is the sink that writes a backup into the database: it gives an
+// empty database the schema, checks that the database is empty (or with
 // force, empties it), and inserts every row in one transaction, in
 // batches.
 type loader struct {
@@ -40,7 +40,7 @@ func (l *loader) begin(h *dumpHeader) error {
 	} else if h.SchemaVersion != binary {
 		return &VersionError{Backup: h.SchemaVersion, Binary: binary}
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	if _, err := db.CreateSchema(ctx); err != nil {
 		return err
 	}
 	tx, err := db.BeginLoad(ctx)
