@@ -22,8 +22,8 @@ const MigrationsTable = "schema_migrations"
 
 // Querier is what catalog queries run on: a pool or a transaction.
 type Querier interface {
-	queryer
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // ValueKind is how a column's values travel between the engines.
