@@ -249,8 +249,9 @@ func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: focusflow-load seed --db URL [flags]
 
-Creates load users with a history directly in the database, after running
-FocusFlow's migrations: per user and day, --tasks-per-day tasks with
+Creates load users with a history directly in the database (an empty one is
+given FocusFlow's schema first; one at another schema version is refused:
+run 'focusflow migrate'): per user and day, --tasks-per-day tasks with
 --entries-per-task closed timer entries each, tasks.spent_ms, daily_stats and
 hourly_focus consistent with the entries (UTC), and one idle timer row.
 Users are load-user-00001 … (email load-user-00001@example.test), all sharing
@@ -286,61 +287,19 @@ Flags:
 
 func (c *seedConfig) seed(ctx context.Context, out io.Writer) error {
 	began := time.Now()
-	opts := sqlstore.Options{URL: c.dbURL}
-	sqlitePath, isSQLite := strings.CutPrefix(c.dbURL, "sqlite://")
-	if isSQLite {
-		opts = sqlstore.Options{SQLitePath: sqlitePath}
-	} else if !strings.HasPrefix(c.dbURL, "postgres://") && !strings.HasPrefix(c.dbURL, "postgresql://") {
-		return errors.New("--db must be a postgres://, postgresql:// or sqlite:/// URL")
-	}
-	db, err := sqlstore.Open(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("open database: %w", err)
-	}
-	defer db.Close()
-	applied, err := db.Migrate(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if len(applied) > 0 {
-		fmt.Fprintf(out, "migrations applied: %s\n", strings.Join(applied, ", "))
-	}
-
-	var st store
-	if isSQLite {
-		st, err = openSQLiteStore(ctx, sqlitePath)
-	} else {
-		st, err = openPostgresStore(ctx, c.dbURL, c.workers, c.fast, out)
-	}
+	db, st, err := c.open(ctx, out)
 	if err != nil {
 		return err
 	}
+	defer db.Close()
 	defer st.close()
 
 	names := make([]string, c.users)
 	for i := range names {
 		names[i] = userName(c.first + i)
 	}
-	inRange, all, err := st.existing(ctx, names)
-	if err != nil {
+	if err := c.clearExisting(ctx, st, names, out); err != nil {
 		return err
-	}
-	if inRange > 0 || (all > 0 && c.force && c.first == 1) {
-		if !c.force {
-			return fmt.Errorf("%d of these load users exist already (%d load users in all); use --force to delete them first", inRange, all)
-		}
-		var del []string // nil: every load user
-		if c.first > 1 {
-			del = names
-		}
-		t := time.Now()
-		n, err := st.deleteUsers(ctx, del)
-		if err != nil {
-			return fmt.Errorf("delete existing load users: %w", err)
-		}
-		fmt.Fprintf(out, "deleted %d existing load users in %s\n", n, time.Since(t).Round(time.Millisecond))
-	} else if all > 0 {
-		fmt.Fprintf(out, "note: %d other load users exist and are kept\n", all)
 	}
 
 	t := time.Now()
@@ -393,6 +352,70 @@ func (c *seedConfig) seed(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "seeded %d users (%s … %s), %d tasks, %d time entries in %s; password %q\n",
 		c.users, names[0], names[len(names)-1], tasks, entries, time.Since(began).Round(time.Millisecond), c.password)
+	return nil
+}
+
+// open opens FocusFlow's store on --db, readies its schema, and opens the
+// bulk writer for the same database.
+func (c *seedConfig) open(ctx context.Context, out io.Writer) (*sqlstore.DB, store, error) {
+	opts := sqlstore.Options{URL: c.dbURL}
+	sqlitePath, isSQLite := strings.CutPrefix(c.dbURL, "sqlite://")
+	if isSQLite {
+		opts = sqlstore.Options{SQLitePath: sqlitePath}
+	} else if !strings.HasPrefix(c.dbURL, "postgres://") && !strings.HasPrefix(c.dbURL, "postgresql://") {
+		return nil, nil, errors.New("--db must be a postgres://, postgresql:// or sqlite:/// URL")
+	}
+	db, err := sqlstore.Open(ctx, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	// Like focusflow's own loading commands: an empty database is given
+	// the schema, one at another version is left to 'focusflow migrate'.
+	applied, err := db.CreateSchema(ctx)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	if len(applied) > 0 {
+		fmt.Fprintf(out, "migrations applied: %s\n", strings.Join(applied, ", "))
+	}
+	var st store
+	if isSQLite {
+		st, err = openSQLiteStore(ctx, sqlitePath)
+	} else {
+		st, err = openPostgresStore(ctx, c.dbURL, c.workers, c.fast, out)
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, st, nil
+}
+
+// clearExisting refuses to seed over load users that exist, or with
+// --force deletes them (all load users when seeding from the first).
+func (c *seedConfig) clearExisting(ctx context.Context, st store, names []string, out io.Writer) error {
+	inRange, all, err := st.existing(ctx, names)
+	if err != nil {
+		return err
+	}
+	if inRange > 0 || (all > 0 && c.force && c.first == 1) {
+		if !c.force {
+			return fmt.Errorf("%d of these load users exist already (%d load users in all); use --force to delete them first", inRange, all)
+		}
+		var del []string // nil: every load user
+		if c.first > 1 {
+			del = names
+		}
+		t := time.Now()
+		n, err := st.deleteUsers(ctx, del)
+		if err != nil {
+			return fmt.Errorf("delete existing load users: %w", err)
+		}
+		fmt.Fprintf(out, "deleted %d existing load users in %s\n", n, time.Since(t).Round(time.Millisecond))
+	} else if all > 0 {
+		fmt.Fprintf(out, "note: %d other load users exist and are kept\n", all)
+	}
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/focusflow/focusflow/internal/backup"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"golang.org/x/term"
 )
@@ -52,9 +53,10 @@ The kind of backup is recognised from the file itself.
                when complete); into PostgreSQL its rows are loaded like a dump.
 
 The backup must have this binary's schema version (restore with the release
-that wrote it, then upgrade). A new database is migrated first. The database
-must hold no data (no rows outside schema_migrations) unless --force, which
-replaces everything in it. On any error nothing is changed.
+that wrote it, then upgrade). An empty database is given the schema first;
+one at another schema version is refused (run 'focusflow migrate' first).
+The database must hold no data (no rows outside schema_migrations) unless
+--force, which replaces everything in it. On any error nothing is changed.
 
 Stop the server before restoring: a running server keeps working on the old
 data until the restore commits and may be blocked while it runs.
@@ -70,8 +72,8 @@ func cmdBackup(ctx context.Context, a *app, args []string) int {
 	if done {
 		return code
 	}
-	switch sqlstore.BackupFormat(*format) {
-	case "", sqlstore.FormatSQLite, sqlstore.FormatDump:
+	switch backup.Format(*format) {
+	case "", backup.FormatSQLite, backup.FormatDump:
 	default:
 		fmt.Fprintf(a.stderr, "focusflow backup: unknown --format %q (use sqlite or dump)\n", *format)
 		return exitConfig
@@ -80,7 +82,7 @@ func cmdBackup(ctx context.Context, a *app, args []string) int {
 		return exitConfig
 	}
 	defer a.closeLog()
-	db, ok := a.openStore(ctx, false)
+	db, ok := a.openStore(ctx, schemaCurrent)
 	if !ok {
 		return exitFail
 	}
@@ -88,8 +90,8 @@ func cmdBackup(ctx context.Context, a *app, args []string) int {
 
 	start := time.Now()
 	p := a.progress("backup")
-	sum, err := db.Backup(ctx, file, sqlstore.BackupOptions{
-		Format: sqlstore.BackupFormat(*format), Overwrite: *force, Progress: p.update})
+	sum, err := backup.Write(ctx, db, file, backup.Options{
+		Format: backup.Format(*format), Overwrite: *force, Progress: p.update})
 	p.clear()
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
@@ -100,7 +102,7 @@ func cmdBackup(ctx context.Context, a *app, args []string) int {
 		return exitFail
 	}
 	kind := "SQLite database file"
-	if sum.Format == sqlstore.FormatDump {
+	if sum.Format == backup.FormatDump {
 		kind = "dump of " + sum.Engine
 	}
 	fmt.Fprintf(a.stdout, "backup: wrote %s (%s, schema version %d): %s, %s, %s in %s\n",
@@ -124,7 +126,7 @@ func cmdRestore(ctx context.Context, a *app, args []string) int {
 		return exitConfig
 	}
 	defer a.closeLog()
-	db, ok := a.openStore(ctx, false)
+	db, ok := a.openStore(ctx, schemaCreate)
 	if !ok {
 		return exitFail
 	}
@@ -132,10 +134,10 @@ func cmdRestore(ctx context.Context, a *app, args []string) int {
 
 	start := time.Now()
 	p := a.progress("restore")
-	sum, err := db.Restore(ctx, file, sqlstore.RestoreOptions{Force: *force, Progress: p.update})
+	sum, err := backup.Restore(ctx, db, file, backup.RestoreOptions{Force: *force, Progress: p.update})
 	p.clear()
-	var notEmpty *sqlstore.NotEmptyError
-	var bad *sqlstore.InvalidBackupError
+	var notEmpty *backup.NotEmptyError
+	var bad *backup.InvalidError
 	switch {
 	case err == nil:
 	case errors.As(err, &notEmpty):
@@ -151,7 +153,7 @@ func cmdRestore(ctx context.Context, a *app, args []string) int {
 		return exitFail
 	}
 	kind := "SQLite backup"
-	if sum.Format == sqlstore.FormatDump {
+	if sum.Format == backup.FormatDump {
 		kind = "dump of " + sum.Engine
 	}
 	fmt.Fprintf(a.stdout, "restore: loaded %s (%s, schema version %d) into %s: %s, %s in %s\n",
@@ -209,7 +211,7 @@ func (a *app) progress(verb string) *progressLine {
 	return &progressLine{w: a.stderr, verb: verb, tty: ok && term.IsTerminal(int(f.Fd()))}
 }
 
-func (p *progressLine) update(pr sqlstore.Progress) {
+func (p *progressLine) update(pr backup.Progress) {
 	if !p.tty {
 		return
 	}
@@ -235,7 +237,7 @@ func (p *progressLine) clear() {
 	}
 }
 
-func formatProgress(verb string, pr sqlstore.Progress) string {
+func formatProgress(verb string, pr backup.Progress) string {
 	var b strings.Builder
 	b.WriteString(verb + ": ")
 	if pr.Phase != "" {

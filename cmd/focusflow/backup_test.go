@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/backup"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
@@ -226,8 +227,8 @@ func TestBackupCommandUsage(t *testing.T) {
 func TestProgressLine(t *testing.T) {
 	var buf bytes.Buffer
 	p := &progressLine{w: &buf, verb: "backup", tty: true}
-	p.update(sqlstore.Progress{Phase: "dump", Table: "users", TableRows: 1234, TableTotal: 5000, Rows: 1234, TotalRows: 1234567})
-	p.update(sqlstore.Progress{Phase: "dump", Table: "users", TableRows: 5000, TableTotal: 5000, Rows: 1234567, TotalRows: 1234567})
+	p.update(backup.Progress{Phase: "dump", Table: "users", TableRows: 1234, TableTotal: 5000, Rows: 1234, TotalRows: 1234567})
+	p.update(backup.Progress{Phase: "dump", Table: "users", TableRows: 5000, TableTotal: 5000, Rows: 1234567, TotalRows: 1234567})
 	p.clear()
 	got := buf.String()
 	for _, want := range []string{
@@ -244,19 +245,19 @@ func TestProgressLine(t *testing.T) {
 
 	buf.Reset()
 	quiet := &progressLine{w: &buf, verb: "backup"}
-	quiet.update(sqlstore.Progress{Phase: "copy", Bytes: 10, TotalBytes: 100})
+	quiet.update(backup.Progress{Phase: "copy", Bytes: 10, TotalBytes: 100})
 	quiet.clear()
 	if buf.Len() != 0 {
 		t.Errorf("progress drawn on a non-terminal: %q", buf.String())
 	}
 
 	for _, tt := range []struct {
-		p    sqlstore.Progress
+		p    backup.Progress
 		want string
 	}{
-		{sqlstore.Progress{Phase: "copy", Bytes: 3 << 20, TotalBytes: 12 << 20}, "backup: copy 3.0 MiB of about 12.0 MiB (25%)"},
-		{sqlstore.Progress{Phase: "verify"}, "backup: verify …"},
-		{sqlstore.Progress{Phase: "load", Bytes: 512}, "backup: load 512 bytes"},
+		{backup.Progress{Phase: "copy", Bytes: 3 << 20, TotalBytes: 12 << 20}, "backup: copy 3.0 MiB of about 12.0 MiB (25%)"},
+		{backup.Progress{Phase: "verify"}, "backup: verify …"},
+		{backup.Progress{Phase: "load", Bytes: 512}, "backup: load 512 bytes"},
 	} {
 		if got := formatProgress("backup", tt.p); got != tt.want {
 			t.Errorf("formatProgress(%+v) = %q, want %q", tt.p, got, tt.want)

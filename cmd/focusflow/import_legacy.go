@@ -105,7 +105,7 @@ func cmdImportLegacy(ctx context.Context, a *app, args []string) int {
 // one instead, which is what the real run would start from.
 func (a *app) importTarget(ctx context.Context, dryRun bool) (db *sqlstore.DB, note string, closeDB func(), ok bool) {
 	if !dryRun {
-		db, ok := a.openStore(ctx, true)
+		db, ok := a.openStore(ctx, schemaCreate)
 		if !ok {
 			return nil, "", nil, false
 		}
@@ -117,7 +117,7 @@ func (a *app) importTarget(ctx context.Context, dryRun bool) (db *sqlstore.DB, n
 			return a.scratchStore(ctx, empty)
 		}
 	}
-	db, ok = a.openStore(ctx, false)
+	db, ok = a.openStore(ctx, schemaPreview)
 	if !ok {
 		return nil, "", nil, false
 	}

@@ -201,31 +201,70 @@ func (a *app) storeOptions() sqlstore.Options {
 	return opts
 }
 
-// openStore opens (with retries) and migrates the configured database.
-func (a *app) openStore(ctx context.Context, migrate bool) (*sqlstore.DB, bool) {
+// schemaUse is what a command may do about the database's schema. Only
+// serve and migrate apply migrations: an upgrade is a step an operator
+// takes on purpose, never a side effect of an admin command run with a
+// newer binary. The rest refuse a database whose schema is not theirs,
+// with one line that says what to do.
+type schemaUse int
+
+const (
+	// schemaCurrent: the schema must be this binary's; nothing is written.
+	// For admin commands, and for user import too: it needs an existing
+	// account, which an empty database cannot have.
+	schemaCurrent schemaUse = iota
+	// schemaCreate: as schemaCurrent, but an empty database (no FocusFlow
+	// schema) is given the schema: for commands that load data.
+	schemaCreate
+	// schemaPreview: as schemaCurrent, but an empty database is accepted
+	// as it is: for the dry run of a load, which writes nothing.
+	schemaPreview
+	// schemaMigrate: pending migrations are applied.
+	schemaMigrate
+)
+
+// openStore opens the configured database (with retries) and applies the
+// command's schema rule. On failure it has printed one line to stderr.
+func (a *app) openStore(ctx context.Context, use schemaUse) (*sqlstore.DB, bool) {
 	db, err := sqlstore.Connect(ctx, a.storeOptions(), a.cfg.DBConnectTimeout)
 	if err != nil {
 		a.logger.Error("cannot open the database", "database", a.cfg.DatabaseURLRedacted(), "error", err.Error())
 		fmt.Fprintln(a.stderr, "focusflow: cannot open the database:", err)
 		return nil, false
 	}
-	if migrate {
-		applied, err := db.Migrate(ctx)
+	if err := a.prepareSchema(ctx, db, use); err != nil {
+		db.Close()
+		fmt.Fprintln(a.stderr, "focusflow:", sqlstore.SafeError(err))
+		return nil, false
+	}
+	return db, true
+}
+
+func (a *app) prepareSchema(ctx context.Context, db *sqlstore.DB, use schemaUse) error {
+	switch use {
+	case schemaMigrate, schemaCreate:
+		migrate := db.Migrate
+		if use == schemaCreate {
+			migrate = db.CreateSchema
+		}
+		applied, err := migrate(ctx)
 		if err != nil {
-			db.Close()
-			a.logger.Error("migration failed", "error", sqlstore.SafeError(err))
-			fmt.Fprintln(a.stderr, "focusflow:", sqlstore.SafeError(err))
-			return nil, false
+			if use == schemaMigrate {
+				a.logger.Error("migration failed", "error", sqlstore.SafeError(err))
+			}
+			return err
 		}
 		if len(applied) > 0 {
 			a.logger.Info("migrations applied", "migrations", applied)
 		}
-	} else if have, want, err := db.SchemaVersion(ctx); err == nil && have > want {
-		db.Close()
-		fmt.Fprintln(a.stderr, "focusflow:", (&sqlstore.SchemaTooNewError{Database: have, Binary: want}).Error())
-		return nil, false
+		return nil
 	}
-	return db, true
+	err := db.CheckSchema(ctx)
+	var outdated *sqlstore.SchemaOutdatedError
+	if use == schemaPreview && errors.As(err, &outdated) && outdated.Database == 0 {
+		return nil
+	}
+	return err
 }
 
 func cmdVersion(ctx context.Context, a *app, args []string) int {
@@ -246,7 +285,7 @@ func cmdMigrate(ctx context.Context, a *app, args []string) int {
 		return exitConfig
 	}
 	defer a.closeLog()
-	db, ok := a.openStore(ctx, true)
+	db, ok := a.openStore(ctx, schemaMigrate)
 	if !ok {
 		return exitFail
 	}

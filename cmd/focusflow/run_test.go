@@ -202,6 +202,10 @@ func TestUserAndSessionCommands(t *testing.T) {
 				vars["DATABASE_URL"] = opts.URL
 			}
 			const pw = "placeholder horse battery"
+			// Admin commands leave the schema to migrate (or serve).
+			if code, _, errOut := runWith(t, vars, "", "migrate"); code != 0 {
+				t.Fatalf("migrate: %d %q", code, errOut)
+			}
 			if code, out, errOut := runWith(t, vars, pw+"\n", "user", "create", "admin-test", "admin@example.test", "--timezone", "Europe/Berlin"); code != 0 {
 				t.Fatalf("create: %d %q %q", code, out, errOut)
 			}

@@ -42,7 +42,7 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 	logger.Info("starting FocusFlow", "version", buildVersion(), "config", cfg)
 	a.tuneGC()
 
-	db, ok := a.openStore(ctx, true)
+	db, ok := a.openStore(ctx, schemaMigrate)
 	if !ok {
 		return exitFail
 	}
@@ -72,15 +72,7 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stderr, "focusflow: cannot listen:", err)
 		return exitFail
 	}
-	httpServer := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second, // imports upload up to 50 MiB
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	httpServer := newHTTPServer(srv, logger)
 	if cfg.MetricsAddr != "" {
 		go serveMetrics(ctx, cfg.MetricsAddr, reg, logger)
 	}
@@ -108,6 +100,20 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 	}
 	logger.Info("stopped")
 	return exitOK
+}
+
+// newHTTPServer bounds what one client may hold: slow headers, slow
+// bodies, idle connections, huge headers.
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second, // imports upload up to 50 MiB
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 func displayAddr(addr net.Addr) string {

@@ -68,7 +68,7 @@ func cmdUser(ctx context.Context, a *app, args []string) int {
 		return exitConfig
 	}
 	defer a.closeLog()
-	db, ok := a.openStore(ctx, true)
+	db, ok := a.openStore(ctx, schemaCurrent)
 	if !ok {
 		return exitFail
 	}
@@ -363,7 +363,7 @@ func cmdSession(ctx context.Context, a *app, args []string) int {
 		return exitConfig
 	}
 	defer a.closeLog()
-	db, ok := a.openStore(ctx, true)
+	db, ok := a.openStore(ctx, schemaCurrent)
 	if !ok {
 		return exitFail
 	}

@@ -62,7 +62,7 @@ func (a *app) openForUser(ctx context.Context, name string) (*sqlstore.DB, *focu
 	if !a.loadConfig() {
 		return nil, nil, false
 	}
-	db, ok := a.openStore(ctx, true)
+	db, ok := a.openStore(ctx, schemaCurrent)
 	if !ok {
 		return nil, nil, false
 	}

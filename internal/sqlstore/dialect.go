@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/focusflow/focusflow"
@@ -41,21 +43,63 @@ type dialect struct {
 	// (a pgx pipeline on one connection; pooler-safe, since every
 	// statement is unnamed). SQLite runs in process: one by one it is.
 	pipelined bool
+
+	// What whole-database tools (backup, restore) need; catalog.go
+	// exports it without the engine's name.
+
+	// catalog lists the database's own tables, in any order.
+	catalog func(ctx context.Context, q Querier) ([]*Table, error)
+	// readExpr is the SELECT expression that reads a column so that its
+	// value survives a trip through a dump.
+	readExpr func(c Column) string
+	// beginLoad starts a bulk load's transaction. SQLite checks foreign
+	// keys at commit, so that row order does not matter; PostgreSQL's
+	// constraints are not deferrable, and the load order (referenced
+	// tables first) satisfies them.
+	beginLoad string
+	// maxParams is how many bind parameters one statement may have.
+	maxParams int
+	// param writes the bind parameter number n for a column of type typ.
+	param func(b *strings.Builder, n int, typ string)
+	// sequences lists a table's columns that draw from a sequence, with
+	// the sequence; "" where there are none to move after a load (SQLite
+	// takes the next rowid from the rows themselves).
+	sequences string
+	// fileQuery names the file the database lives in; "" on PostgreSQL,
+	// which is not a file.
+	fileQuery string
 }
 
 var (
-	sqliteDialect = dialect{name: "sqlite",
+	sqliteDialect = dialect{
+		name:        "sqlite",
 		dayNumber:   `CAST(julianday(date) AS INTEGER)`,
 		tableExists: `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1)`,
 		snapshot:    sql.TxOptions{ReadOnly: true},
+		catalog:     sqliteCatalog,
+		readExpr:    sqliteReadExpr,
+		beginLoad:   `PRAGMA defer_foreign_keys = ON`,
+		maxParams:   32766, // SQLITE_MAX_VARIABLE_NUMBER
+		param:       sqliteParam,
+		fileQuery:   `SELECT file FROM pragma_database_list WHERE name = 'main'`,
 	}
-	postgresDialect = dialect{name: "postgres",
+	postgresDialect = dialect{
+		name:           "postgres",
 		lockMigrations: "SELECT pg_advisory_xact_lock(7204316154)",
 		forUpdate:      " FOR UPDATE",
 		dayNumber:      `date::date`,
 		tableExists:    `SELECT to_regclass($1) IS NOT NULL`,
 		snapshot:       sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 		pipelined:      true,
+		catalog:        postgresCatalog,
+		readExpr:       postgresReadExpr,
+		maxParams:      65535, // the protocol's limit
+		param:          postgresParam,
+		sequences: `SELECT a.attname, pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname)
+			FROM pg_attribute a
+			JOIN pg_class c ON c.oid = a.attrelid
+			JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped`,
 	}
 )
 
@@ -103,6 +147,34 @@ func pipeline(ctx context.Context, conn *pgx.Conn, queries []batchQuery) error {
 }
 
 func pgxConn(driverConn any) *pgx.Conn { return driverConn.(*stdlib.Conn).Conn() }
+
+// sqliteReadExpr hides the declared type with a unary plus: the driver
+// would otherwise turn text in DATE/DATETIME/TIMESTAMP columns into
+// time.Time.
+func sqliteReadExpr(c Column) string { return "+" + QuoteIdent(c.Name) }
+
+// postgresReadExpr reads types without a plain JSON form as their text.
+func postgresReadExpr(c Column) string {
+	if c.Kind == KindOther {
+		return QuoteIdent(c.Name) + "::text"
+	}
+	return QuoteIdent(c.Name)
+}
+
+// sqliteParam is a plain "?": SQLite resolves "$n" names one by one
+// against all earlier ones, which makes a batch of thousands of parameters
+// quadratic.
+func sqliteParam(b *strings.Builder, _ int, _ string) { b.WriteByte('?') }
+
+// postgresParam casts each parameter to its column's type ("$2::text"), so
+// that values that travel as text (timestamps, numerics, …) are parsed by
+// the server.
+func postgresParam(b *strings.Builder, n int, typ string) {
+	b.WriteByte('$')
+	b.WriteString(strconv.Itoa(n))
+	b.WriteString("::")
+	b.WriteString(typ)
+}
 
 // isUniqueViolation reports whether err is a unique-constraint failure.
 func isUniqueViolation(err error) bool {
@@ -180,4 +252,165 @@ func isBusy(err error) bool {
 func IsUnavailable(err error) bool {
 	var ue *unavailableError
 	return errors.As(err, &ue)
+}
+
+// sqliteCatalog lists ordinary tables. Left out are SQLite's internal
+// tables (sqlite_*), the shadow tables behind virtual tables, and virtual
+// tables themselves (an FTS index has no PostgreSQL counterpart); a SQLite
+// file backup keeps all of them.
+func sqliteCatalog(ctx context.Context, q Querier) ([]*Table, error) {
+	names, err := queryStrings(ctx, q, `SELECT name FROM pragma_table_list
+		WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	var tables []*Table
+	for _, name := range names {
+		t := &Table{Name: name}
+		if t.Columns, t.PK, err = sqliteColumns(ctx, q, name); err != nil {
+			return nil, err
+		}
+		if t.Refs, err = queryStrings(ctx, q, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1)`, name); err != nil {
+			return nil, err
+		}
+		tables = append(tables, t)
+	}
+	return tables, nil
+}
+
+// sqliteColumns lists a table's columns and its primary key in key order.
+func sqliteColumns(ctx context.Context, q Querier, table string) (cols []Column, pk []string, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT name, type, pk FROM pragma_table_xinfo($1) WHERE hidden = 0 ORDER BY cid`, table)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	type pkCol struct {
+		name string
+		pos  int
+	}
+	var pks []pkCol
+	for rows.Next() {
+		var c Column
+		var pos int
+		if err := rows.Scan(&c.Name, &c.Type, &pos); err != nil {
+			return nil, nil, err
+		}
+		c.Kind = sqliteKind(c.Type)
+		cols = append(cols, c)
+		if pos > 0 {
+			pks = append(pks, pkCol{c.Name, pos})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(pks, func(a, b pkCol) int { return a.pos - b.pos })
+	for _, p := range pks {
+		pk = append(pk, p.name)
+	}
+	return cols, pk, nil
+}
+
+// sqliteKind follows SQLite's type affinity rules, plus BOOL for the
+// booleans SQLite stores as integers.
+func sqliteKind(typ string) ValueKind {
+	t := strings.ToUpper(typ)
+	switch {
+	case strings.Contains(t, "BOOL"):
+		return KindBool
+	case strings.Contains(t, "INT"):
+		return KindInt
+	case strings.Contains(t, "CHAR"), strings.Contains(t, "CLOB"), strings.Contains(t, "TEXT"):
+		return KindText
+	case strings.Contains(t, "BLOB"):
+		return KindBytes
+	case strings.Contains(t, "REAL"), strings.Contains(t, "FLOA"), strings.Contains(t, "DOUB"):
+		return KindFloat
+	}
+	return KindAny
+}
+
+// postgresCatalog lists the ordinary and partitioned tables of the current
+// schema (a partition is read and loaded through its parent).
+func postgresCatalog(ctx context.Context, q Querier) ([]*Table, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.oid::bigint, c.relname FROM pg_class c
+		WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+		ORDER BY c.relname`)
+	if err != nil {
+		return nil, err
+	}
+	var tables []*Table
+	var oids []int64
+	for rows.Next() {
+		var oid int64
+		t := &Table{}
+		if err := rows.Scan(&oid, &t.Name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tables = append(tables, t)
+		oids = append(oids, oid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, t := range tables {
+		if t.Columns, err = postgresColumns(ctx, q, oids[i]); err != nil {
+			return nil, err
+		}
+		if t.PK, err = queryStrings(ctx, q, `SELECT a.attname FROM pg_index i
+			JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+			WHERE i.indrelid = $1::bigint::oid AND i.indisprimary
+			ORDER BY array_position(i.indkey::int2[], a.attnum)`, oids[i]); err != nil {
+			return nil, err
+		}
+		if t.Refs, err = queryStrings(ctx, q, `SELECT DISTINCT p.relname FROM pg_constraint k
+			JOIN pg_class p ON p.oid = k.confrelid
+			WHERE k.contype = 'f' AND k.conrelid = $1::bigint::oid`, oids[i]); err != nil {
+			return nil, err
+		}
+	}
+	return tables, nil
+}
+
+// postgresColumns lists the stored columns of the table with the given
+// oid; generated columns are computed again on load, so they are left out.
+func postgresColumns(ctx context.Context, q Querier, oid int64) ([]Column, error) {
+	rows, err := q.QueryContext(ctx, `SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname, a.attidentity = 'a'
+		FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+		WHERE a.attrelid = $1::bigint::oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+		ORDER BY a.attnum`, oid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []Column
+	for rows.Next() {
+		var c Column
+		var typname string
+		if err := rows.Scan(&c.Name, &c.Type, &typname, &c.IdentityAlways); err != nil {
+			return nil, err
+		}
+		c.Kind = postgresKind(typname)
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+func postgresKind(typname string) ValueKind {
+	switch typname {
+	case "int2", "int4", "int8":
+		return KindInt
+	case "float4", "float8":
+		return KindFloat
+	case "bool":
+		return KindBool
+	case "text", "varchar", "bpchar", "name":
+		return KindText
+	case "bytea":
+		return KindBytes
+	}
+	return KindOther
 }

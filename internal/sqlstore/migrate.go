@@ -66,11 +66,52 @@ func (e *SchemaTooNewError) Error() string {
 		"run the newer release (or roll the database back) instead of running an older binary against it", e.Database, e.Binary)
 }
 
+// SchemaOutdatedError means the database's schema is older than this
+// binary's (or absent) and the command at hand does not migrate.
+type SchemaOutdatedError struct{ Database, Binary int }
+
+func (e *SchemaOutdatedError) Error() string {
+	if e.Database == 0 {
+		return fmt.Sprintf("the database has no FocusFlow schema yet (this binary needs version %d): run 'focusflow migrate' first", e.Binary)
+	}
+	return fmt.Sprintf("the database schema is at version %d but this FocusFlow binary needs version %d: run 'focusflow migrate' first",
+		e.Database, e.Binary)
+}
+
 // Migrate applies pending migrations, all in one transaction: either the
 // schema moves to the latest version or it stays where it was. Concurrent
 // migrators (several instances starting at once) wait on a lock taken
 // inside that transaction, then find nothing left to do.
 func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
+	return db.migrate(ctx, false)
+}
+
+// CreateSchema gives an empty database (schema version 0) the whole schema,
+// as Migrate does, and accepts one already at this binary's version. It
+// refuses to upgrade any other: that is Migrate's job, run on purpose.
+// The check is made under the migration lock, so it holds against
+// concurrent migrators.
+func (db *DB) CreateSchema(ctx context.Context) (applied []string, err error) {
+	return db.migrate(ctx, true)
+}
+
+// CheckSchema returns nil when the database's schema is this binary's, a
+// *SchemaOutdatedError when it is older or absent, and a
+// *SchemaTooNewError when it is newer. It changes nothing.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	have, want, err := db.SchemaVersion(ctx)
+	switch {
+	case err != nil:
+		return err
+	case have > want:
+		return &SchemaTooNewError{Database: have, Binary: want}
+	case have < want:
+		return &SchemaOutdatedError{Database: have, Binary: want}
+	}
+	return nil
+}
+
+func (db *DB) migrate(ctx context.Context, onlyEmpty bool) (applied []string, err error) {
 	all, err := db.migrations()
 	if err != nil {
 		return nil, err
@@ -92,6 +133,9 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 		}
 		if current > latest {
 			return &SchemaTooNewError{Database: current, Binary: latest}
+		}
+		if onlyEmpty && current != 0 && current != latest {
+			return &SchemaOutdatedError{Database: current, Binary: latest}
 		}
 		for _, m := range all {
 			if m.version <= current {

@@ -58,6 +58,7 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
+	"github.com/focusflow/focusflow/internal/backup"
 	"github.com/focusflow/focusflow/internal/config"
 	"github.com/focusflow/focusflow/internal/metrics"
 	"github.com/focusflow/focusflow/internal/ratelimit"
@@ -352,7 +353,7 @@ func (ts *testServer) ctx() context.Context { return context.Background() }
 func (ts *testServer) dump(t testing.TB) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := ts.store.Dump(ts.ctx(), &buf, nil); err != nil {
+	if _, err := backup.Dump(ts.ctx(), ts.store, &buf, nil); err != nil {
 		t.Fatalf("dump: %v", err)
 	}
 	zr, err := gzip.NewReader(&buf)

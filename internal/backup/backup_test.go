@@ -1,4 +1,4 @@
-package sqlstore_test
+package backup_test
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/backup"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" driver for the raw connections
@@ -217,11 +218,11 @@ func assertSameRows(t testing.TB, want, got map[string][]string) {
 
 func head(rows []string) []string { return rows[:min(len(rows), 3)] }
 
-func formatsFor(engine string) []sqlstore.BackupFormat {
+func formatsFor(engine string) []backup.Format {
 	if engine == "sqlite" {
-		return []sqlstore.BackupFormat{sqlstore.FormatSQLite, sqlstore.FormatDump}
+		return []backup.Format{backup.FormatSQLite, backup.FormatDump}
 	}
-	return []sqlstore.BackupFormat{sqlstore.FormatDump}
+	return []backup.Format{backup.FormatDump}
 }
 
 func TestBackupRestoreRoundTrip(t *testing.T) {
@@ -235,8 +236,8 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 
 				var phases sync.Map
 				path := filepath.Join(t.TempDir(), "focusflow.backup")
-				sum, err := src.store.Backup(ctx, path, sqlstore.BackupOptions{Format: format,
-					Progress: func(p sqlstore.Progress) { phases.Store(p.Phase, true) }})
+				sum, err := backup.Write(ctx, src.store, path, backup.Options{Format: format,
+					Progress: func(p backup.Progress) { phases.Store(p.Phase, true) }})
 				if err != nil {
 					t.Fatalf("backup: %v", err)
 				}
@@ -255,9 +256,9 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 
 				// Into a brand-new database: restore migrates it first.
 				dst := newTestDB(t, e, false)
-				var last sqlstore.Progress
-				rsum, err := dst.store.Restore(ctx, path, sqlstore.RestoreOptions{
-					Progress: func(p sqlstore.Progress) { last = p }})
+				var last backup.Progress
+				rsum, err := backup.Restore(ctx, dst.store, path, backup.RestoreOptions{
+					Progress: func(p backup.Progress) { last = p }})
 				if err != nil {
 					t.Fatalf("restore: %v", err)
 				}
@@ -286,7 +287,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 }
 
-func rowsIn(sum *sqlstore.BackupSummary, table string) int64 {
+func rowsIn(sum *backup.Summary, table string) int64 {
 	for _, tr := range sum.Tables {
 		if tr.Name == table {
 			return tr.Rows
@@ -309,11 +310,11 @@ func TestDumpRestoresAcrossEngines(t *testing.T) {
 				src := newTestDB(t, pair[0], true)
 				seed(t, src, 700)
 				path := filepath.Join(t.TempDir(), "backup")
-				if _, err := src.store.Backup(ctx, path, sqlstore.BackupOptions{Format: format}); err != nil {
+				if _, err := backup.Write(ctx, src.store, path, backup.Options{Format: format}); err != nil {
 					t.Fatalf("backup: %v", err)
 				}
 				dst := newTestDB(t, pair[1], false)
-				if _, err := dst.store.Restore(ctx, path, sqlstore.RestoreOptions{}); err != nil {
+				if _, err := backup.Restore(ctx, dst.store, path, backup.RestoreOptions{}); err != nil {
 					t.Fatalf("restore: %v", err)
 				}
 				assertSameRows(t, snapshot(t, src), snapshot(t, dst))
@@ -334,7 +335,7 @@ func TestRestoreRefusesNonEmptyDatabaseUnlessForced(t *testing.T) {
 				src := newTestDB(t, e, true)
 				seed(t, src, 50)
 				path := filepath.Join(t.TempDir(), "backup")
-				if _, err := src.store.Backup(ctx, path, sqlstore.BackupOptions{Format: format}); err != nil {
+				if _, err := backup.Write(ctx, src.store, path, backup.Options{Format: format}); err != nil {
 					t.Fatalf("backup: %v", err)
 				}
 
@@ -343,14 +344,14 @@ func TestRestoreRefusesNonEmptyDatabaseUnlessForced(t *testing.T) {
 					VALUES (7, 'mallory', 'mallory', 'm@example.com', 'm@example.com', 'h', 1)`)
 				dst.exec(t, `INSERT INTO login_failures (login_key, failures, first_failed_at, last_failed_at) VALUES ('alice', 1, 1, 1)`)
 				before := snapshot(t, dst)
-				_, err := dst.store.Restore(ctx, path, sqlstore.RestoreOptions{})
-				var ne *sqlstore.NotEmptyError
+				_, err := backup.Restore(ctx, dst.store, path, backup.RestoreOptions{})
+				var ne *backup.NotEmptyError
 				if !errors.As(err, &ne) || !slices.Contains(ne.Tables, "users") || !slices.Contains(ne.Tables, "login_failures") {
 					t.Fatalf("restore into a non-empty database: %v, want NotEmptyError naming users and login_failures", err)
 				}
 				assertSameRows(t, before, snapshot(t, dst))
 
-				if _, err := dst.store.Restore(ctx, path, sqlstore.RestoreOptions{Force: true}); err != nil {
+				if _, err := backup.Restore(ctx, dst.store, path, backup.RestoreOptions{Force: true}); err != nil {
 					t.Fatalf("forced restore: %v", err)
 				}
 				assertSameRows(t, snapshot(t, src), snapshot(t, dst))
@@ -362,23 +363,23 @@ func TestRestoreRefusesNonEmptyDatabaseUnlessForced(t *testing.T) {
 // corruptions turn a good backup file into a bad one.
 var corruptions = []struct {
 	name    string
-	formats []sqlstore.BackupFormat
+	formats []backup.Format
 	spoil   func(t *testing.T, data []byte) []byte
 }{
 	{"truncated", nil, func(t *testing.T, b []byte) []byte { return b[:len(b)*2/3] }},
 	{"empty", nil, func(t *testing.T, b []byte) []byte { return nil }},
 	{"not a backup", nil, func(t *testing.T, b []byte) []byte { return []byte("id,username\n1,alice\n") }},
-	{"flipped bytes in the dump", []sqlstore.BackupFormat{sqlstore.FormatDump}, func(t *testing.T, b []byte) []byte {
+	{"flipped bytes in the dump", []backup.Format{backup.FormatDump}, func(t *testing.T, b []byte) []byte {
 		b = slices.Clone(b)
 		for i := len(b) / 2; i < len(b)/2+8; i++ {
 			b[i] ^= 0x55
 		}
 		return b
 	}},
-	{"gzip but not a dump", []sqlstore.BackupFormat{sqlstore.FormatDump}, func(t *testing.T, b []byte) []byte {
+	{"gzip but not a dump", []backup.Format{backup.FormatDump}, func(t *testing.T, b []byte) []byte {
 		return gzipBytes(t, []byte(`{"hello":"world"}`+"\n"))
 	}},
-	{"rows missing", []sqlstore.BackupFormat{sqlstore.FormatDump}, func(t *testing.T, b []byte) []byte {
+	{"rows missing", []backup.Format{backup.FormatDump}, func(t *testing.T, b []byte) []byte {
 		return editDump(t, b, func(lines []string) []string {
 			for i, l := range lines {
 				if strings.HasPrefix(l, "[") {
@@ -389,16 +390,16 @@ var corruptions = []struct {
 			return nil
 		})
 	}},
-	{"no end marker", []sqlstore.BackupFormat{sqlstore.FormatDump}, func(t *testing.T, b []byte) []byte {
+	{"no end marker", []backup.Format{backup.FormatDump}, func(t *testing.T, b []byte) []byte {
 		return editDump(t, b, func(lines []string) []string { return lines[:len(lines)-1] })
 	}},
-	{"newer dump format", []sqlstore.BackupFormat{sqlstore.FormatDump}, func(t *testing.T, b []byte) []byte {
+	{"newer dump format", []backup.Format{backup.FormatDump}, func(t *testing.T, b []byte) []byte {
 		return editDump(t, b, func(lines []string) []string {
 			lines[0] = strings.Replace(lines[0], `"version":1`, `"version":2`, 1)
 			return lines
 		})
 	}},
-	{"damaged pages", []sqlstore.BackupFormat{sqlstore.FormatSQLite}, func(t *testing.T, b []byte) []byte {
+	{"damaged pages", []backup.Format{backup.FormatSQLite}, func(t *testing.T, b []byte) []byte {
 		b = slices.Clone(b)
 		// Leave the header page alone and scramble a stretch of b-tree
 		// pages behind it.
@@ -416,7 +417,7 @@ func TestRestoreRejectsCorruptBackupAndChangesNothing(t *testing.T) {
 			src := newTestDB(t, e, true)
 			seed(t, src, 300)
 			good := filepath.Join(t.TempDir(), "good")
-			if _, err := src.store.Backup(ctx, good, sqlstore.BackupOptions{Format: format}); err != nil {
+			if _, err := backup.Write(ctx, src.store, good, backup.Options{Format: format}); err != nil {
 				t.Fatalf("backup: %v", err)
 			}
 			data, err := os.ReadFile(good)
@@ -437,8 +438,8 @@ func TestRestoreRejectsCorruptBackupAndChangesNothing(t *testing.T) {
 					dst.exec(t, `INSERT INTO users (id, username, username_key, email, email_key, password_hash, created_at)
 						VALUES (7, 'keep', 'keep', 'k@example.com', 'k@example.com', 'h', 1)`)
 					before := snapshot(t, dst)
-					_, err := dst.store.Restore(ctx, bad, sqlstore.RestoreOptions{Force: true})
-					var ib *sqlstore.InvalidBackupError
+					_, err := backup.Restore(ctx, dst.store, bad, backup.RestoreOptions{Force: true})
+					var ib *backup.InvalidError
 					if !errors.As(err, &ib) {
 						t.Fatalf("restore of a %s backup: %v, want InvalidBackupError", c.name, err)
 					}
@@ -446,7 +447,7 @@ func TestRestoreRejectsCorruptBackupAndChangesNothing(t *testing.T) {
 
 					// A fresh database is not even migrated.
 					fresh := newTestDB(t, e, false)
-					if _, err := fresh.store.Restore(ctx, bad, sqlstore.RestoreOptions{}); !errors.As(err, &ib) {
+					if _, err := backup.Restore(ctx, fresh.store, bad, backup.RestoreOptions{}); !errors.As(err, &ib) {
 						t.Fatalf("restore into a fresh database: %v", err)
 					}
 					if have, _, err := fresh.store.SchemaVersion(ctx); err != nil || have != 0 {
@@ -495,7 +496,7 @@ func TestRestoreRefusesOtherSchemaVersion(t *testing.T) {
 			src := newTestDB(t, e, true)
 			seed(t, src, 5)
 			path := filepath.Join(t.TempDir(), "backup")
-			sum, err := src.store.Backup(ctx, path, sqlstore.BackupOptions{Format: sqlstore.FormatDump})
+			sum, err := backup.Write(ctx, src.store, path, backup.Options{Format: backup.FormatDump})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -509,8 +510,8 @@ func TestRestoreRefusesOtherSchemaVersion(t *testing.T) {
 				other := filepath.Join(t.TempDir(), "other")
 				os.WriteFile(other, edited, 0o600)
 				dst := newTestDB(t, e, false)
-				_, err := dst.store.Restore(ctx, other, sqlstore.RestoreOptions{})
-				var ve *sqlstore.BackupVersionError
+				_, err := backup.Restore(ctx, dst.store, other, backup.RestoreOptions{})
+				var ve *backup.VersionError
 				if !errors.As(err, &ve) || ve.Backup != v || ve.Binary != sum.SchemaVersion {
 					t.Errorf("restore of a schema-%d dump: %v, want BackupVersionError", v, err)
 				}
@@ -527,21 +528,21 @@ func TestBackupKeepsExistingFileUnlessOverwrite(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "backup")
 			os.WriteFile(path, []byte("precious"), 0o600)
-			_, err := src.store.Backup(ctx, path, sqlstore.BackupOptions{})
+			_, err := backup.Write(ctx, src.store, path, backup.Options{})
 			if !errors.Is(err, fs.ErrExist) {
 				t.Fatalf("backup over an existing file: %v, want ErrExist", err)
 			}
 			if b, _ := os.ReadFile(path); string(b) != "precious" {
 				t.Fatal("existing file was changed")
 			}
-			if _, err := src.store.Backup(ctx, path, sqlstore.BackupOptions{Overwrite: true}); err != nil {
+			if _, err := backup.Write(ctx, src.store, path, backup.Options{Overwrite: true}); err != nil {
 				t.Fatalf("backup with overwrite: %v", err)
 			}
 			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 				t.Errorf("directory holds %d files, want only the backup", len(entries))
 			}
 			if e.Name == "postgres" {
-				if _, err := src.store.Backup(ctx, path+"2", sqlstore.BackupOptions{Format: sqlstore.FormatSQLite}); err == nil {
+				if _, err := backup.Write(ctx, src.store, path+"2", backup.Options{Format: backup.FormatSQLite}); err == nil {
 					t.Error("a SQLite-format backup of PostgreSQL succeeded")
 				}
 			}
@@ -597,13 +598,13 @@ func TestBackupWhileWritingIsConsistent(t *testing.T) {
 				dir := t.TempDir()
 				for i := range 3 {
 					path := filepath.Join(dir, fmt.Sprint(i))
-					if _, err := src.store.Backup(ctx, path, sqlstore.BackupOptions{Format: format}); err != nil {
+					if _, err := backup.Write(ctx, src.store, path, backup.Options{Format: format}); err != nil {
 						close(stop)
 						wg.Wait()
 						t.Fatalf("backup %d while writing: %v", i, err)
 					}
 					dst := newTestDB(t, e, false)
-					if _, err := dst.store.Restore(ctx, path, sqlstore.RestoreOptions{}); err != nil {
+					if _, err := backup.Restore(ctx, dst.store, path, backup.RestoreOptions{}); err != nil {
 						close(stop)
 						wg.Wait()
 						t.Fatalf("restore %d: %v", i, err)
@@ -614,7 +615,7 @@ func TestBackupWhileWritingIsConsistent(t *testing.T) {
 					if users-3 != sessions-2 {
 						t.Errorf("backup %d holds %d new users but %d new sessions", i, users-3, sessions-2)
 					}
-					if format == sqlstore.FormatSQLite {
+					if format == backup.FormatSQLite {
 						var check string
 						if err := dst.raw.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
 							t.Errorf("restored database integrity: %q %v", check, err)
@@ -647,7 +648,7 @@ func TestDumpFormat(t *testing.T) {
 			src := newTestDB(t, e, true)
 			seed(t, src, 3)
 			var buf bytes.Buffer
-			sum, err := src.store.Dump(ctx, &buf, nil)
+			sum, err := backup.Dump(ctx, src.store, &buf, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -729,12 +730,12 @@ func TestDumpKeepsValuesOfOtherColumnTypes(t *testing.T) {
 			want := snapshot(t, src)
 
 			path := filepath.Join(t.TempDir(), "dump")
-			if _, err := src.store.Backup(ctx, path, sqlstore.BackupOptions{Format: sqlstore.FormatDump}); err != nil {
+			if _, err := backup.Write(ctx, src.store, path, backup.Options{Format: backup.FormatDump}); err != nil {
 				t.Fatalf("backup: %v", err)
 			}
 			dst := newTestDB(t, e, true)
 			dst.exec(t, ddl)
-			if _, err := dst.store.Restore(ctx, path, sqlstore.RestoreOptions{}); err != nil {
+			if _, err := backup.Restore(ctx, dst.store, path, backup.RestoreOptions{}); err != nil {
 				t.Fatalf("restore: %v", err)
 			}
 			assertSameRows(t, want, snapshot(t, dst))
@@ -752,7 +753,7 @@ func TestDumpKeepsValuesOfOtherColumnTypes(t *testing.T) {
 // BenchmarkBackupRestore measures a backup and a restore of 100,000
 // security events (plus the seed rows) on each engine and format:
 //
-//	go test ./internal/sqlstore -run '^$' -bench BackupRestore -benchtime 1x
+//	go test ./internal/backup -run '^$' -bench BackupRestore -benchtime 1x
 func BenchmarkBackupRestore(b *testing.B) {
 	ctx := context.Background()
 	const n = 100_000
@@ -763,27 +764,27 @@ func BenchmarkBackupRestore(b *testing.B) {
 				seed(b, src, 0)
 				bulkEvents(b, src, n)
 				dir := b.TempDir()
-				var backup, restore time.Duration
+				var backupTime, restoreTime time.Duration
 				for i := 0; b.Loop(); i++ {
 					path := filepath.Join(dir, fmt.Sprint(i))
 					start := time.Now()
-					sum, err := src.store.Backup(ctx, path, sqlstore.BackupOptions{Format: format})
+					sum, err := backup.Write(ctx, src.store, path, backup.Options{Format: format})
 					if err != nil {
 						b.Fatal(err)
 					}
-					backup += time.Since(start)
+					backupTime += time.Since(start)
 					b.StopTimer()
 					dst := newTestDB(b, e, false)
 					b.StartTimer()
 					start = time.Now()
-					if _, err := dst.store.Restore(ctx, path, sqlstore.RestoreOptions{}); err != nil {
+					if _, err := backup.Restore(ctx, dst.store, path, backup.RestoreOptions{}); err != nil {
 						b.Fatal(err)
 					}
-					restore += time.Since(start)
+					restoreTime += time.Since(start)
 					b.ReportMetric(float64(sum.Bytes), "file-bytes")
 				}
-				b.ReportMetric(backup.Seconds()/float64(b.N), "backup-s")
-				b.ReportMetric(restore.Seconds()/float64(b.N), "restore-s")
+				b.ReportMetric(backupTime.Seconds()/float64(b.N), "backup-s")
+				b.ReportMetric(restoreTime.Seconds()/float64(b.N), "restore-s")
 			})
 		}
 	}
