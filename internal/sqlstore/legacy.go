@@ -627,8 +627,6 @@ type legacyTaskPlan struct {
 	runningRaw int64
 }
 
-type entrySpan struct{ start, end int64 }
-
 type legacyOverflow struct {
 	title, text string
 }
@@ -994,35 +992,6 @@ func (run *legacyUserRun) busy(ctx context.Context) (*spanSet, error) {
 		tl.add(s)
 	}
 	return tl, wrapDBError(rows.Err())
-}
-
-// spanSet is a set of disjoint intervals sorted by start.
-type spanSet struct{ spans []entrySpan }
-
-// add inserts s, merging it with any interval it touches.
-func (tl *spanSet) add(s entrySpan) {
-	i := sort.Search(len(tl.spans), func(i int) bool { return tl.spans[i].end >= s.start })
-	j := i
-	for j < len(tl.spans) && tl.spans[j].start <= s.end {
-		s.start = min(s.start, tl.spans[j].start)
-		s.end = max(s.end, tl.spans[j].end)
-		j++
-	}
-	tl.spans = slices.Replace(tl.spans, i, j, s)
-}
-
-// place finds the latest interval of length ms that ends at or before end
-// and overlaps nothing, and takes it.
-func (tl *spanSet) place(end, ms int64) entrySpan {
-	// Intervals are disjoint and sorted, so their ends are sorted too:
-	// walk back from the last one that starts before end.
-	i := sort.Search(len(tl.spans), func(i int) bool { return tl.spans[i].start >= end }) - 1
-	for ; i >= 0 && tl.spans[i].end > end-ms; i-- {
-		end = min(end, tl.spans[i].start)
-	}
-	s := entrySpan{start: end - ms, end: end}
-	tl.add(s)
-	return s
 }
 
 func (run *legacyUserRun) writeTask(ctx context.Context, p *legacyTaskPlan) error {
