@@ -126,8 +126,8 @@ func (im *importer) planUsername(acc *account, taken map[string]owner) {
 	key := strings.ToLower(name)
 	if holder, ok := taken[key]; ok {
 		base := name
-		if utf8.RuneCountInString(base) > maxUsername-12 {
-			base = string([]rune(base)[:maxUsername-12])
+		if utf8.RuneCountInString(base) > focusflow.MaxUsername-12 {
+			base = string([]rune(base)[:focusflow.MaxUsername-12])
 		}
 		newName := base + "-" + strconv.FormatInt(acc.source.id, 10)
 		for i := 2; taken[strings.ToLower(newName)].name != ""; i++ {

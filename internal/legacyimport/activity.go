@@ -37,19 +37,19 @@ func (run *userRun) activity(ctx context.Context) error {
 			run.rep.Counts.AlreadyThere++
 			continue
 		}
-		row := fmt.Sprintf("activity %d %q", a.id, shorten(a.message.String, 40))
+		row := fmt.Sprintf("activity %d %q", a.id, focusflow.Shorten(a.message.String, 40))
 		at, ok := parseTime(a.at, im.loc)
 		if !ok {
 			run.problem(row, fmt.Sprintf("timestamp %s is not a timestamp", quote(a.at)), "not imported: it belongs to no day")
 			continue
 		}
 		at = at.Truncate(time.Millisecond)
-		msg, issues, full := cleanText(a.message.String, maxMessage, false)
+		msg, issues, full := cleanText(a.message.String, focusflow.ActivityText)
 		for _, is := range issues {
 			run.problem(row, "message "+is, "cleaned")
 		}
 		if full != "" {
-			run.problem(row, fmt.Sprintf("message is %d characters (at most %d here)", utf8.RuneCountInString(full), maxMessage), "shortened")
+			run.problem(row, fmt.Sprintf("message is %d characters (at most %d here)", utf8.RuneCountInString(full), focusflow.MaxActivityMessage), "shortened")
 		}
 		if msg == "" {
 			run.problem(row, "message is empty", "not imported")

@@ -3,6 +3,7 @@ package legacyimport
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -30,7 +31,7 @@ func (run *userRun) dayNotes(ctx context.Context) error {
 				"kept as a general note on the account's first day")
 			date = localdate.Today(run.acc.createdAt, im.loc)
 		}
-		text, issues, full := cleanText(n.notes.String, maxNote, true)
+		text, issues, full := cleanText(n.notes.String, focusflow.DayNoteText)
 		for _, is := range issues {
 			run.problem(row, "text "+is, "cleaned")
 		}
@@ -67,8 +68,8 @@ func (run *userRun) dayNote(ctx context.Context, row, date, text, full string) e
 	if full == "" {
 		return nil
 	}
-	run.problem(row, fmt.Sprintf("text is %d characters (at most %d here)", utf8.RuneCountInString(full), maxNote),
-		"the first 20,000 are the daily note; the whole text is kept in a general note on that day")
+	run.problem(row, fmt.Sprintf("text is %d characters (at most %d here)", utf8.RuneCountInString(full), focusflow.MaxDayNote),
+		"the first "+group(focusflow.MaxDayNote)+" are the daily note; the whole text is kept in a general note on that day")
 	return run.overflowNotes(ctx, date, overflow{title: "Full daily note (shortened on import)", text: full}, im.now)
 }
 
@@ -89,8 +90,6 @@ func (run *userRun) dayNoteAsNote(ctx context.Context, row, date, text, full str
 	return nil
 }
 
-var noteTypes = map[string]string{"general": "general", "reflection": "reflection", "idea": "idea", "reminder": "reminder"}
-
 func (run *userRun) notes(ctx context.Context) error {
 	for _, n := range run.im.notesOf[run.acc.source.id] {
 		if done, err := run.alreadyImported(ctx, kindNote, n.id, ""); err != nil {
@@ -99,7 +98,7 @@ func (run *userRun) notes(ctx context.Context) error {
 			run.rep.Counts.AlreadyThere++
 			continue
 		}
-		row := fmt.Sprintf("note %d %q (%s)", n.id, shorten(n.title.String, 40), n.date.String)
+		row := fmt.Sprintf("note %d %q (%s)", n.id, focusflow.Shorten(n.title.String, 40), n.date.String)
 		note := run.planNote(row, n)
 		title, body, ok := run.noteText(row, n)
 		if !ok {
@@ -137,10 +136,10 @@ func (run *userRun) planNote(row string, n sourceNote) *focusflow.Note {
 	if !ok || updated.Before(created) {
 		updated = created
 	}
-	typ, known := noteTypes[strings.TrimSpace(n.noteType.String)]
-	if !known {
+	typ := strings.TrimSpace(n.noteType.String)
+	if !slices.Contains(focusflow.NoteTypes, typ) {
 		typ = "general"
-		run.problem(row, fmt.Sprintf("note_type %s is not one of general, reflection, idea, reminder", quote(n.noteType)),
+		run.problem(row, fmt.Sprintf("note_type %s is not one of %s", quote(n.noteType), strings.Join(focusflow.NoteTypes, ", ")),
 			"imported as general")
 	}
 	return &focusflow.Note{Date: date, Type: typ, CreatedAt: created.Truncate(time.Millisecond),
@@ -151,11 +150,11 @@ func (run *userRun) planNote(row string, n sourceNote) *focusflow.Note {
 // starts the content; a note without content has its title as content; a
 // note with neither is not imported (false).
 func (run *userRun) noteText(row string, n sourceNote) (title, body string, ok bool) {
-	title, issues, fullTitle := cleanText(n.title.String, maxTitle, false)
+	title, issues, fullTitle := cleanText(n.title.String, focusflow.NoteTitleText)
 	for _, is := range issues {
 		run.problem(row, "title "+is, "cleaned")
 	}
-	content, issues, fullContent := cleanText(n.content.String, maxNote, true)
+	content, issues, fullContent := cleanText(n.content.String, focusflow.NoteContentText)
 	for _, is := range issues {
 		run.problem(row, "content "+is, "cleaned")
 	}
@@ -177,7 +176,7 @@ func (run *userRun) noteText(row string, n sourceNote) (title, body string, ok b
 		body = fullTitle + "\n\n" + body
 	}
 	if fullTitle != "" {
-		run.problem(row, fmt.Sprintf("title is %d characters (at most %d here)", utf8.RuneCountInString(fullTitle), maxTitle),
+		run.problem(row, fmt.Sprintf("title is %d characters (at most %d here)", utf8.RuneCountInString(fullTitle), focusflow.MaxTitle),
 			"shortened; the full title starts the note's content")
 	}
 	return title, body, true
@@ -186,9 +185,9 @@ func (run *userRun) noteText(row string, n sourceNote) (title, body string, ok b
 // writeNote writes a note, split into notes of the same day and type when
 // its content is longer than ours can be; the first part is the note.
 func (run *userRun) writeNote(ctx context.Context, row string, id int64, note *focusflow.Note, title, body string) error {
-	parts := splitText(body, maxNote)
+	parts := splitText(body, focusflow.MaxNoteContent)
 	if len(parts) > 1 {
-		run.problem(row, fmt.Sprintf("content is %d characters (at most %d here)", utf8.RuneCountInString(body), maxNote),
+		run.problem(row, fmt.Sprintf("content is %d characters (at most %d here)", utf8.RuneCountInString(body), focusflow.MaxNoteContent),
 			fmt.Sprintf("split into %d notes of the same day and type", len(parts)))
 	}
 	var firstID int64
@@ -200,7 +199,7 @@ func (run *userRun) writeNote(ctx context.Context, row string, id int64, note *f
 			if label == "" {
 				label = "Note"
 			}
-			n.Title = shorten(fmt.Sprintf("%s (%d/%d)", label, i+1, len(parts)), maxTitle)
+			n.Title = focusflow.Shorten(fmt.Sprintf("%s (%d/%d)", label, i+1, len(parts)), focusflow.MaxTitle)
 		}
 		if err := run.l.AddNote(ctx, run.user, &n); err != nil {
 			return err
@@ -214,14 +213,14 @@ func (run *userRun) writeNote(ctx context.Context, row string, id int64, note *f
 	return run.l.Remember(ctx, kindNote, id, firstID)
 }
 
-// overflowNotes keeps text that did not fit in general notes of up to
-// 20,000 characters each.
+// overflowNotes keeps text that did not fit in general notes, as many as
+// it takes.
 func (run *userRun) overflowNotes(ctx context.Context, date string, o overflow, at time.Time) error {
-	parts := splitText(o.text, maxNote)
+	parts := splitText(o.text, focusflow.MaxNoteContent)
 	for i, part := range parts {
 		title := o.title
 		if len(parts) > 1 {
-			title = shorten(fmt.Sprintf("%s (%d/%d)", o.title, i+1, len(parts)), maxTitle)
+			title = focusflow.Shorten(fmt.Sprintf("%s (%d/%d)", o.title, i+1, len(parts)), focusflow.MaxTitle)
 		}
 		n := &focusflow.Note{Date: date, Type: "general", Title: title, Content: part, CreatedAt: at, UpdatedAt: at}
 		if err := run.l.AddNote(ctx, run.user, n); err != nil {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/focusflow/focusflow/internal/localdate"
+	"github.com/focusflow/focusflow"
 )
 
 // Reading the original's values. Every column arrives as text (source.go);
@@ -83,7 +83,7 @@ func parseDate(v sql.NullString) (string, bool) {
 		}
 		s = s[:10]
 	}
-	if _, err := localdate.ParseDate(s); err != nil {
+	if _, err := focusflow.ParseDate(s); err != nil {
 		return "", false
 	}
 	return s, true
@@ -95,6 +95,9 @@ func parseClock(v sql.NullString) (hhmm string, exact, ok bool) {
 	s := strings.TrimSpace(v.String)
 	if !v.Valid || s == "" {
 		return "", true, false
+	}
+	if focusflow.ValidClock(s) {
+		return s, true, true // today's rule
 	}
 	parts := strings.Split(s, ":")
 	if len(parts) < 2 || len(parts) > 3 {

@@ -94,18 +94,13 @@ func openSQLite(ctx context.Context, path string) (*Source, error) {
 	return &Source{db: db, kind: "sqlite", name: "sqlite://" + path}, nil
 }
 
-// redactURL drops the password from a URL.
+// redactURL shows a URL with its password, if any, as xxxxx.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(unparsable URL)"
 	}
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-		}
-	}
-	return u.String()
+	return u.Redacted()
 }
 
 // The original's rows, read as text so that PostgreSQL's typed columns and

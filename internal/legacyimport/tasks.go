@@ -93,7 +93,7 @@ func (run *userRun) report(p *taskPlan, problem, action string) {
 }
 
 func taskRow(t sourceTask, date string) string {
-	return fmt.Sprintf("task %d %q (%s)", t.id, shorten(t.title.String, 40), date)
+	return fmt.Sprintf("task %d %q (%s)", t.id, focusflow.Shorten(t.title.String, 40), date)
 }
 
 // statuses maps the spellings the original's users ended up with; anything
@@ -154,24 +154,24 @@ func (run *userRun) planTaskDate(p *taskPlan) bool {
 // planTaskText shortens title and description to our limits; the full
 // text is kept in a note.
 func (run *userRun) planTaskText(p *taskPlan) {
-	p.title = run.fitTaskText(p, "title", p.src.title.String, maxTitle, false, "Full title of a task shortened on import")
+	p.title = run.fitTaskText(p, "title", p.src.title.String, focusflow.TitleText, "Full title of a task shortened on import")
 	if p.title == "" {
 		run.report(p, "title is empty", `imported as "(untitled)"`)
 		p.title = "(untitled)"
 	}
-	p.description = run.fitTaskText(p, "description", p.src.description.String, maxDescription, true,
-		shorten("Full description of: "+p.title, maxTitle))
+	p.description = run.fitTaskText(p, "description", p.src.description.String, focusflow.DescriptionText,
+		focusflow.Shorten("Full description of: "+p.title, focusflow.MaxTitle))
 }
 
 // fitTaskText cleans one of the task's texts; one longer than ours can be
 // is shortened, and the whole kept in a note titled noteTitle.
-func (run *userRun) fitTaskText(p *taskPlan, field, v string, max int, multiline bool, noteTitle string) string {
-	clean, issues, full := cleanText(v, max, multiline)
+func (run *userRun) fitTaskText(p *taskPlan, field, v string, rule focusflow.TextRule, noteTitle string) string {
+	clean, issues, full := cleanText(v, rule)
 	for _, is := range issues {
 		run.report(p, field+" "+is, "cleaned")
 	}
 	if full != "" {
-		run.report(p, fmt.Sprintf("%s is %d characters (at most %d here)", field, utf8.RuneCountInString(full), max),
+		run.report(p, fmt.Sprintf("%s is %d characters (at most %d here)", field, utf8.RuneCountInString(full), rule.Max),
 			"shortened; the full "+field+" is kept in a note on "+p.date)
 		p.overflow = append(p.overflow, overflow{title: noteTitle, text: full})
 	}
@@ -192,8 +192,8 @@ func (run *userRun) planTaskSchedule(p *taskPlan) {
 	if t.duration.Valid && strings.TrimSpace(t.duration.String) != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(t.duration.String))
 		switch {
-		case err != nil || n < 0 || n > 1440:
-			run.report(p, fmt.Sprintf("duration_minutes %s is outside 1–1440", quote(t.duration)), "left empty")
+		case err != nil || n < 0 || n > focusflow.MaxDurationMinutes:
+			run.report(p, fmt.Sprintf("duration_minutes %s is outside 1–%d", quote(t.duration), focusflow.MaxDurationMinutes), "left empty")
 		default:
 			p.duration = n // 0 means none, as in the original
 		}
@@ -252,7 +252,7 @@ func (run *userRun) planSpent(p *taskPlan) {
 	case spent < 0:
 		run.report(p, fmt.Sprintf("time_spent is negative (%d ms)", spent), "not imported: the task has no time from the original; flagged")
 		p.anomalies = append(p.anomalies, fmt.Sprintf("The original recorded a negative time (%s) on %q; it was not imported.",
-			exactMS(-spent), shorten(p.title, 80)))
+			exactMS(-spent), focusflow.Shorten(p.title, 80)))
 		if !p.done {
 			run.rep.Time.NegativeMS += spent
 		}

@@ -46,7 +46,7 @@ func (run *userRun) planRunning(p *taskPlan, start, lastSync int64, hasSync bool
 			fmt.Sprintf("stopped at %s after %s, the cap for a forgotten timer; the entry's end can be corrected (source capped); status set to paused; flagged",
 				im.local(startT.Add(focusflow.DefaultTimerCap)), exactDuration(focusflow.DefaultTimerCap)))
 		p.anomalies = append(p.anomalies, fmt.Sprintf("A timer left running in the original on %q was stopped after %s on import.",
-			shorten(p.title, 80), exactDuration(focusflow.DefaultTimerCap)))
+			focusflow.Shorten(p.title, 80), exactDuration(focusflow.DefaultTimerCap)))
 		p.capped += length.Milliseconds() - focusflow.DefaultTimerCap.Milliseconds()
 		length = focusflow.DefaultTimerCap
 		end = startT.Add(length)
@@ -88,7 +88,7 @@ func (run *userRun) capDays(plans []*taskPlan) {
 		run.report(p, fmt.Sprintf("%s holds %s of time in all, more than 24 hours", p.date, exactMS(total[p.date])),
 			fmt.Sprintf("this task's %s was capped to %s so that the day holds 24 h; flagged", exactMS(want), exactMS(p.spent+p.running)))
 		p.anomalies = append(p.anomalies, fmt.Sprintf("The original recorded %s of time on %s; %q was cut from %s to %s on import.",
-			exactMS(total[p.date]), p.date, shorten(p.title, 80), exactMS(want), exactMS(p.spent+p.running)))
+			exactMS(total[p.date]), p.date, focusflow.Shorten(p.title, 80), exactMS(want), exactMS(p.spent+p.running)))
 	}
 }
 
