@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/legacyimport"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
@@ -64,7 +65,7 @@ func cmdImportLegacy(ctx context.Context, a *app, args []string) int {
 	defer a.closeLog()
 
 	// The source first: a wrong --from must not touch the target at all.
-	src, err := sqlstore.OpenLegacy(ctx, *from)
+	src, err := legacyimport.Open(ctx, *from)
 	if err != nil {
 		fmt.Fprintln(a.stderr, "focusflow import-legacy:", sqlstore.SafeError(err))
 		return exitFail
@@ -81,7 +82,7 @@ func cmdImportLegacy(ctx context.Context, a *app, args []string) int {
 
 	bar := a.importBar()
 	bar.start("reading the original database…")
-	rep, err := db.ImportLegacy(ctx, src, sqlstore.LegacyOptions{Location: loc, DryRun: *dryRun, Progress: bar.update})
+	rep, err := legacyimport.Import(ctx, db, src, legacyimport.Options{Location: loc, DryRun: *dryRun, Progress: bar.update})
 	bar.clear()
 	if rep != nil {
 		if werr := rep.WriteText(a.stdout); werr != nil {

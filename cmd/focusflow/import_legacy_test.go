@@ -65,8 +65,8 @@ func (s *dataSite) store(t *testing.T) *sqlstore.DB {
 	return db
 }
 
-// legacySQLiteFixture writes the original's SQLite file from the store's
-// fixtures and returns its --from URL.
+// legacySQLiteFixture writes the original's SQLite file from the
+// importer's fixtures and returns its --from URL.
 func legacySQLiteFixture(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "original.db")
@@ -76,7 +76,7 @@ func legacySQLiteFixture(t *testing.T) string {
 	}
 	defer db.Close()
 	for _, f := range []string{"sqlite_schema.sql", "rows.sql", "sqlite_extra.sql"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "internal", "sqlstore", "testdata", "legacy", f))
+		b, err := os.ReadFile(filepath.Join("..", "..", "internal", "legacyimport", "testdata", f))
 		if err != nil {
 			t.Fatal(err)
 		}

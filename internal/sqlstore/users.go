@@ -42,6 +42,13 @@ var ErrAccountTaken = &focusflow.Error{Code: focusflow.ECONFLICT,
 
 // CreateUser inserts a user with a password hash; u.ID and u.CreatedAt are set.
 func (db *DB) CreateUser(ctx context.Context, u *focusflow.User, passwordHash string) error {
+	u.CreatedAt = fromMS(db.ms())
+	return insertUser(ctx, db.write, u, passwordHash)
+}
+
+// insertUser inserts u as it is, joined at u.CreatedAt, with the defaults
+// of a new account where u leaves a setting empty; u.ID is set.
+func insertUser(ctx context.Context, q sqlQueryer, u *focusflow.User, passwordHash string) error {
 	if u.Timezone == "" {
 		u.Timezone = "UTC"
 	}
@@ -54,8 +61,7 @@ func (db *DB) CreateUser(ctx context.Context, u *focusflow.User, passwordHash st
 	if u.TimerCap == 0 {
 		u.TimerCap = focusflow.DefaultTimerCap
 	}
-	u.CreatedAt = fromMS(db.ms())
-	err := db.write.QueryRowContext(ctx, `INSERT INTO users (username, username_key, email, email_key, password_hash,
+	err := q.QueryRowContext(ctx, `INSERT INTO users (username, username_key, email, email_key, password_hash,
 		timezone, theme, daily_goal_ms, timer_cap_ms, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		u.Username, strings.ToLower(u.Username), u.Email, strings.ToLower(u.Email), passwordHash,

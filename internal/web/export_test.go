@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/focusflow/focusflow/internal/legacyimport"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
@@ -201,7 +202,7 @@ func TestLegacyUsersSignIn(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range []string{"sqlite_schema.sql", "rows.sql"} {
-			b, err := os.ReadFile(filepath.Join("..", "sqlstore", "testdata", "legacy", f))
+			b, err := os.ReadFile(filepath.Join("..", "legacyimport", "testdata", f))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -216,13 +217,13 @@ func TestLegacyUsersSignIn(t *testing.T) {
 		}
 		src.Close()
 		ctx := context.Background()
-		legacy, err := sqlstore.OpenLegacy(ctx, "sqlite://"+path)
+		legacy, err := legacyimport.Open(ctx, "sqlite://"+path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer legacy.Close()
 		paris, _ := time.LoadLocation("Europe/Paris")
-		if _, err := ts.store.ImportLegacy(ctx, legacy, sqlstore.LegacyOptions{Location: paris}); err != nil {
+		if _, err := legacyimport.Import(ctx, ts.store, legacy, legacyimport.Options{Location: paris}); err != nil {
 			t.Fatal(err)
 		}
 		for _, login := range []struct{ name, password string }{

@@ -1,4 +1,4 @@
-package sqlstore_test
+package legacyimport_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
+	"github.com/focusflow/focusflow/internal/legacyimport"
 	"github.com/focusflow/focusflow/internal/localdate"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
@@ -38,7 +39,7 @@ func legacyStatements(t testing.TB, files ...string) []string {
 	t.Helper()
 	var out []string
 	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join("testdata", "legacy", f))
+		b, err := os.ReadFile(filepath.Join("testdata", f))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,15 +147,15 @@ func (lt *legacyTarget) snapshot(t testing.TB) string {
 	return b.String()
 }
 
-func (lt *legacyTarget) run(t *testing.T, src string, dryRun bool) *sqlstore.LegacyReport {
+func (lt *legacyTarget) run(t *testing.T, src string, dryRun bool) *legacyimport.Report {
 	t.Helper()
-	s, err := sqlstore.OpenLegacy(lt.ctx, src)
+	s, err := legacyimport.Open(lt.ctx, src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	var calls []int
-	rep, err := lt.db.ImportLegacy(lt.ctx, s, sqlstore.LegacyOptions{Location: legacyParis(t), DryRun: dryRun,
+	rep, err := legacyimport.Import(lt.ctx, lt.db, s, legacyimport.Options{Location: legacyParis(t), DryRun: dryRun,
 		Progress: func(done, total int) { calls = append(calls, done) }})
 	if err != nil {
 		t.Fatalf("import: %v", err)
@@ -173,7 +174,7 @@ func legacyParis(t testing.TB) *time.Location {
 	return loc
 }
 
-func legacyUserReport(t *testing.T, rep *sqlstore.LegacyReport, legacyID int64) sqlstore.LegacyUserReport {
+func legacyUserReport(t *testing.T, rep *legacyimport.Report, legacyID int64) legacyimport.UserReport {
 	t.Helper()
 	for _, u := range rep.Users {
 		if u.LegacyID == legacyID {
@@ -181,11 +182,11 @@ func legacyUserReport(t *testing.T, rep *sqlstore.LegacyReport, legacyID int64) 
 		}
 	}
 	t.Fatalf("no report for original user %d", legacyID)
-	return sqlstore.LegacyUserReport{}
+	return legacyimport.UserReport{}
 }
 
 // hasProblem finds a problem of a user whose text contains every part.
-func hasProblem(u sqlstore.LegacyUserReport, parts ...string) bool {
+func hasProblem(u legacyimport.UserReport, parts ...string) bool {
 	for _, p := range u.Problems {
 		text := p.Row + ": " + p.Problem + " → " + p.Action
 		ok := true
@@ -246,7 +247,7 @@ const (
 	frankValidMS = 60_000 + 120_000 // SQLite only
 )
 
-func TestImportLegacy(t *testing.T) {
+func TestImport(t *testing.T) {
 	for _, kind := range legacySourceKinds(t) {
 		for _, e := range storetest.Engines(t) {
 			t.Run(kind+"→"+e.Name, func(t *testing.T) {
@@ -284,7 +285,7 @@ func TestImportLegacy(t *testing.T) {
 				if len(rep.Users) != wantUsers || rep.Totals.Users != wantUsers {
 					t.Fatalf("users: %d reported, %d created; want %d", len(rep.Users), rep.Totals.Users, wantUsers)
 				}
-				wantTime := sqlstore.LegacyTime{ValidMS: validMS, NegativeMS: -120_000, CappedMS: bobCappedMS,
+				wantTime := legacyimport.TimeAccount{ValidMS: validMS, NegativeMS: -120_000, CappedMS: bobCappedMS,
 					RunningMS: aliceRunMS, ImportedMS: validMS - bobCappedMS + aliceRunMS}
 				if rep.Time != wantTime {
 					t.Errorf("time accounting %+v, want %+v", rep.Time, wantTime)
@@ -341,7 +342,7 @@ func TestImportLegacy(t *testing.T) {
 
 // stripIDs leaves what a dry run can know: our ids of new users are not
 // made yet.
-func stripIDs(r *sqlstore.LegacyReport) *sqlstore.LegacyReport {
+func stripIDs(r *legacyimport.Report) *legacyimport.Report {
 	c := *r
 	c.DryRun = false
 	c.Users = nil
@@ -352,7 +353,7 @@ func stripIDs(r *sqlstore.LegacyReport) *sqlstore.LegacyReport {
 	return &c
 }
 
-func checkLegacyAlice(t *testing.T, lt *legacyTarget, rep sqlstore.LegacyUserReport) {
+func checkLegacyAlice(t *testing.T, lt *legacyTarget, rep legacyimport.UserReport) {
 	t.Helper()
 	u, hash := lt.user(t, "alice")
 	if u.Timezone != "Europe/Paris" || u.Email != "alice@example.com" {
@@ -442,12 +443,12 @@ func checkLegacyAlice(t *testing.T, lt *legacyTarget, rep sqlstore.LegacyUserRep
 			deleted = &d.Activity[i]
 		}
 	}
-	if deleted == nil || deleted.TaskID != 0 || deleted.Kind != sqlstore.ActImported {
+	if deleted == nil || deleted.TaskID != 0 || deleted.Kind != legacyimport.ActImported {
 		t.Errorf("deleted-task activity: %+v", d.Activity)
 	}
 }
 
-func checkLegacyBob(t *testing.T, lt *legacyTarget, rep *sqlstore.LegacyReport) {
+func checkLegacyBob(t *testing.T, lt *legacyTarget, rep *legacyimport.Report) {
 	t.Helper()
 	u, hash := lt.user(t, "Bob")
 	h := auth.NewHasher(auth.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 1, time.Second)
@@ -515,7 +516,7 @@ func checkLegacyBob(t *testing.T, lt *legacyTarget, rep *sqlstore.LegacyReport) 
 	}
 }
 
-func checkLegacyOthers(t *testing.T, lt *legacyTarget, rep *sqlstore.LegacyReport) {
+func checkLegacyOthers(t *testing.T, lt *legacyTarget, rep *legacyimport.Report) {
 	t.Helper()
 	// bob differs from Bob only by case: renamed, reported, signs in with
 	// the new name or the email.
@@ -561,7 +562,7 @@ func checkLegacyOthers(t *testing.T, lt *legacyTarget, rep *sqlstore.LegacyRepor
 	}
 }
 
-func checkLegacySQLiteOnly(t *testing.T, lt *legacyTarget, rep *sqlstore.LegacyReport) {
+func checkLegacySQLiteOnly(t *testing.T, lt *legacyTarget, rep *legacyimport.Report) {
 	t.Helper()
 	if len(rep.Orphans) != 2 || !strings.Contains(rep.Orphans[0].Row, "user_tasks") || rep.Orphans[0].Action != "not imported" {
 		t.Errorf("orphans: %+v", rep.Orphans)
@@ -589,12 +590,12 @@ func checkLegacySQLiteOnly(t *testing.T, lt *legacyTarget, rep *sqlstore.LegacyR
 
 // An interrupted run leaves whole users behind; the next run finishes and
 // rows added to the original since are picked up.
-func TestImportLegacyResumesAndPicksUpNewRows(t *testing.T) {
+func TestImportResumesAndPicksUpNewRows(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			src := legacyFixture(t, "sqlite")
 			lt := newLegacyTarget(t, e)
-			s, err := sqlstore.OpenLegacy(lt.ctx, src)
+			s, err := legacyimport.Open(lt.ctx, src)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -602,7 +603,7 @@ func TestImportLegacyResumesAndPicksUpNewRows(t *testing.T) {
 			// Interrupt after two users: the context ends in the progress
 			// callback, so the third user's transaction fails and rolls back.
 			ctx, cancel := context.WithCancel(lt.ctx)
-			_, err = lt.db.ImportLegacy(ctx, s, sqlstore.LegacyOptions{Location: legacyParis(t),
+			_, err = legacyimport.Import(ctx, lt.db, s, legacyimport.Options{Location: legacyParis(t),
 				Progress: func(done, total int) {
 					if done == 2 {
 						cancel()
@@ -645,12 +646,12 @@ func TestImportLegacyResumesAndPicksUpNewRows(t *testing.T) {
 	}
 }
 
-func TestOpenLegacyRefusesWhatItCannotRead(t *testing.T) {
+func TestOpenRefusesWhatItCannotRead(t *testing.T) {
 	ctx := context.Background()
 	for _, u := range []string{"mysql://x", "/tmp/x.db", "sqlite://", "sqlite://" + filepath.Join(t.TempDir(), "missing.db")} {
-		if s, err := sqlstore.OpenLegacy(ctx, u); err == nil {
+		if s, err := legacyimport.Open(ctx, u); err == nil {
 			s.Close()
-			t.Errorf("OpenLegacy(%q) worked", u)
+			t.Errorf("Open(%q) worked", u)
 		}
 	}
 	// A SQLite file that is not the original's: a clear error, and the
@@ -660,13 +661,13 @@ func TestOpenLegacyRefusesWhatItCannotRead(t *testing.T) {
 	db.Exec(`CREATE TABLE something (id INTEGER)`)
 	db.Close()
 	before, _ := os.ReadFile(path)
-	s, err := sqlstore.OpenLegacy(ctx, "sqlite://"+path)
+	s, err := legacyimport.Open(ctx, "sqlite://"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	target := storetest.Engines(t)[0].Open(t, nil)
-	_, err = target.ImportLegacy(ctx, s, sqlstore.LegacyOptions{})
+	_, err = legacyimport.Import(ctx, target, s, legacyimport.Options{})
 	if err == nil || !strings.Contains(err.Error(), "users table") {
 		t.Errorf("import from a foreign database: %v", err)
 	}
@@ -678,7 +679,7 @@ func TestOpenLegacyRefusesWhatItCannotRead(t *testing.T) {
 // Names and emails taken by accounts made in FocusFlow before the import
 // are not taken over: the original's user is renamed, reported, and keeps
 // their password; a deleted imported account is imported again.
-func TestImportLegacyIntoUsedInstance(t *testing.T) {
+func TestImportIntoUsedInstance(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			src := legacyFixture(t, "sqlite")
@@ -725,14 +726,14 @@ func TestImportLegacyIntoUsedInstance(t *testing.T) {
 }
 
 // The report never shows the original database's password.
-func TestOpenLegacyHidesThePassword(t *testing.T) {
+func TestOpenHidesThePassword(t *testing.T) {
 	base := storetest.CreateDatabase(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
 	}
 	u.User = url.UserPassword(u.User.Username(), "s3cret-legacy-pw")
-	s, err := sqlstore.OpenLegacy(context.Background(), u.String())
+	s, err := legacyimport.Open(context.Background(), u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
