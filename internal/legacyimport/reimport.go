@@ -25,7 +25,7 @@ const (
 // original's ids are global, so another user's mapping never matches.
 var mappedKinds = []struct {
 	kind  string
-	table sqlstore.Table
+	table sqlstore.MapTable
 }{
 	{kindTask, sqlstore.TaskTable},
 	{kindNote, sqlstore.NoteTable},

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // the "sqlite" driver, for the original's SQLite file
 
+	"github.com/focusflow/focusflow/internal/config"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
@@ -68,7 +69,7 @@ func openPostgres(ctx context.Context, rawURL string) (*Source, error) {
 		db.Close()
 		return nil, fmt.Errorf("cannot reach the original database: %s", sqlstore.SafeError(err))
 	}
-	return &Source{db: db, kind: "postgres", name: redactURL(rawURL)}, nil
+	return &Source{db: db, kind: "postgres", name: config.RedactURL(rawURL)}, nil
 }
 
 func openSQLite(ctx context.Context, path string) (*Source, error) {
@@ -92,15 +93,6 @@ func openSQLite(ctx context.Context, path string) (*Source, error) {
 		return nil, fmt.Errorf("cannot open the original database %s: %w", path, err)
 	}
 	return &Source{db: db, kind: "sqlite", name: "sqlite://" + path}, nil
-}
-
-// redactURL shows a URL with its password, if any, as xxxxx.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
 }
 
 // The original's rows, read as text so that PostgreSQL's typed columns and

@@ -173,7 +173,8 @@ func QuoteIdent(name string) string {
 // For work the other methods do not cover, such as checking a SQLite file.
 func (db *DB) Pools() (read, write *sql.DB) { return db.read, db.write }
 
-// Now is the store's clock.
+// Now is the store's clock (Options.Now): importers and backups date what
+// they write, and cap what lies in the future, by the same clock as the store.
 func (db *DB) Now() time.Time { return db.now() }
 
 // BeginSnapshot starts a read-only transaction that sees one consistent

@@ -22,10 +22,6 @@ import (
 // each row came from is remembered in legacy_ids, so that running an
 // import again skips what is already there.
 
-// Now is the store's clock (Options.Now): an importer dates what it writes,
-// and caps what lies in the future, by the same clock as the store.
-func (db *DB) Now() time.Time { return db.now() }
-
 // SourceURL applies the store's transport rule to the PostgreSQL URL of a
 // database an importer reads from: TLS is required unless the URL names an
 // sslmode or the host is this machine.
@@ -108,25 +104,25 @@ func (l *Loader) CreateUser(ctx context.Context, u *focusflow.User, passwordHash
 	return insertUser(ctx, l.tx, u, passwordHash)
 }
 
-// Table is where the new ids of a mapping kind point.
-type Table string
+// MapTable is where the new ids of a mapping kind point.
+type MapTable string
 
 // The tables a mapping can point into. UserTable is for rows that have no
 // id of their own (a day's note is its user's and its date's): their
 // mapping's new id is the user's id.
 const (
-	UserTable     Table = "users"
-	TaskTable     Table = "tasks"
-	EntryTable    Table = "time_entries"
-	NoteTable     Table = "notes"
-	ActivityTable Table = "activity"
+	UserTable     MapTable = "users"
+	TaskTable     MapTable = "tasks"
+	EntryTable    MapTable = "time_entries"
+	NoteTable     MapTable = "notes"
+	ActivityTable MapTable = "activity"
 )
 
 // Mapped returns which rows of a kind earlier imports made for the user:
 // the id each had where it came from → its id here. A mapping counts only
 // while its row still exists for this user, so that a row deleted since
 // (or an account deleted and made anew) is imported again.
-func (l *Loader) Mapped(ctx context.Context, kind string, table Table, userID int64) (map[int64]int64, error) {
+func (l *Loader) Mapped(ctx context.Context, kind string, table MapTable, userID int64) (map[int64]int64, error) {
 	var query string
 	switch table {
 	case UserTable:

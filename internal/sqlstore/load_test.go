@@ -57,11 +57,11 @@ func TestLoaderKeepsDerivedFigures(t *testing.T) {
 			if err != nil || !got.CreatedAt.Equal(joined) || hash != "pbkdf2:sha256:1$salt$hash" || got.DailyGoal != focusflow.DefaultDailyGoal {
 				t.Fatalf("user %+v %q %v", got, hash, err)
 			}
-			d1, _, err := db.Day(ctx, got, "2025-06-01", "")
+			d1, err := db.Day(ctx, got, "2025-06-01", "")
 			if err != nil {
 				t.Fatal(err)
 			}
-			d2, _, err := db.Day(ctx, got, "2025-06-02", "")
+			d2, err := db.Day(ctx, got, "2025-06-02", "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +160,7 @@ func TestLoaderMappingsAndTimeline(t *testing.T) {
 			if err != nil || len(days) != 1 || days[700] != u.ID {
 				t.Errorf("mapped days %v %v", days, err)
 			}
-			if _, err := l.Mapped(ctx, "test:x", sqlstore.Table("users; --"), u.ID); err == nil {
+			if _, err := l.Mapped(ctx, "test:x", sqlstore.MapTable("users; --"), u.ID); err == nil {
 				t.Error("an unknown table was queried")
 			}
 			return nil
