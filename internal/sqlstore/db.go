@@ -248,6 +248,18 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return wrapDBError(tx.Commit())
 }
 
+// readSnapshot begins a read-only transaction that sees one state of the
+// database throughout (REPEATABLE READ on PostgreSQL; a WAL snapshot on
+// SQLite), for reads that must agree with each other.
+func (db *DB) readSnapshot(ctx context.Context) (*sql.Tx, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect.name == "postgres" {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	return tx, wrapDBError(err)
+}
+
 func (db *DB) ms() int64 { return db.now().UnixMilli() }
 
 func fromMS(ms int64) time.Time {
