@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/sqlstore"
+	"github.com/focusflow/focusflow/internal/userdata"
 )
 
 // Usage lines for the user command's help.
@@ -100,7 +102,7 @@ func cmdUserExport(ctx context.Context, a *app, args []string) int {
 	}
 	defer db.Close()
 	defer a.closeLog()
-	doc, err := db.Export(ctx, u.ID)
+	doc, err := userdata.New(db, time.Now).Export(ctx, u.ID)
 	if err != nil {
 		fmt.Fprintln(a.stderr, "focusflow user export:", sqlstore.SafeError(err))
 		return exitFail
@@ -153,12 +155,8 @@ func cmdUserImport(ctx context.Context, a *app, args []string) int {
 	}
 	defer db.Close()
 	defer a.closeLog()
-	doc, err := sqlstore.ParseExport(body)
-	var sum *sqlstore.ImportSummary
-	if err == nil {
-		sum, err = db.ImportDoc(ctx, u, doc)
-	}
-	var ie *sqlstore.ImportError
+	sum, err := userdata.New(db, time.Now).Import(ctx, u, body)
+	var ie *focusflow.ImportError
 	if errors.As(err, &ie) {
 		fmt.Fprintf(a.stderr, "focusflow user import: %s was not imported; nothing was written:\n", file)
 		for _, p := range ie.Problems {
@@ -181,7 +179,7 @@ func cmdUserImport(ctx context.Context, a *app, args []string) int {
 	adminEvent(ctx, db, "data_import", u, fmt.Sprintf("%d tasks, %d time entries", c.Tasks, c.TimeEntries))
 	fmt.Fprintf(a.stdout, "imported into %s: %d tasks, %d time entries, %d daily notes, %d notes, %d activity entries\n",
 		u.Username, c.Tasks, c.TimeEntries, c.DayNotes, c.Notes, c.Activity)
-	if k != (sqlstore.ImportCounts{}) {
+	if k != (focusflow.ImportCounts{}) {
 		fmt.Fprintf(a.stdout, "already there (skipped): %d tasks, %d time entries, %d daily notes, %d notes, %d activity entries\n",
 			k.Tasks, k.TimeEntries, k.DayNotes, k.Notes, k.Activity)
 	}

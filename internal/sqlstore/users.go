@@ -134,6 +134,35 @@ func (db *DB) RecordLogin(ctx context.Context, userID int64) error {
 
 // UpdateSettings changes the given settings of a user.
 func (db *DB) UpdateSettings(ctx context.Context, userID int64, s focusflow.UserSettings) error {
+	query, args := settingsUpdate(userID, s)
+	if query == "" {
+		return nil
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return wrapDBError(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("User")
+		}
+		if s.Timezone == nil {
+			if s.DailyGoal != nil { // which days reached the goal may change
+				return db.recomputeFocusRuns(ctx, sqlExec{tx}, userID)
+			}
+			return nil
+		}
+		loc, err := time.LoadLocation(*s.Timezone)
+		if err != nil {
+			return focusflow.Invalid("timezone", "Unknown time zone.")
+		}
+		return db.rebucketFocus(ctx, sqlExec{tx}, userID, loc)
+	})
+}
+
+// settingsUpdate is the UPDATE that applies the given settings to a user,
+// or "" when s sets none.
+func settingsUpdate(userID int64, s focusflow.UserSettings) (string, []any) {
 	var sets []string
 	args := []any{userID}
 	add := func(col string, v any) {
@@ -156,29 +185,10 @@ func (db *DB) UpdateSettings(ctx context.Context, userID int64, s focusflow.User
 		add("timer_cap_ms", s.TimerCap.Milliseconds())
 	}
 	if len(sets) == 0 {
-		return nil
+		return "", nil
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		// Column names come from the fixed list above, never from input.
-		res, err := tx.ExecContext(ctx, `UPDATE users SET `+strings.Join(sets, ", ")+` WHERE id = $1`, args...)
-		if err != nil {
-			return wrapDBError(err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("User")
-		}
-		if s.Timezone == nil {
-			if s.DailyGoal != nil { // which days reached the goal may change
-				return db.recomputeFocusRuns(ctx, sqlExec{tx}, userID)
-			}
-			return nil
-		}
-		loc, err := time.LoadLocation(*s.Timezone)
-		if err != nil {
-			return focusflow.Invalid("timezone", "Unknown time zone.")
-		}
-		return db.rebucketFocus(ctx, sqlExec{tx}, userID, loc)
-	})
+	// Column names come from the fixed list above, never from input.
+	return `UPDATE users SET ` + strings.Join(sets, ", ") + ` WHERE id = $1`, args
 }
 
 // SetLocked locks or unlocks an account (administrator action).

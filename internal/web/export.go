@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -15,13 +14,13 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/localdate"
-	"github.com/focusflow/focusflow/internal/sqlstore"
+	"github.com/focusflow/focusflow/internal/userdata"
 )
 
-// exportStore is what the export and import handlers need.
+// exportStore is what the export and import handlers need: the rows of
+// the user's document, which userdata builds and checks.
 type exportStore interface {
-	Export(ctx context.Context, userID int64) (*sqlstore.ExportDoc, error)
-	ImportDoc(ctx context.Context, user *focusflow.User, doc *sqlstore.ExportDoc) (*sqlstore.ImportSummary, error)
+	userdata.Store
 }
 
 // Audit-trail kinds: a stolen session's first move is often to take the
@@ -52,7 +51,7 @@ func (s *Server) attachment(w http.ResponseWriter, a *authState, prefix, ext str
 
 // apiExport answers the user's whole export document.
 func (s *Server) apiExport(w http.ResponseWriter, r *http.Request, a *authState) {
-	doc, err := s.store.Export(r.Context(), a.user.ID)
+	doc, err := s.userdata.Export(r.Context(), a.user.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -75,7 +74,7 @@ var csvHeader = []string{"date", "task", "started_at", "ended_at", "duration_min
 // apiExportCSV answers the time entries as a spreadsheet: one row per
 // entry, in the user's zone, dated by the local day the entry started.
 func (s *Server) apiExportCSV(w http.ResponseWriter, r *http.Request, a *authState) {
-	doc, err := s.store.Export(r.Context(), a.user.ID)
+	doc, err := s.userdata.Export(r.Context(), a.user.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -89,7 +88,7 @@ func (s *Server) apiExportCSV(w http.ResponseWriter, r *http.Request, a *authSta
 	writeEntriesCSV(w, doc, a.user.Location())
 }
 
-func writeEntriesCSV(w io.Writer, doc *sqlstore.ExportDoc, loc *time.Location) error {
+func writeEntriesCSV(w io.Writer, doc *focusflow.ExportDoc, loc *time.Location) error {
 	titles := map[string]string{}
 	for _, t := range doc.Tasks {
 		titles[t.Ref] = t.Title
@@ -150,7 +149,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *authState)
 		return
 	}
 	sum, err := s.importDocument(r, a, body)
-	var ie *sqlstore.ImportError
+	var ie *focusflow.ImportError
 	if errors.As(err, &ie) {
 		probs := make([]problemJSON, len(ie.Problems))
 		for i, p := range ie.Problems {
@@ -170,12 +169,8 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *authState)
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"imported": sum})
 }
 
-func (s *Server) importDocument(r *http.Request, a *authState, body []byte) (*sqlstore.ImportSummary, error) {
-	doc, err := sqlstore.ParseExport(body)
-	if err != nil {
-		return nil, err
-	}
-	sum, err := s.store.ImportDoc(r.Context(), a.user, doc)
+func (s *Server) importDocument(r *http.Request, a *authState, body []byte) (*focusflow.ImportSummary, error) {
+	sum, err := s.userdata.Import(r.Context(), a.user, body)
 	if err != nil {
 		return nil, err
 	}
@@ -224,11 +219,11 @@ func (s *Server) profileImport(w http.ResponseWriter, r *http.Request, a *authSt
 }
 
 // importNotice says what an import did, in one sentence.
-func importNotice(sum *sqlstore.ImportSummary) string {
+func importNotice(sum *focusflow.ImportSummary) string {
 	c := sum.Created
 	msg := fmt.Sprintf("Imported %s, %s, %s, %s and %s.", countOf(c.Tasks, "task"), countOf(c.TimeEntries, "time entry"),
 		countOf(c.DayNotes, "daily note"), countOf(c.Notes, "note"), countOf(c.Activity, "activity entry"))
-	if k := sum.Skipped; k != (sqlstore.ImportCounts{}) {
+	if k := sum.Skipped; k != (focusflow.ImportCounts{}) {
 		msg += fmt.Sprintf(" %d already there (skipped).", k.Tasks+k.TimeEntries+k.DayNotes+k.Notes+k.Activity)
 	}
 	if sum.SettingsApplied {

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/legacyimport"
-	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
 
@@ -52,7 +52,7 @@ func TestExportEndpoints(t *testing.T) {
 		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename=focusflow-export-2025-07-05.json` {
 			t.Errorf("Content-Disposition %q", cd)
 		}
-		var doc sqlstore.ExportDoc
+		var doc focusflow.ExportDoc
 		res.decode(t, &doc)
 		if doc.Format != "focusflow-export" || doc.Version != 1 || doc.Profile.Username != u.Username ||
 			len(doc.Tasks) != 2 || len(doc.Entries) != 2 || len(doc.DayNotes) != 1 || len(doc.Notes) != 1 {
@@ -96,19 +96,19 @@ func TestExportEndpoints(t *testing.T) {
 		body, _ := json.Marshal(doc)
 		other, _ := ts.signedInClient(t)
 		var out struct {
-			Imported sqlstore.ImportSummary `json:"imported"`
+			Imported focusflow.ImportSummary `json:"imported"`
 		}
 		other.json(http.MethodPost, "/api/v1/import", body).expect(t, http.StatusOK).decode(t, &out)
 		if out.Imported.Created.Tasks != 2 || out.Imported.Created.TimeEntries != 2 || out.Imported.SameAccount {
 			t.Errorf("import: %+v", out.Imported)
 		}
 		other.json(http.MethodPost, "/api/v1/import", body).expect(t, http.StatusOK).decode(t, &out)
-		if out.Imported.Created != (sqlstore.ImportCounts{}) || out.Imported.Skipped.Tasks != 2 {
+		if out.Imported.Created != (focusflow.ImportCounts{}) || out.Imported.Skipped.Tasks != 2 {
 			t.Errorf("second import: %+v", out.Imported)
 		}
 		// Into the same account: nothing new.
 		c.json(http.MethodPost, "/api/v1/import", body).expect(t, http.StatusOK).decode(t, &out)
-		if !out.Imported.SameAccount || out.Imported.Created != (sqlstore.ImportCounts{}) {
+		if !out.Imported.SameAccount || out.Imported.Created != (focusflow.ImportCounts{}) {
 			t.Errorf("same-account import: %+v", out.Imported)
 		}
 
@@ -127,7 +127,7 @@ func TestExportEndpoints(t *testing.T) {
 			failure.Problems[1].Field != "notes[0].type" {
 			t.Errorf("bad document: %s", res.Body)
 		}
-		var mine sqlstore.ExportDoc
+		var mine focusflow.ExportDoc
 		third.get("/api/v1/export").expect(t, http.StatusOK).decode(t, &mine)
 		if len(mine.Tasks) != 0 {
 			t.Errorf("a rejected import wrote %d tasks", len(mine.Tasks))

@@ -17,6 +17,7 @@ import (
 	"github.com/focusflow/focusflow/internal/config"
 	"github.com/focusflow/focusflow/internal/metrics"
 	"github.com/focusflow/focusflow/internal/ratelimit"
+	"github.com/focusflow/focusflow/internal/userdata"
 )
 
 // Store is everything the web layer asks of the database, grouped by the
@@ -102,6 +103,9 @@ type Server struct {
 	seen   map[int64]time.Time
 	// sessions caches resolved sessions for the day view (sessioncache.go).
 	sessions *sessionCache
+
+	// userdata builds and loads users' export documents over store.
+	userdata *userdata.Service
 }
 
 // New builds the server and its routes.
@@ -122,6 +126,7 @@ func New(d Deps) (*Server, error) {
 		crossOrigin:  http.NewCrossOriginProtection(),
 		seen:         map[int64]time.Time{},
 		sessions:     newSessionCache(),
+		userdata:     userdata.New(d.Store, d.Now),
 	}
 	s.csrf = auth.CSRF{Key: s.csrfKey, MaxAge: d.Config.CSRFTimeLimit}
 	var err error

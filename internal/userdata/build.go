@@ -1,0 +1,84 @@
+package userdata
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/focusflow/focusflow"
+)
+
+// Row letters of refs: a ref is one of these and the row's id.
+const (
+	taskRef     = 't'
+	entryRef    = 'e'
+	noteRef     = 'n'
+	activityRef = 'a'
+)
+
+func ref(letter byte, id int64) string { return string(letter) + strconv.FormatInt(id, 10) }
+
+// formatInstant writes the document's instant format: RFC 3339, UTC, ms.
+func formatInstant(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
+
+// Build makes the document of an account's rows, exported at now.
+func Build(rows *focusflow.ExportRows, now time.Time) *focusflow.ExportDoc {
+	u := &rows.User
+	doc := &focusflow.ExportDoc{Format: focusflow.ExportFormat, Version: focusflow.ExportVersion,
+		ExportedAt: formatInstant(now), Account: rows.Account,
+		Profile: focusflow.ExportProfile{Username: u.Username, Email: u.Email, CreatedAt: formatInstant(u.CreatedAt),
+			Timezone: u.Timezone, Theme: u.Theme, DailyGoalMS: u.DailyGoal.Milliseconds(),
+			TimerCapMS: u.TimerCap.Milliseconds(), FocusMode: u.FocusMode},
+		Tasks:    make([]focusflow.ExportTask, 0, len(rows.Tasks)),
+		Entries:  make([]focusflow.ExportEntry, 0, len(rows.Entries)),
+		DayNotes: make([]focusflow.ExportDayNote, 0, len(rows.DayNotes)),
+		Notes:    make([]focusflow.ExportNote, 0, len(rows.Notes)),
+		Activity: make([]focusflow.ExportActivity, 0, len(rows.Activity))}
+	tasks := map[int64]bool{}
+	for i := range rows.Tasks {
+		doc.Tasks = append(doc.Tasks, exportTask(&rows.Tasks[i]))
+		tasks[rows.Tasks[i].ID] = true
+	}
+	for _, e := range rows.Entries {
+		if e.Running() {
+			continue // not finished: its time is not the user's yet
+		}
+		doc.Entries = append(doc.Entries, focusflow.ExportEntry{Ref: ref(entryRef, e.ID), TaskRef: ref(taskRef, e.TaskID),
+			StartedAt: formatInstant(e.StartedAt), EndedAt: formatInstant(e.EndedAt),
+			DurationMS: e.EndedAt.Sub(e.StartedAt).Milliseconds(), Source: e.Source})
+	}
+	for _, n := range rows.DayNotes {
+		doc.DayNotes = append(doc.DayNotes, focusflow.ExportDayNote{Date: n.Date, Text: n.Text,
+			UpdatedAt: formatInstant(n.UpdatedAt)})
+	}
+	for _, n := range rows.Notes {
+		doc.Notes = append(doc.Notes, focusflow.ExportNote{Ref: ref(noteRef, n.ID), Date: n.Date, Type: n.Type,
+			Title: n.Title, Content: n.Content, CreatedAt: formatInstant(n.CreatedAt), UpdatedAt: formatInstant(n.UpdatedAt)})
+	}
+	for _, a := range rows.Activity {
+		line := focusflow.ExportActivity{Ref: ref(activityRef, a.ID), Date: a.Date, At: formatInstant(a.At),
+			Kind: a.Kind, Message: a.Message}
+		// The log outlives deleted tasks; a ref must point into the document.
+		if tasks[a.TaskID] {
+			r := ref(taskRef, a.TaskID)
+			line.TaskRef = &r
+		}
+		doc.Activity = append(doc.Activity, line)
+	}
+	return doc
+}
+
+func exportTask(t *focusflow.Task) focusflow.ExportTask {
+	out := focusflow.ExportTask{Ref: ref(taskRef, t.ID), Date: t.Date, Title: t.Title, Description: t.Description,
+		Status: t.Status, Position: t.Position, SpentMS: t.Spent.Milliseconds(), CreatedAt: formatInstant(t.CreatedAt)}
+	if start := t.StartTime; start != "" {
+		out.StartTime = &start
+	}
+	if minutes := t.DurationMinutes; minutes > 0 {
+		out.DurationMinutes = &minutes
+	}
+	if !t.CompletedAt.IsZero() {
+		at := formatInstant(t.CompletedAt)
+		out.CompletedAt = &at
+	}
+	return out
+}

@@ -1,0 +1,332 @@
+package userdata
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/focusflow/focusflow"
+)
+
+var (
+	// A ref is its row's letter and id, written as the export writes it:
+	// ids are positive, so "t0" and "t012" name no row.
+	refPattern     = regexp.MustCompile(`^[tena][1-9][0-9]{0,17}$`)
+	accountPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	kindPattern    = regexp.MustCompile(`^[a-z_]{1,40}$`)
+)
+
+// Bounds of the profile's settings that no other part of the API states.
+const (
+	minDailyGoal = 5 * time.Minute
+	maxDailyGoal = 24 * time.Hour
+	maxIdentity  = 320 // username and email, shown to the reader only
+)
+
+// checker judges one document. Every problem is recorded, not only the
+// first, so that a person fixing a file by hand sees them all at once.
+type checker struct {
+	now       time.Time
+	p         *focusflow.ImportError
+	plan      *focusflow.ImportPlan
+	taskIndex map[string]int // task ref → index in the document
+	spent     []int64        // per task: the sum of its entries, in ms
+}
+
+// Check judges every value of a parsed document by the rules the API
+// keeps, with now as the latest instant it may name, and returns the rows
+// to write. Nothing is written yet; problems come back as one
+// *focusflow.ImportError.
+func Check(doc *focusflow.ExportDoc, now time.Time) (*focusflow.ImportPlan, error) {
+	if doc.Format != focusflow.ExportFormat || doc.Version != focusflow.ExportVersion {
+		return nil, invalidDoc("format", "This is not a version %d FocusFlow export.", focusflow.ExportVersion)
+	}
+	c := &checker{now: now, p: &focusflow.ImportError{}, plan: &focusflow.ImportPlan{Account: doc.Account}}
+	c.header(doc)
+	c.tasks(doc.Tasks)
+	c.entries(doc.Entries)
+	c.overlaps()
+	for i, t := range doc.Tasks {
+		if t.SpentMS != c.spent[i] {
+			c.p.Add(fmt.Sprintf("tasks[%d].spent_ms", i), "tasks[%d].spent_ms is %d but its time entries add up to %d ms.",
+				i, t.SpentMS, c.spent[i])
+		}
+	}
+	c.dayNotes(doc.DayNotes)
+	c.notes(doc.Notes)
+	c.activity(doc.Activity)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	return c.plan, nil
+}
+
+// text cleans v by rule, naming field in the message.
+func (c *checker) text(rule focusflow.TextRule, field, v string) string {
+	out, err := rule.Clean(field, field, v)
+	addError(c.p, err)
+	return out
+}
+
+func (c *checker) date(field, v string) {
+	if _, err := focusflow.ParseDate(v); err != nil {
+		c.p.Add(field, "%s %q is not a valid date (YYYY-MM-DD).", field, focusflow.Shorten(v, 40))
+	}
+}
+
+// instant parses an RFC 3339 instant that must not lie after latest.
+func (c *checker) instant(field, v string, latest time.Time) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		c.p.Add(field, "%s must be an RFC 3339 timestamp like 2026-01-02T15:04:05.000Z.", field)
+		return time.Time{}
+	}
+	t = t.UTC().Truncate(time.Millisecond)
+	if t.After(latest) {
+		c.p.Add(field, "%s lies in the future.", field)
+	}
+	return t
+}
+
+// ref checks the ref of row f, whose letter must be that of example
+// ("t12"), and returns the id it holds (0 when it is wrong).
+func (c *checker) ref(f, v, example string, seen map[string]bool) int64 {
+	if !refPattern.MatchString(v) || v[0] != example[0] {
+		c.p.Add(f+".ref", "%s.ref must be %q and digits, like %q.", f, example[:1], example)
+		return 0
+	}
+	if seen[v] {
+		c.p.Add(f+".ref", "%s.ref %q appears twice.", f, v)
+		return 0
+	}
+	seen[v] = true
+	id, _ := strconv.ParseInt(v[1:], 10, 64)
+	return id
+}
+
+// header checks what the document says about itself and the account.
+func (c *checker) header(doc *focusflow.ExportDoc) {
+	// The exporting clock may run a little ahead of this one.
+	c.instant("exported_at", doc.ExportedAt, c.now.Add(time.Minute))
+	if !accountPattern.MatchString(doc.Account) {
+		c.p.Add("account", "account must be 1–64 letters, digits, - or _.")
+	}
+	pr := doc.Profile
+	if err := focusflow.ValidateTimezone(pr.Timezone); err != nil {
+		c.p.Add("profile.timezone", "profile.timezone %q is not a known time zone.", focusflow.Shorten(pr.Timezone, 64))
+	}
+	if !slices.Contains(focusflow.Themes, pr.Theme) {
+		c.p.Add("profile.theme", "profile.theme must be auto, light or dark.")
+	}
+	goal, limit := time.Duration(pr.DailyGoalMS)*time.Millisecond, time.Duration(pr.TimerCapMS)*time.Millisecond
+	if pr.DailyGoalMS < minDailyGoal.Milliseconds() || pr.DailyGoalMS > maxDailyGoal.Milliseconds() {
+		c.p.Add("profile.daily_goal_ms", "profile.daily_goal_ms must be between 5 minutes and 24 hours.")
+	}
+	if pr.TimerCapMS < focusflow.MinTimerCap.Milliseconds() || pr.TimerCapMS > focusflow.MaxTimerCap.Milliseconds() {
+		c.p.Add("profile.timer_cap_ms", "profile.timer_cap_ms must be between 1 and 12 hours.")
+	}
+	if utf8.RuneCountInString(pr.Username) > maxIdentity || utf8.RuneCountInString(pr.Email) > maxIdentity {
+		c.p.Add("profile", "profile.username and profile.email are at most %d characters.", maxIdentity)
+	}
+	if pr.CreatedAt != "" {
+		c.instant("profile.created_at", pr.CreatedAt, c.now)
+	}
+	c.plan.Settings = focusflow.UserSettings{Timezone: &pr.Timezone, Theme: &pr.Theme, FocusMode: &pr.FocusMode,
+		DailyGoal: &goal, TimerCap: &limit}
+}
+
+func (c *checker) tasks(tasks []focusflow.ExportTask) {
+	c.taskIndex = map[string]int{}
+	seen := map[string]bool{}
+	c.plan.Tasks = make([]focusflow.Task, len(tasks))
+	for i, t := range tasks {
+		f := fmt.Sprintf("tasks[%d]", i)
+		row := focusflow.Task{ID: c.ref(f, t.Ref, "t12", seen), Date: t.Date, Status: t.Status, Position: t.Position}
+		if row.ID != 0 {
+			c.taskIndex[t.Ref] = i
+		}
+		c.date(f+".date", t.Date)
+		row.Title = c.text(focusflow.TitleText, f+".title", t.Title)
+		row.Description = c.text(focusflow.DescriptionText, f+".description", t.Description)
+		if t.StartTime != nil {
+			row.StartTime = *t.StartTime
+			if !focusflow.ValidClock(row.StartTime) {
+				c.p.Add(f+".start_time", "%s.start_time must be HH:MM (00:00–23:59) or null.", f)
+			}
+		}
+		if t.DurationMinutes != nil {
+			row.DurationMinutes = *t.DurationMinutes
+			if row.DurationMinutes < 1 || row.DurationMinutes > focusflow.MaxDurationMinutes {
+				c.p.Add(f+".duration_minutes", "%s.duration_minutes must be between 1 and %d, or null.",
+					f, focusflow.MaxDurationMinutes)
+			}
+		}
+		switch t.Status {
+		case focusflow.StatusPending, focusflow.StatusInProgress, focusflow.StatusPaused, focusflow.StatusCompleted:
+		default:
+			c.p.Add(f+".status", "%s.status must be pending, in-progress, paused or completed.", f)
+		}
+		if t.Position < 0 || t.Position > focusflow.MaxPosition {
+			c.p.Add(f+".position", "%s.position must be between 0 and %d.", f, focusflow.MaxPosition)
+		}
+		if t.SpentMS < 0 {
+			c.p.Add(f+".spent_ms", "%s.spent_ms must not be negative.", f)
+		}
+		row.CreatedAt = c.instant(f+".created_at", t.CreatedAt, c.now)
+		if t.CompletedAt != nil {
+			if t.Status != focusflow.StatusCompleted {
+				c.p.Add(f+".completed_at", "%s.completed_at is set but the task is not completed.", f)
+			}
+			row.CompletedAt = c.instant(f+".completed_at", *t.CompletedAt, c.now)
+		}
+		c.plan.Tasks[i] = arrived(row)
+	}
+}
+
+// arrived is a task as an import writes it: no timer runs for it here, so
+// one that was in progress is paused, and a completed one has a completion
+// time.
+func arrived(t focusflow.Task) focusflow.Task {
+	switch t.Status {
+	case focusflow.StatusInProgress:
+		t.Status = focusflow.StatusPaused
+	case focusflow.StatusCompleted:
+		if t.CompletedAt.IsZero() {
+			t.CompletedAt = t.CreatedAt
+		}
+	}
+	return t
+}
+
+func (c *checker) entries(entries []focusflow.ExportEntry) {
+	seen := map[string]bool{}
+	c.spent = make([]int64, len(c.plan.Tasks))
+	c.plan.Entries = make([]focusflow.TimeEntry, len(entries))
+	for i, e := range entries {
+		f := fmt.Sprintf("time_entries[%d]", i)
+		row := focusflow.TimeEntry{ID: c.ref(f, e.Ref, "e40", seen), Source: e.Source}
+		ti, ok := c.taskIndex[e.TaskRef]
+		if ok {
+			row.TaskID = c.plan.Tasks[ti].ID
+		} else {
+			c.p.Add(f+".task_ref", "%s.task_ref %q names no task of the document.", f, focusflow.Shorten(e.TaskRef, 40))
+		}
+		switch e.Source {
+		case focusflow.SourceTimer, focusflow.SourceManual, focusflow.SourceCapped, focusflow.SourceImported:
+		default:
+			c.p.Add(f+".source", "%s.source must be timer, manual, capped or imported.", f)
+		}
+		row.StartedAt = c.instant(f+".started_at", e.StartedAt, c.now)
+		row.EndedAt = c.instant(f+".ended_at", e.EndedAt, c.now)
+		c.plan.Entries[i] = row
+		if row.StartedAt.IsZero() || row.EndedAt.IsZero() {
+			continue
+		}
+		lasts := row.EndedAt.Sub(row.StartedAt)
+		switch {
+		case lasts < 0:
+			c.p.Add(f+".ended_at", "%s ends before it starts.", f)
+		case lasts > focusflow.MaxManualEntry:
+			c.p.Add(f+".ended_at", "%s is longer than 24 hours.", f)
+		case e.DurationMS != lasts.Milliseconds():
+			c.p.Add(f+".duration_ms", "%s.duration_ms is %d but the entry lasts %d ms.", f, e.DurationMS, lasts.Milliseconds())
+		}
+		if ok {
+			c.spent[ti] += lasts.Milliseconds()
+		}
+	}
+}
+
+// overlaps finds entries of the document that overlap each other.
+func (c *checker) overlaps() {
+	es := c.plan.Entries
+	order := make([]int, 0, len(es))
+	for i, e := range es {
+		if !e.StartedAt.IsZero() && !e.EndedAt.IsZero() && !e.EndedAt.Before(e.StartedAt) {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return es[order[a]].StartedAt.Before(es[order[b]].StartedAt) })
+	last := -1
+	for _, i := range order {
+		e := es[i]
+		if e.StartedAt.Equal(e.EndedAt) {
+			continue // an instant overlaps nothing
+		}
+		if last >= 0 && e.StartedAt.Before(es[last].EndedAt) {
+			c.p.Add(fmt.Sprintf("time_entries[%d].started_at", i), "time_entries[%d] overlaps time_entries[%d].", i, last)
+		}
+		if last < 0 || e.EndedAt.After(es[last].EndedAt) {
+			last = i
+		}
+	}
+}
+
+func (c *checker) dayNotes(notes []focusflow.ExportDayNote) {
+	dates := map[string]bool{}
+	c.plan.DayNotes = make([]focusflow.DayNoteRow, len(notes))
+	for i, n := range notes {
+		f := fmt.Sprintf("day_notes[%d]", i)
+		c.date(f+".date", n.Date)
+		if dates[n.Date] {
+			c.p.Add(f+".date", "%s.date %s appears twice.", f, n.Date)
+		}
+		dates[n.Date] = true
+		row := focusflow.DayNoteRow{Date: n.Date}
+		row.Text = c.text(focusflow.DayNoteText, f+".text", n.Text)
+		row.UpdatedAt = c.now
+		if n.UpdatedAt != "" {
+			row.UpdatedAt = c.instant(f+".updated_at", n.UpdatedAt, c.now)
+		}
+		c.plan.DayNotes[i] = row
+	}
+}
+
+func (c *checker) notes(notes []focusflow.ExportNote) {
+	seen := map[string]bool{}
+	c.plan.Notes = make([]focusflow.Note, len(notes))
+	for i, n := range notes {
+		f := fmt.Sprintf("notes[%d]", i)
+		row := focusflow.Note{ID: c.ref(f, n.Ref, "n3", seen), Date: n.Date, Type: n.Type}
+		c.date(f+".date", n.Date)
+		if !slices.Contains(focusflow.NoteTypes, n.Type) {
+			c.p.Add(f+".type", "%s.type must be one of general, reflection, idea, reminder.", f)
+		}
+		row.Title = c.text(focusflow.NoteTitleText, f+".title", n.Title)
+		row.Content = c.text(focusflow.NoteContentText, f+".content", n.Content)
+		row.CreatedAt = c.instant(f+".created_at", n.CreatedAt, c.now)
+		row.UpdatedAt = row.CreatedAt
+		if n.UpdatedAt != "" {
+			row.UpdatedAt = c.instant(f+".updated_at", n.UpdatedAt, c.now)
+		}
+		c.plan.Notes[i] = row
+	}
+}
+
+func (c *checker) activity(lines []focusflow.ExportActivity) {
+	seen := map[string]bool{}
+	c.plan.Activity = make([]focusflow.ActivityRow, len(lines))
+	for i, a := range lines {
+		f := fmt.Sprintf("activity[%d]", i)
+		row := focusflow.ActivityRow{ID: c.ref(f, a.Ref, "a7", seen), Date: a.Date}
+		c.date(f+".date", a.Date)
+		row.At = c.instant(f+".at", a.At, c.now)
+		if !kindPattern.MatchString(a.Kind) {
+			c.p.Add(f+".kind", "%s.kind must be 1–40 lower-case letters or _.", f)
+		}
+		row.Kind = a.Kind
+		row.Message = c.text(focusflow.ActivityText, f+".message", a.Message)
+		if a.TaskRef != nil {
+			if ti, ok := c.taskIndex[*a.TaskRef]; ok {
+				row.TaskID = c.plan.Tasks[ti].ID
+			} else {
+				c.p.Add(f+".task_ref", "%s.task_ref %q names no task of the document.", f, focusflow.Shorten(*a.TaskRef, 40))
+			}
+		}
+		c.plan.Activity[i] = row
+	}
+}
