@@ -248,7 +248,6 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return wrapDBError(tx.Commit())
 }
 
-
 func (db *DB) ms() int64 { return db.now().UnixMilli() }
 
 func fromMS(ms int64) time.Time {
