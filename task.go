@@ -90,6 +90,26 @@ func (p *TaskPatch) Validate() error {
 	return nil
 }
 
+// Apply sets the fields the patch names on t (the status is not among
+// them: completing and reopening have consequences the store carries out).
+func (p *TaskPatch) Apply(t *Task) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&t.Title, p.Title)
+	set(&t.Description, p.Description)
+	set(&t.StartTime, p.StartTime)
+	set(&t.Date, p.Date)
+	if p.DurationMinutes != nil {
+		t.DurationMinutes = *p.DurationMinutes
+	}
+	if p.Position != nil {
+		t.Position = *p.Position
+	}
+}
+
 // ValidateNew checks a task a user creates, trimming its texts in place:
 // a date and a title are required; the status and position are the
 // server's.

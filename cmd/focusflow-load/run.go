@@ -229,20 +229,18 @@ type session struct {
 	flip   atomic.Int64
 }
 
-func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var lc loadConfig
-	lc.flags(fs)
-	base := fs.String("base", "http://127.0.0.1:8080", "FocusFlow's base `URL` (loopback only)")
-	users := fs.Int("users", 64, "load users to sign in (load-user-NNNNN from --first); workers take them round-robin")
-	first := fs.Int("first", 1, "number of the first load user")
-	password := fs.String("password", defaultPassword, "the load users' password (as given to seed)")
-	scenario := fs.String("scenario", "day", "day: GET /api/v1/days/{today}; start: POST /api/v1/timer/start switching "+
-		"between two of today's tasks; mixed: 80% day, 20% start; stats: GET /api/v1/stats (the default last 365 days)")
-	signins := fs.Int("signin-conns", 4, "concurrent sign-ins (each costs the server an argon2id verification)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: focusflow-load run --base URL [--users 64] [--conns 64] [--duration 15s] [--scenario day|start|mixed|stats]
+// runConfig is what the run subcommand was asked for.
+type runConfig struct {
+	lc                     loadConfig
+	base, password         string
+	scenario               string
+	users, first, signins  int
+	wantDay, wantStart     bool
+	wantStats              bool
+	baseURL, today, dayURL string
+}
+
+const runUsage = `Usage: focusflow-load run --base URL [--users 64] [--conns 64] [--duration 15s] [--scenario day|start|mixed|stats]
 
 Signs --users seeded load users in through the real login form (GET /login
 for the pre-session cookie and CSRF token, POST /login, then GET
@@ -256,107 +254,140 @@ accepted. The server's login rate limit must allow --users sign-ins
 RATELIMIT_WRITE, RATELIMIT_IP).
 
 Flags:
-`)
+`
+
+func (c *runConfig) flags(fs *flag.FlagSet) {
+	c.lc.flags(fs)
+	fs.StringVar(&c.base, "base", "http://127.0.0.1:8080", "FocusFlow's base `URL` (loopback only)")
+	fs.IntVar(&c.users, "users", 64, "load users to sign in (load-user-NNNNN from --first); workers take them round-robin")
+	fs.IntVar(&c.first, "first", 1, "number of the first load user")
+	fs.StringVar(&c.password, "password", defaultPassword, "the load users' password (as given to seed)")
+	fs.StringVar(&c.scenario, "scenario", "day", "day: GET /api/v1/days/{today}; start: POST /api/v1/timer/start switching "+
+		"between two of today's tasks; mixed: 80% day, 20% start; stats: GET /api/v1/stats (the default last 365 days)")
+	fs.IntVar(&c.signins, "signin-conns", 4, "concurrent sign-ins (each costs the server an argon2id verification)")
+}
+
+// validate checks the flags and derives the URLs.
+func (c *runConfig) validate() error {
+	u, err := checkTarget(c.base)
+	if err != nil {
+		return err
+	}
+	if err := c.lc.validate(); err != nil {
+		return err
+	}
+	if c.users < 1 || c.first < 1 || c.signins < 1 {
+		return errors.New("--users, --first and --signin-conns must be at least 1")
+	}
+	switch c.scenario {
+	case "stats":
+		c.wantStats = true
+	case "day":
+		c.wantDay = true
+	case "start":
+		c.wantStart = true
+	case "mixed":
+		c.wantDay, c.wantStart = true, true
+	default:
+		return fmt.Errorf("unknown --scenario %q (day, start, mixed or stats)", c.scenario)
+	}
+	c.baseURL = strings.TrimSuffix(u.String(), "/")
+	c.today = time.Now().UTC().Format("2006-01-02")
+	c.dayURL = c.baseURL + "/api/v1/days/" + c.today
+	return nil
+}
+
+func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c runConfig
+	c.flags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, runUsage)
 		fs.PrintDefaults()
 	}
 	if code, done := parseFlags(fs, args, "run", stderr); done {
 		return code
 	}
-	u, err := checkTarget(*base)
-	if err != nil {
+	if err := c.validate(); err != nil {
 		fmt.Fprintln(stderr, "run:", err)
 		return 2
 	}
-	if err := lc.validate(); err != nil {
-		fmt.Fprintln(stderr, "run:", err)
-		return 2
-	}
-	if *users < 1 || *first < 1 || *signins < 1 {
-		fmt.Fprintln(stderr, "run: --users, --first and --signin-conns must be at least 1")
-		return 2
-	}
-	wantDay, wantStart, wantStats := false, false, false
-	switch *scenario {
-	case "stats":
-		wantStats = true
-	case "day":
-		wantDay = true
-	case "start":
-		wantStart = true
-	case "mixed":
-		wantDay, wantStart = true, true
-	default:
-		fmt.Fprintf(stderr, "run: unknown --scenario %q (day, start, mixed or stats)\n", *scenario)
-		return 2
-	}
-	baseURL := strings.TrimSuffix(u.String(), "/")
-	client := newClient(max(lc.conns, *signins), lc.timeout)
+	client := newClient(max(c.lc.conns, c.signins), c.lc.timeout)
 	defer closeIdle(client)
-
-	today := time.Now().UTC().Format("2006-01-02")
-	dayURL := baseURL + "/api/v1/days/" + today
-	t := time.Now()
-	sessions, err := signInAll(ctx, client, baseURL, *first, *users, *password, *signins)
+	sessions, err := c.prepare(ctx, client, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "run:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "signed in %d users in %s\n", len(sessions), time.Since(t).Round(time.Millisecond))
-	if wantStart {
-		for _, s := range sessions {
-			if s.tasks, err = todayTasks(ctx, client, dayURL, s); err != nil {
-				fmt.Fprintf(stderr, "run: today's tasks of %s: %v\n", s.name, err)
-				return 1
-			}
-			if len(s.tasks) == 0 {
-				fmt.Fprintf(stderr, "run: %s has no tasks today (%s): seed the database today, or use --scenario day\n", s.name, today)
-				return 1
-			}
-		}
-	}
-
-	const dayName, startName, statsName = "GET /api/v1/days/{today}", "POST /api/v1/timer/start", "GET /api/v1/stats"
-	startURL, statsURL := baseURL+"/api/v1/timer/start", baseURL+"/api/v1/stats"
-	next := func(w *worker) (string, *http.Request, error) {
-		if wantStats {
-			req, err := http.NewRequest(http.MethodGet, statsURL, nil)
-			if err != nil {
-				return "", nil, err
-			}
-			req.Header.Set("Accept", "application/json")
-			req.Header.Set("Cookie", w.sess.cookie)
-			return statsName, req, nil
-		}
-		if wantDay && (!wantStart || w.rng.IntN(100) < 80) {
-			req, err := http.NewRequest(http.MethodGet, dayURL, nil)
-			if err != nil {
-				return "", nil, err
-			}
-			req.Header.Set("Accept", "application/json")
-			req.Header.Set("Cookie", w.sess.cookie)
-			return dayName, req, nil
-		}
-		// Alternate between the user's first two tasks, counted per user
-		// (workers may share one), so that every start switches.
-		tasks := w.sess.tasks
-		id := tasks[int(w.sess.flip.Add(1))%min(len(tasks), 2)]
-		req, err := http.NewRequest(http.MethodPost, startURL, strings.NewReader(fmt.Sprintf(`{"task_id":%d}`, id)))
-		if err != nil {
-			return "", nil, err
-		}
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Cookie", w.sess.cookie)
-		req.Header.Set("X-CSRF-Token", w.sess.csrf)
-		return startName, req, nil
-	}
-	recs, elapsed := drive(ctx, client, lc, sessions, next)
+	recs, elapsed := drive(ctx, client, c.lc, sessions, c.next)
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "run: interrupted")
 	}
-	printReport(stdout, fmt.Sprintf("FocusFlow %s, scenario %s, %d users", baseURL, *scenario, len(sessions)),
-		lc.conns, elapsed, summaries(recs, elapsed))
+	printReport(stdout, fmt.Sprintf("FocusFlow %s, scenario %s, %d users", c.baseURL, c.scenario, len(sessions)),
+		c.lc.conns, elapsed, summaries(recs, elapsed))
 	return exitFor(recs)
+}
+
+// prepare signs the users in and, for timer starts, reads their tasks.
+func (c *runConfig) prepare(ctx context.Context, client *http.Client, stdout io.Writer) ([]*session, error) {
+	t := time.Now()
+	sessions, err := signInAll(ctx, client, c.baseURL, c.first, c.users, c.password, c.signins)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stdout, "signed in %d users in %s\n", len(sessions), time.Since(t).Round(time.Millisecond))
+	if !c.wantStart {
+		return sessions, nil
+	}
+	for _, s := range sessions {
+		if s.tasks, err = todayTasks(ctx, client, c.dayURL, s); err != nil {
+			return nil, fmt.Errorf("today's tasks of %s: %w", s.name, err)
+		}
+		if len(s.tasks) == 0 {
+			return nil, fmt.Errorf("%s has no tasks today (%s): seed the database today, or use --scenario day", s.name, c.today)
+		}
+	}
+	return sessions, nil
+}
+
+// next is the scenario's next request for a worker.
+func (c *runConfig) next(w *worker) (string, *http.Request, error) {
+	const dayName, startName, statsName = "GET /api/v1/days/{today}", "POST /api/v1/timer/start", "GET /api/v1/stats"
+	if c.wantStats {
+		req, err := w.request(http.MethodGet, c.baseURL+"/api/v1/stats", "")
+		return statsName, req, err
+	}
+	if c.wantDay && (!c.wantStart || w.rng.IntN(100) < 80) {
+		req, err := w.request(http.MethodGet, c.dayURL, "")
+		return dayName, req, err
+	}
+	// Alternate between the user's first two tasks, counted per user
+	// (workers may share one), so that every start switches.
+	tasks := w.sess.tasks
+	id := tasks[int(w.sess.flip.Add(1))%min(len(tasks), 2)]
+	req, err := w.request(http.MethodPost, c.baseURL+"/api/v1/timer/start", fmt.Sprintf(`{"task_id":%d}`, id))
+	return startName, req, err
+}
+
+// request is a request of the worker's signed-in user; a body makes it a
+// JSON write with the CSRF token.
+func (w *worker) request(method, url, body string) (*http.Request, error) {
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, r)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Cookie", w.sess.cookie)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", w.sess.csrf)
+	}
+	return req, nil
 }
 
 // signInAll signs users first … first+n-1 in, with at most conc at once.

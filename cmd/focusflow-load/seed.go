@@ -111,88 +111,113 @@ var plannedMinutes = [...]int32{25, 30, 45, 60, 90, 120}
 func (c *seedConfig) history(u *userRow, b *batch) {
 	rng := rand.New(rand.NewPCG(uint64(u.num), 0x5eed))
 	today := time.Date(c.now.Year(), c.now.Month(), c.now.Day(), 0, 0, 0, 0, time.UTC)
-	nowMS := c.now.UnixMilli()
-	perDay := c.tasksPerDay * c.entriesPerTask
-	slot := 45 * time.Minute
-	nextTask, nextEntry := u.taskBase, u.entryBase
+	g := &dayGen{c: c, u: u, b: b, rng: rng, nextTask: u.taskBase, nextEntry: u.entryBase}
 	for d := 0; d < u.daysOfHistory; d++ {
-		day := today.AddDate(0, 0, -(u.daysOfHistory - 1 - d))
-		date := day.Format("2006-01-02")
-		isToday := d == u.daysOfHistory-1
-		begin := day.Add(8*time.Hour + time.Duration(rng.IntN(91))*time.Minute)
-		dayEnd := day.Add(23 * time.Hour)
-		if isToday {
-			// Today's entries all end before now, whatever the hour, so the
-			// day view has today's full share of entries to sum: the
-			// working day moves earlier (from midnight at the earliest) and
-			// its slots shrink when needed.
-			if early := c.now.Add(-time.Minute).Truncate(time.Second); early.Before(dayEnd) {
-				dayEnd = early
-			}
-			if need := 45 * time.Minute * time.Duration(perDay); dayEnd.Sub(begin) < need {
-				begin = dayEnd.Add(-need)
-				if begin.Before(day) {
-					begin = day
-				}
-			}
-		}
-		if perDay > 0 {
-			slot = min(45*time.Minute, dayEnd.Sub(begin)/time.Duration(perDay)).Truncate(time.Second)
-		}
-		cursor := begin
-		var hours [24]int64
-		var focus int64
-		var completed int32
-		for t := 0; t < c.tasksPerDay; t++ {
-			nextTask++
-			created := day.Add(7*time.Hour + time.Duration(rng.IntN(60))*time.Minute).UnixMilli()
-			task := taskRow{id: nextTask, userID: u.id, date: date, status: "pending", position: int32(t),
-				title: taskTitles[rng.IntN(len(taskTitles))], created: created, upd: created}
-			if rng.IntN(10) < 7 {
-				hm := cursor.Format("15:04")
-				task.startTime = &hm
-			}
-			if rng.IntN(10) < 8 {
-				m := plannedMinutes[rng.IntN(len(plannedMinutes))]
-				task.duration = &m
-			}
-			var last int64
-			for e := 0; e < c.entriesPerTask; e++ {
-				nextEntry++
-				length := time.Duration(float64(slot) * (0.3 + 0.5*rng.Float64())).Truncate(time.Second)
-				start, end := cursor, cursor.Add(length)
-				cursor = cursor.Add(slot)
-				if length <= 0 || end.UnixMilli() > nowMS {
-					continue // a slot in the future stays unused (today only)
-				}
-				b.entries = append(b.entries, entryRow{id: nextEntry, userID: u.id, taskID: task.id,
-					started: start.UnixMilli(), ended: end.UnixMilli()})
-				task.spentMS += end.Sub(start).Milliseconds()
-				splitByHour(start, end, &hours)
-				last = end.UnixMilli()
-				u.entries++
-			}
-			focus += task.spentMS
-			if last > 0 {
-				task.upd = last
-			}
-			if !isToday && last > 0 && rng.IntN(10) < 9 {
-				task.status = "completed"
-				task.completedAt = &last
-				completed++
-			}
-			b.tasks = append(b.tasks, task)
-			u.tasks++
-		}
-		b.daily = append(b.daily, dailyRow{userID: u.id, date: date, focusMS: focus,
-			total: int32(c.tasksPerDay), completed: completed})
-		for h, f := range hours {
-			if f > 0 {
-				b.hourly = append(b.hourly, hourlyRow{userID: u.id, date: date, hour: int32(h), focusMS: f})
-			}
-		}
-		u.days++
+		g.day(today.AddDate(0, 0, -(u.daysOfHistory - 1 - d)), d == u.daysOfHistory-1)
 	}
+}
+
+// dayGen writes one user's history a day at a time.
+type dayGen struct {
+	c                   *seedConfig
+	u                   *userRow
+	b                   *batch
+	rng                 *rand.Rand
+	nextTask, nextEntry int64
+	// the day being written
+	cursor    time.Time
+	slot      time.Duration
+	hours     [24]int64
+	completed int32
+}
+
+// window is when a day's work happens. Today's entries all end before
+// now, whatever the hour, so the day view has today's full share of
+// entries to sum: the working day moves earlier (from midnight at the
+// earliest) and its slots shrink when needed.
+func (g *dayGen) window(day time.Time, isToday bool) (begin, end time.Time) {
+	perDay := g.c.tasksPerDay * g.c.entriesPerTask
+	begin = day.Add(8*time.Hour + time.Duration(g.rng.IntN(91))*time.Minute)
+	end = day.Add(23 * time.Hour)
+	if !isToday {
+		return begin, end
+	}
+	if early := g.c.now.Add(-time.Minute).Truncate(time.Second); early.Before(end) {
+		end = early
+	}
+	if need := 45 * time.Minute * time.Duration(perDay); end.Sub(begin) < need {
+		begin = end.Add(-need)
+		if begin.Before(day) {
+			begin = day
+		}
+	}
+	return begin, end
+}
+
+func (g *dayGen) day(day time.Time, isToday bool) {
+	date := day.Format("2006-01-02")
+	begin, end := g.window(day, isToday)
+	g.slot = 45 * time.Minute
+	if perDay := g.c.tasksPerDay * g.c.entriesPerTask; perDay > 0 {
+		g.slot = min(45*time.Minute, end.Sub(begin)/time.Duration(perDay)).Truncate(time.Second)
+	}
+	g.cursor, g.hours, g.completed = begin, [24]int64{}, 0
+	var focus int64
+	for t := 0; t < g.c.tasksPerDay; t++ {
+		focus += g.task(day, date, t, isToday)
+	}
+	g.b.daily = append(g.b.daily, dailyRow{userID: g.u.id, date: date, focusMS: focus,
+		total: int32(g.c.tasksPerDay), completed: g.completed})
+	for h, f := range g.hours {
+		if f > 0 {
+			g.b.hourly = append(g.b.hourly, hourlyRow{userID: g.u.id, date: date, hour: int32(h), focusMS: f})
+		}
+	}
+	g.u.days++
+}
+
+// task writes the t-th task of a day with its entries and returns its
+// spent time.
+func (g *dayGen) task(day time.Time, date string, t int, isToday bool) int64 {
+	g.nextTask++
+	created := day.Add(7*time.Hour + time.Duration(g.rng.IntN(60))*time.Minute).UnixMilli()
+	task := taskRow{id: g.nextTask, userID: g.u.id, date: date, status: "pending", position: int32(t),
+		title: taskTitles[g.rng.IntN(len(taskTitles))], created: created, upd: created}
+	if g.rng.IntN(10) < 7 {
+		hm := g.cursor.Format("15:04")
+		task.startTime = &hm
+	}
+	if g.rng.IntN(10) < 8 {
+		m := plannedMinutes[g.rng.IntN(len(plannedMinutes))]
+		task.duration = &m
+	}
+	var last int64
+	for e := 0; e < g.c.entriesPerTask; e++ {
+		g.nextEntry++
+		length := time.Duration(float64(g.slot) * (0.3 + 0.5*g.rng.Float64())).Truncate(time.Second)
+		start, end := g.cursor, g.cursor.Add(length)
+		g.cursor = g.cursor.Add(g.slot)
+		if length <= 0 || end.UnixMilli() > g.c.now.UnixMilli() {
+			continue // a slot in the future stays unused (today only)
+		}
+		g.b.entries = append(g.b.entries, entryRow{id: g.nextEntry, userID: g.u.id, taskID: task.id,
+			started: start.UnixMilli(), ended: end.UnixMilli()})
+		task.spentMS += end.Sub(start).Milliseconds()
+		splitByHour(start, end, &g.hours)
+		last = end.UnixMilli()
+		g.u.entries++
+	}
+	if last > 0 {
+		task.upd = last
+	}
+	if !isToday && last > 0 && g.rng.IntN(10) < 9 {
+		task.status = "completed"
+		task.completedAt = &last
+		g.completed++
+	}
+	g.b.tasks = append(g.b.tasks, task)
+	g.u.tasks++
+	return task.spentMS
 }
 
 // splitByHour adds the milliseconds of [start, end) to the UTC hours they

@@ -144,22 +144,7 @@ func Load(lookup func(string) (string, bool), dotenvPath string, readFile func(s
 	}
 	l := &loader{src: source{env: lookup}, readFile: readFile}
 	c := &Config{}
-
-	if dotenvPath != "" {
-		data, err := readFile(dotenvPath)
-		switch {
-		case err == nil:
-			vars, problems := parseDotEnv(dotenvPath, data)
-			l.src.dot = vars
-			l.problems = append(l.problems, problems...)
-			c.DotEnvLoaded = true
-		case errors.Is(err, fs.ErrNotExist):
-			// An optional file: production usually has none.
-		default:
-			l.problems = append(l.problems, fmt.Sprintf("%s: cannot read .env file: %v", dotenvPath, describeFileError(err)))
-		}
-	}
-
+	l.readDotEnv(c, dotenvPath)
 	l.loadEnvironment(c)
 
 	// Secrets first, because their production rules are the most important
@@ -167,6 +152,41 @@ func Load(lookup func(string) (string, bool), dotenvPath string, readFile func(s
 	c.SecretKey = l.loadSecretKey(c.Production)
 	c.DatabaseURL = l.loadDatabaseURL(c.Production)
 
+	l.loadCookiesAndCSRF(c)
+	c.RateLimitStorageURL = l.rateLimitStorage()
+	c.LogLevel = l.logLevel("LOG_LEVEL")
+	l.loadServer(c)
+	l.loadLimits(c)
+	if c.Production {
+		l.productionWarnings(c)
+	}
+	if len(l.problems) > 0 {
+		return nil, &Errors{Problems: l.problems}
+	}
+	c.Warnings = l.warnings
+	return c, nil
+}
+
+// readDotEnv reads the optional .env file: real environment variables win.
+func (l *loader) readDotEnv(c *Config, path string) {
+	if path == "" {
+		return
+	}
+	data, err := l.readFile(path)
+	switch {
+	case err == nil:
+		vars, problems := parseDotEnv(path, data)
+		l.src.dot = vars
+		l.problems = append(l.problems, problems...)
+		c.DotEnvLoaded = true
+	case errors.Is(err, fs.ErrNotExist):
+		// An optional file: production usually has none.
+	default:
+		l.problems = append(l.problems, fmt.Sprintf("%s: cannot read .env file: %v", path, describeFileError(err)))
+	}
+}
+
+func (l *loader) loadCookiesAndCSRF(c *Config) {
 	c.CSRFEnabled = l.boolean("WTF_CSRF_ENABLED", true)
 	c.CSRFTimeLimit = l.seconds("WTF_CSRF_TIME_LIMIT", 3600, 365*24*3600)
 	c.CookieSecure = l.boolean("SESSION_COOKIE_SECURE", c.Production)
@@ -175,10 +195,11 @@ func Load(lookup func(string) (string, bool), dotenvPath string, readFile func(s
 	if c.CookieSameSite == http.SameSiteNoneMode && !c.CookieSecure {
 		l.problem("SESSION_COOKIE_SAMESITE", "None requires SESSION_COOKIE_SECURE=true (browsers reject SameSite=None cookies that are not Secure)")
 	}
+}
 
-	c.RateLimitStorageURL = l.rateLimitStorage()
-	c.LogLevel = l.logLevel("LOG_LEVEL")
-
+// loadServer reads where FocusFlow listens, keeps its files and reaches
+// its database.
+func (l *loader) loadServer(c *Config) {
 	c.Port = l.integer("PORT", DefaultPort, 1, 65535)
 	c.Addr = l.addr(c.Port)
 	c.DataDir = l.str("DATA_DIR", DefaultDataDir)
@@ -186,12 +207,14 @@ func Load(lookup func(string) (string, bool), dotenvPath string, readFile func(s
 	c.TrustProxyHops = l.integer("TRUST_PROXY_HOPS", 0, 0, 10)
 	c.MetricsAddr = l.metricsAddr(c.Production)
 	c.SignupEnabled = l.boolean("SIGNUP_ENABLED", true)
-
 	c.DBConnectTimeout = l.duration("DB_CONNECT_TIMEOUT", 30*time.Second, time.Second, 0)
 	c.DBMaxConns = l.integer("DB_MAX_CONNS", 20, 1, 1000)
 	c.ShutdownTimeout = l.duration("SHUTDOWN_TIMEOUT", 15*time.Second, time.Second, time.Nanosecond)
 	c.MaxBodyBytes = int64(l.integer("MAX_BODY_BYTES", DefaultMaxBodyBytes, 1, 1<<40))
+}
 
+// loadLimits reads session lifetimes, retention and rate limits.
+func (l *loader) loadLimits(c *Config) {
 	c.SessionLifetime = l.duration("SESSION_LIFETIME", 8*time.Hour, time.Second, time.Second)
 	c.RememberLifetime = l.duration("SESSION_REMEMBER_LIFETIME", 30*24*time.Hour, time.Second, time.Second)
 	c.IdleTimeout = l.duration("SESSION_IDLE_TIMEOUT", 2*time.Hour, time.Second, time.Second)
@@ -202,27 +225,21 @@ func Load(lookup func(string) (string, bool), dotenvPath string, readFile func(s
 	c.RateLogin = l.rate("RATELIMIT_LOGIN", Rate{20, time.Hour})
 	c.RateWrite = l.rate("RATELIMIT_WRITE", Rate{120, time.Minute})
 	c.RateRead = l.rate("RATELIMIT_READ", Rate{600, time.Minute})
+}
 
-	if c.Production {
-		// Allowed (someone may run behind a proxy that really is plain
-		// HTTP on a private network) but contrary to the deployment
-		// checklist, so say so every start.
-		if !c.CookieSecure {
-			l.warn("SESSION_COOKIE_SECURE=false in production: session cookies will be sent over plain HTTP")
-		}
-		if !c.CookieHTTPOnly {
-			l.warn("SESSION_COOKIE_HTTPONLY=false in production: scripts on the page can read the session cookie")
-		}
-		if !c.CSRFEnabled {
-			l.warn("WTF_CSRF_ENABLED=false in production: forms and API writes are not protected against cross-site request forgery")
-		}
+// productionWarnings names settings that are allowed (someone may run
+// behind a proxy that really is plain HTTP on a private network) but
+// contrary to a secure deployment, at every start.
+func (l *loader) productionWarnings(c *Config) {
+	if !c.CookieSecure {
+		l.warn("SESSION_COOKIE_SECURE=false in production: session cookies will be sent over plain HTTP")
 	}
-
-	if len(l.problems) > 0 {
-		return nil, &Errors{Problems: l.problems}
+	if !c.CookieHTTPOnly {
+		l.warn("SESSION_COOKIE_HTTPONLY=false in production: scripts on the page can read the session cookie")
 	}
-	c.Warnings = l.warnings
-	return c, nil
+	if !c.CSRFEnabled {
+		l.warn("WTF_CSRF_ENABLED=false in production: forms and API writes are not protected against cross-site request forgery")
+	}
 }
 
 // loadEnvironment reads ENVIRONMENT, or its alias FLASK_ENV. ENVIRONMENT

@@ -75,52 +75,87 @@ func (db *DB) timerTask(ctx context.Context, userID, taskID int64, tasks []focus
 // With a sessionHash it checks the session too and refreshes user's
 // settings from the database (reading again if the time zone changed).
 func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, focus.State, error) {
-	d := &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{}, Activity: []focusflow.Activity{}}
-	var r focus.State
-	week := localdate.WeekOf(date)
-	byDate := map[string]focusflow.DayStats{}
-	today := localdate.Today(db.now(), user.Location())
-	var sr streakRows
-
+	rd := &dayRead{day: &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{},
+		Activity: []focusflow.Activity{}}, byDate: map[string]focusflow.DayStats{}}
 	b := db.batch()
-	// The user (fresh settings) and timer in one statement; with a
-	// sessionHash the same statement checks the session.
-	var fresh *focusflow.User
-	scanUserTimer := func(row rowScanner) error {
+	rd.queueUser(b, db, user.ID, sessionHash)
+	rd.queueContent(b, user.ID, date)
+	rd.queueFigures(b, user.ID, date, localdate.Today(db.now(), user.Location()))
+	if err := b.Run(ctx); err != nil {
+		return nil, rd.timer, err
+	}
+	if rd.fresh == nil {
+		if sessionHash != "" {
+			return nil, rd.timer, focusflow.ErrSessionGone
+		}
+		return nil, rd.timer, notFound("User")
+	}
+	tzChanged := rd.fresh.Timezone != user.Timezone
+	*user = *db.adjust(rd.fresh)
+	if tzChanged { // "today" and the streak depend on the zone
+		return db.readDay(ctx, user, date, "")
+	}
+	for _, wd := range localdate.WeekOf(date) {
+		s := rd.byDate[wd]
+		s.Date = wd
+		rd.day.Week = append(rd.day.Week, s)
+	}
+	rd.day.Streak = rd.streak.streak()
+	return rd.day, rd.timer, nil
+}
+
+// dayRead collects the rows of one day read.
+type dayRead struct {
+	day    *focusflow.Day
+	fresh  *focusflow.User // the user as stored now
+	timer  focus.State
+	byDate map[string]focusflow.DayStats
+	streak streakRows
+}
+
+// queueUser reads the user (fresh settings) and the timer in one
+// statement; with a sessionHash the same statement checks the session.
+func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, sessionHash string) {
+	scan := func(row rowScanner) error {
 		var task, version, entryTask, start sql.NullInt64
 		var state sql.NullString
 		u, err := scanUser(row, &task, &state, &version, &entryTask, &start)
 		if err != nil {
 			return err
 		}
-		fresh = u
-		r.TaskID, r.Status, r.Version = task.Int64, state.String, version.Int64
+		rd.fresh = u
+		rd.timer.TaskID, rd.timer.Status, rd.timer.Version = task.Int64, state.String, version.Int64
 		if start.Valid {
-			r.Entry = &focus.Entry{TaskID: entryTask.Int64, Start: fromMS(start.Int64)}
+			rd.timer.Entry = &focus.Entry{TaskID: entryTask.Int64, Start: fromMS(start.Int64)}
 		}
 		return nil
 	}
 	const userTimer = `SELECT ` + userColumns + `, t.task_id, t.state, t.version, e.task_id, e.started_at `
 	const timerJoins = ` LEFT JOIN timers t ON t.user_id = u.id
 		LEFT JOIN time_entries e ON e.user_id = u.id AND e.ended_at IS NULL `
-	if sessionHash != "" {
-		b.Query(userTimer+`FROM sessions s JOIN users u ON u.id = s.user_id`+timerJoins+`
-			WHERE s.token_hash = $1 AND s.user_id = $2 AND s.expires_at > $3
-			  AND (s.idle_timeout_ms = 0 OR s.last_seen_at + s.idle_timeout_ms > $3) AND u.locked_at IS NULL`,
-			[]any{sessionHash, user.ID, db.ms()}, scanUserTimer)
-	} else {
-		b.Query(userTimer+`FROM users u`+timerJoins+`WHERE u.id = $1`, []any{user.ID}, scanUserTimer)
+	if sessionHash == "" {
+		b.Query(userTimer+`FROM users u`+timerJoins+`WHERE u.id = $1`, []any{userID}, scan)
+		return
 	}
+	b.Query(userTimer+`FROM sessions s JOIN users u ON u.id = s.user_id`+timerJoins+`
+		WHERE s.token_hash = $1 AND s.user_id = $2 AND s.expires_at > $3
+		  AND (s.idle_timeout_ms = 0 OR s.last_seen_at + s.idle_timeout_ms > $3) AND u.locked_at IS NULL`,
+		[]any{sessionHash, userID, db.ms()}, scan)
+}
+
+// queueContent reads the day's tasks, notes and activity.
+func (rd *dayRead) queueContent(b *readBatch, userID int64, date string) {
+	d := rd.day
 	b.Query(`SELECT `+taskColumns+` FROM tasks t WHERE t.user_id = $1 AND t.date = $2
 		ORDER BY CASE WHEN t.start_time IS NULL THEN 1 ELSE 0 END, t.start_time, t.position, t.id`,
-		[]any{user.ID, date}, func(row rowScanner) error {
+		[]any{userID, date}, func(row rowScanner) error {
 			t, err := scanTask(row)
 			if err == nil {
 				d.Tasks = append(d.Tasks, *t)
 			}
 			return err
 		})
-	b.Query(`SELECT text, updated_at FROM day_notes WHERE user_id = $1 AND date = $2`, []any{user.ID, date},
+	b.Query(`SELECT text, updated_at FROM day_notes WHERE user_id = $1 AND date = $2`, []any{userID, date},
 		func(row rowScanner) error {
 			var updated int64
 			err := row.Scan(&d.Note.Text, &updated)
@@ -128,7 +163,7 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHa
 			return err
 		})
 	b.Query(`SELECT `+noteColumns+` FROM notes WHERE user_id = $1 AND date = $2 ORDER BY created_at, id`,
-		[]any{user.ID, date}, func(row rowScanner) error {
+		[]any{userID, date}, func(row rowScanner) error {
 			n, err := scanNote(row)
 			if err == nil {
 				d.Notes = append(d.Notes, *n)
@@ -136,7 +171,7 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHa
 			return err
 		})
 	b.Query(`SELECT at, kind, message, task_id FROM activity WHERE user_id = $1 AND date = $2
-		ORDER BY at DESC, id DESC LIMIT $3`, []any{user.ID, date, activityLimit}, func(row rowScanner) error {
+		ORDER BY at DESC, id DESC LIMIT $3`, []any{userID, date, activityLimit}, func(row rowScanner) error {
 		var a focusflow.Activity
 		var at int64
 		var task sql.NullInt64
@@ -145,38 +180,23 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHa
 		d.Activity = append(d.Activity, a)
 		return err
 	})
-	// The week's figures and the streak runs of today and yesterday.
+}
+
+// queueFigures reads the week's figures and the streak runs of today and
+// yesterday in one statement.
+func (rd *dayRead) queueFigures(b *readBatch, userID int64, date, today string) {
+	week := localdate.WeekOf(date)
+	sr := &rd.streak
 	sr.today, sr.yesterday = today, localdate.AddDays(today, -1)
 	b.Query(`SELECT date, focus_ms, manual_ms, total, completed, run FROM daily_stats
 		WHERE user_id = $1 AND (date >= $2 AND date <= $3 OR date IN ($4, $5))`,
-		[]any{user.ID, week[0], week[6], sr.today, sr.yesterday}, func(row rowScanner) error {
+		[]any{userID, week[0], week[6], sr.today, sr.yesterday}, func(row rowScanner) error {
 			var run int
 			s, err := scanDayStats(row, &run)
-			byDate[s.Date] = s
+			rd.byDate[s.Date] = s
 			sr.observe(s.Date, run)
 			return err
 		})
-	if err := b.Run(ctx); err != nil {
-		return nil, r, err
-	}
-	if fresh == nil {
-		if sessionHash != "" {
-			return nil, r, focusflow.ErrSessionGone
-		}
-		return nil, r, notFound("User")
-	}
-	tzChanged := fresh.Timezone != user.Timezone
-	*user = *db.adjust(fresh)
-	if tzChanged { // "today" and the streak depend on the zone
-		return db.readDay(ctx, user, date, "")
-	}
-	for _, wd := range week {
-		s := byDate[wd]
-		s.Date = wd
-		d.Week = append(d.Week, s)
-	}
-	d.Streak = sr.streak()
-	return d, r, nil
 }
 
 func scanDayStats(row rowScanner, extra ...any) (focusflow.DayStats, error) {

@@ -92,48 +92,17 @@ func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64
 			return err
 		}
 		oldDate, wasDone := t.Date, t.Status == focusflow.StatusCompleted
-		if p.Title != nil {
-			t.Title = *p.Title
-		}
-		if p.Description != nil {
-			t.Description = *p.Description
-		}
-		if p.StartTime != nil {
-			t.StartTime = *p.StartTime
-		}
-		if p.DurationMinutes != nil {
-			t.DurationMinutes = *p.DurationMinutes
-		}
-		if p.Position != nil {
-			t.Position = *p.Position
-		}
-		if p.Date != nil && *p.Date != t.Date {
-			t.Date = *p.Date
-			if p.Position == nil {
-				if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2`,
-					user.ID, t.Date).Scan(&t.Position); err != nil {
-					return wrapDBError(err)
-				}
+		moved := p.Date != nil && *p.Date != t.Date
+		p.Apply(t)
+		if moved && p.Position == nil {
+			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2`,
+				user.ID, t.Date).Scan(&t.Position); err != nil {
+				return wrapDBError(err)
 			}
 		}
 		if p.Status != nil && *p.Status != t.Status {
-			switch *p.Status {
-			case focusflow.StatusCompleted:
-				if err := db.releaseTimer(ctx, tx, user, now, t.ID); err != nil {
-					return err
-				}
-				t.Status, t.CompletedAt = focusflow.StatusCompleted, now
-				if err := logActivity(ctx, tx, user, now, focusflow.ActTaskCompleted, "Completed task: "+t.Title, t.ID); err != nil {
-					return err
-				}
-			case focusflow.StatusPending:
-				if !wasDone {
-					break // only a completed task is reopened; others keep their timer state
-				}
-				t.Status, t.CompletedAt = focusflow.StatusPending, time.Time{}
-				if err := logActivity(ctx, tx, user, now, focusflow.ActTaskReopened, "Reopened task: "+t.Title, t.ID); err != nil {
-					return err
-				}
+			if err := db.changeStatus(ctx, tx, user, t, *p.Status, now); err != nil {
+				return err
 			}
 		}
 		isDone := t.Status == focusflow.StatusCompleted
@@ -163,6 +132,24 @@ func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64
 		return nil, err
 	}
 	return db.Task(ctx, user.ID, out.ID)
+}
+
+// changeStatus completes or reopens t. Completing a task whose timer runs
+// stops the timer first; only a completed task is reopened (others keep
+// their timer state).
+func (db *DB) changeStatus(ctx context.Context, tx execer, user *focusflow.User, t *focusflow.Task, status string, now time.Time) error {
+	switch {
+	case status == focusflow.StatusCompleted:
+		if err := db.releaseTimer(ctx, tx, user, now, t.ID); err != nil {
+			return err
+		}
+		t.Status, t.CompletedAt = focusflow.StatusCompleted, now
+		return logActivity(ctx, tx, user, now, focusflow.ActTaskCompleted, "Completed task: "+t.Title, t.ID)
+	case status == focusflow.StatusPending && t.Status == focusflow.StatusCompleted:
+		t.Status, t.CompletedAt = focusflow.StatusPending, time.Time{}
+		return logActivity(ctx, tx, user, now, focusflow.ActTaskReopened, "Reopened task: "+t.Title, t.ID)
+	}
+	return nil
 }
 
 func b2i(b bool) int {
