@@ -113,7 +113,7 @@ func (c *seedConfig) history(u *userRow, b *batch) {
 	today := time.Date(c.now.Year(), c.now.Month(), c.now.Day(), 0, 0, 0, 0, time.UTC)
 	g := &dayGen{c: c, u: u, b: b, rng: rng, nextTask: u.taskBase, nextEntry: u.entryBase}
 	for d := 0; d < u.daysOfHistory; d++ {
-		g.day(today.AddDate(0, 0, -(u.daysOfHistory - 1 - d)), d == u.daysOfHistory-1)
+		g.day(today.AddDate(0, 0, -(u.daysOfHistory-1-d)), d == u.daysOfHistory-1)
 	}
 }
 
