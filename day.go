@@ -12,6 +12,9 @@ const (
 	ActTimerResumed  = "timer_resumed"
 	ActTimerStopped  = "timer_stopped"
 	ActTimerCapped   = "timer_capped"
+	ActFocusDone     = "focus_done"     // a planned focus phase ran to its end
+	ActPhaseSkipped  = "phase_skipped"  // the user ended a phase early
+	ActPhaseExtended = "phase_extended" // the user added time to a phase
 	ActNoteAdded     = "note_added"
 	ActAnomaly       = "anomaly"
 )

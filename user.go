@@ -14,6 +14,8 @@ type User struct {
 	FocusMode   bool
 	DailyGoal   time.Duration
 	TimerCap    time.Duration
+	Session     SessionPlan // how a focus session runs unless a start says otherwise
+	Signals     Signals     // how a phase's end is signalled on the user's devices
 	CreatedAt   time.Time
 	LastLoginAt time.Time // zero when never
 	LockedAt    time.Time // zero when not locked by an administrator
@@ -80,6 +82,15 @@ const (
 	EventTimerAnomaly    = "timer_anomaly"
 )
 
+// Signals say how the end of a phase reaches the user: a sound at a
+// volume (0–100) unless muted, and a desktop notification when turned on
+// (each browser also asks its own permission).
+type Signals struct {
+	Volume int
+	Muted  bool
+	Notify bool
+}
+
 // UserSettings are the profile preferences a user can change; nil fields
 // stay as they are.
 type UserSettings struct {
@@ -88,6 +99,22 @@ type UserSettings struct {
 	FocusMode *bool
 	DailyGoal *time.Duration
 	TimerCap  *time.Duration
+	Session   *SessionPlan
+	Signals   *Signals
+}
+
+// Validate checks the session plan and signals when set (the other
+// settings are checked where they are read, with their forms' wording).
+func (s UserSettings) Validate() error {
+	if s.Session != nil {
+		if err := s.Session.Validate(); err != nil {
+			return err
+		}
+	}
+	if s.Signals != nil && (s.Signals.Volume < 0 || s.Signals.Volume > 100) {
+		return Invalid("sound_volume", "The volume must be from 0 to 100.")
+	}
+	return nil
 }
 
 // NewSession describes a session to create. TokenHash is the HMAC of the

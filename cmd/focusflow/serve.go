@@ -58,8 +58,12 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 	}
 	defer closeLimiter.Close()
 
+	lv := a.startLive(db, m)
+	defer lv.stop()
 	srv, err := web.New(web.Deps{Config: cfg, Store: db, Limiter: limiter, Metrics: m, Logger: logger,
-		Hasher: auth.NewHasher(auth.DefaultParams, runtime.NumCPU(), 2*time.Second), Version: buildVersion()})
+		Hasher: auth.NewHasher(auth.DefaultParams, runtime.NumCPU(), 2*time.Second), Version: buildVersion(),
+		Live: lv.hub, Phases: lv.scheduler, EventsRecheck: lv.recheck})
+	lv.server = srv
 	if err != nil {
 		logger.Error("building the web server", "error", err)
 		return exitFail
@@ -73,6 +77,10 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 		return exitFail
 	}
 	httpServer := newHTTPServer(srv, logger)
+	// Event streams never go idle: they end when the listener closes (the
+	// pages reconnect to another instance), not at the shutdown deadline.
+	httpServer.RegisterOnShutdown(lv.hub.Close)
+	go lv.scheduler.Run(lv.ctx)
 	if cfg.MetricsAddr != "" {
 		go serveMetrics(ctx, cfg.MetricsAddr, reg, logger)
 	}
@@ -92,6 +100,7 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 	// Stop accepting, let in-flight requests finish up to the deadline,
 	// then close the database (deferred) and exit 0.
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	lv.hub.Drain()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {

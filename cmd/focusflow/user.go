@@ -241,6 +241,7 @@ func userSetPassword(ctx context.Context, a *app, db *sqlstore.DB, args []string
 		return a.failf("%s", sqlstore.SafeError(err))
 	}
 	n, _ := db.DeleteUserSessions(ctx, u.ID, 0)
+	a.signOut(ctx, db, u.ID)
 	db.ClearLoginFailures(ctx, auth.NormalizeLogin(u.Username))
 	adminEvent(ctx, db, focusflow.EventPasswordChange, u, "set by administrator")
 	fmt.Fprintf(a.stdout, "password of %s changed; %d sessions ended\n", u.Username, n)
@@ -267,6 +268,7 @@ func userLock(lock bool) func(context.Context, *app, *sqlstore.DB, []string) int
 			return exitOK
 		}
 		n, _ := db.DeleteUserSessions(ctx, u.ID, 0)
+		a.signOut(ctx, db, u.ID)
 		adminEvent(ctx, db, focusflow.EventAccountLocked, u, "")
 		fmt.Fprintf(a.stdout, "locked %s; %d sessions ended\n", u.Username, n)
 		return exitOK
@@ -303,6 +305,7 @@ func userDelete(ctx context.Context, a *app, db *sqlstore.DB, args []string) int
 	if err := db.DeleteUser(ctx, u.ID); err != nil {
 		return a.failf("%s", sqlstore.SafeError(err))
 	}
+	a.signOut(ctx, db, u.ID)
 	fmt.Fprintf(a.stdout, "deleted %s and all their data\n", u.Username)
 	return exitOK
 }
@@ -373,6 +376,7 @@ func cmdSession(ctx context.Context, a *app, args []string) int {
 		if err != nil {
 			return a.failf("%s", sqlstore.SafeError(err))
 		}
+		a.signOut(ctx, db, 0)
 		a.logger.Warn("all sessions revoked by administrator", "count", n)
 		fmt.Fprintf(a.stdout, "%d sessions revoked\n", n)
 		return exitOK
@@ -385,6 +389,7 @@ func cmdSession(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.failf("%s", sqlstore.SafeError(err))
 	}
+	a.signOut(ctx, db, u.ID)
 	adminEvent(ctx, db, focusflow.EventSessionsRevoked, u, fmt.Sprintf("%d sessions, by administrator", n))
 	fmt.Fprintf(a.stdout, "%d sessions of %s revoked\n", n, u.Username)
 	return exitOK

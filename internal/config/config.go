@@ -81,6 +81,13 @@ type Config struct {
 	RateLimitStorageURL string // memory://, redis:// or rediss://
 	LogLevel            slog.Level
 
+	// DatabaseNotifyURL is the PostgreSQL connection that listens for
+	// other instances' events (LISTEN needs a session of its own, which a
+	// transaction-mode pooler cannot give). "" means DatabaseURL.
+	DatabaseNotifyURL string
+	EventsPerUser     int // live-update streams one user may hold
+	EventsMaxStreams  int // live-update streams one instance holds
+
 	Port    int
 	Addr    string // HOST:PORT for the HTTP listener; HOST defaults to all interfaces
 	DataDir string
@@ -155,6 +162,7 @@ func Load(lookup func(string) (string, bool), dotenvPath string, readFile func(s
 	l.loadCookiesAndCSRF(c)
 	c.RateLimitStorageURL = l.rateLimitStorage()
 	c.LogLevel = l.logLevel("LOG_LEVEL")
+	l.loadLive(c)
 	l.loadServer(c)
 	l.loadLimits(c)
 	if c.Production {
@@ -195,6 +203,26 @@ func (l *loader) loadCookiesAndCSRF(c *Config) {
 	if c.CookieSameSite == http.SameSiteNoneMode && !c.CookieSecure {
 		l.problem("SESSION_COOKIE_SAMESITE", "None requires SESSION_COOKIE_SECURE=true (browsers reject SameSite=None cookies that are not Secure)")
 	}
+}
+
+// loadLive reads how live updates reach pages on every instance.
+func (l *loader) loadLive(c *Config) {
+	c.EventsPerUser = l.integer("EVENTS_PER_USER", 8, 1, 100)
+	c.EventsMaxStreams = l.integer("EVENTS_MAX_STREAMS", 5000, 1, 1_000_000)
+	raw, name, ok := l.secret("DATABASE_NOTIFY_URL")
+	if !ok || raw == "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || RedactURL(raw) == unparsable || (!strings.EqualFold(u.Scheme, "postgres") && !strings.EqualFold(u.Scheme, "postgresql")) {
+		l.problem(name, "must be a postgres:// URL (a direct or session-mode connection to the same database as DATABASE_URL)")
+		return
+	}
+	if c.DatabaseURL == "" || isSQLiteURL(c.DatabaseURL) {
+		l.problem(name, "is only used with a PostgreSQL DATABASE_URL")
+		return
+	}
+	c.DatabaseNotifyURL = raw
 }
 
 // loadServer reads where FocusFlow listens, keeps its files and reaches

@@ -88,6 +88,9 @@ func (c Config) summary() []slog.Attr {
 		slog.Bool("cookie_httponly", c.CookieHTTPOnly),
 		slog.String("cookie_samesite", sameSiteName(c.CookieSameSite)),
 		slog.String("ratelimit_storage", c.RateLimitStorageURLRedacted()),
+		slog.String("database_notify", redactOptional(c.DatabaseNotifyURL)),
+		slog.Int("events_per_user", c.EventsPerUser),
+		slog.Int("events_max_streams", c.EventsMaxStreams),
 		slog.String("ratelimit_ip", c.RateIP.String()),
 		slog.String("ratelimit_signup", c.RateSignup.String()),
 		slog.String("ratelimit_login", c.RateLogin.String()),
@@ -148,4 +151,12 @@ func sameSiteName(s http.SameSite) string {
 		return "Lax"
 	}
 	return "default"
+}
+
+// redactOptional is RedactURL, with "" for an unset URL.
+func redactOptional(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	return RedactURL(raw)
 }

@@ -86,9 +86,10 @@ type Hub struct {
 	total    int
 	draining bool
 
-	out  chan []byte // to the bus
-	stop chan struct{}
-	wg   sync.WaitGroup
+	out       chan []byte // to the bus
+	stop      chan struct{}
+	closeOnce sync.Once
+	wg        sync.WaitGroup
 }
 
 type userStreams struct {
@@ -126,18 +127,21 @@ func New(cfg Config) *Hub {
 	return h
 }
 
-// Close ends every stream and stops the hub's goroutines.
+// Close ends every stream and stops the hub's goroutines; closing again
+// does nothing.
 func (h *Hub) Close() {
-	h.Drain()
-	h.mu.Lock()
-	for _, us := range h.users {
-		for _, s := range us.streams {
-			s.end("")
+	h.closeOnce.Do(func() {
+		h.Drain()
+		h.mu.Lock()
+		for _, us := range h.users {
+			for _, s := range us.streams {
+				s.end("")
+			}
 		}
-	}
-	h.mu.Unlock()
-	close(h.stop)
-	h.wg.Wait()
+		h.mu.Unlock()
+		close(h.stop)
+		h.wg.Wait()
+	})
 }
 
 // Drain refuses new streams; open ones stay until they close.

@@ -24,6 +24,10 @@ type Metrics struct {
 	RateLimitFallbacks  prometheus.Counter
 	DBErrors            prometheus.Counter
 	TimerAnomalies      *prometheus.CounterVec
+
+	EventStreams     prometheus.Gauge   // open live-update streams
+	PhaseTransitions prometheus.Counter // phase ends recorded by this instance
+	PhaseLag         prometheus.Histogram
 }
 
 // New creates the collectors and registers them, plus Go runtime, process
@@ -58,9 +62,20 @@ func New(reg prometheus.Registerer, dbStats func() sql.DBStats) *Metrics {
 		TimerAnomalies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "focusflow_timer_anomalies_total", Help: "Unusual timer patterns (possible manipulation) by kind.",
 		}, []string{"kind"}),
+		EventStreams: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "focusflow_event_streams", Help: "Open live-update (Server-Sent Events) streams on this instance.",
+		}),
+		PhaseTransitions: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "focusflow_phase_transitions_total", Help: "Focus-session phase ends recorded by this instance.",
+		}),
+		PhaseLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "focusflow_phase_transition_lag_seconds", Help: "How long after its planned instant a phase end was recorded.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 5, 30, 120},
+		}),
 	}
 	reg.MustRegister(m.Requests, m.Latency, m.FailedLogins, m.Lockouts, m.CSRFRejections,
 		m.RateLimitRejections, m.RateLimitFallbacks, m.DBErrors, m.TimerAnomalies,
+		m.EventStreams, m.PhaseTransitions, m.PhaseLag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if dbStats != nil {
 		pool := func(name, help string, v func(sql.DBStats) float64) prometheus.Collector {

@@ -114,13 +114,13 @@ func TestTimerLifecycle(t *testing.T) {
 			if d.Stats.Focus != 35*time.Minute {
 				t.Fatalf("day focus %v, want 35m (15 closed + 20 live)", d.Stats.Focus)
 			}
-			tm = f.act(t, focusflow.ActionStop, 0, tm.Version)
+			tm = f.act(t, focusflow.ActionComplete, 0, tm.Version)
 			if tm != nil {
-				t.Fatalf("after stop the timer is idle, got %+v", tm)
+				t.Fatalf("after complete the timer is idle, got %+v", tm)
 			}
 			d = f.day(t, "2026-03-10")
 			if d.Stats.Completed != 1 || d.Stats.Total != 2 || d.Streak != 1 || d.Stats.Focus != 35*time.Minute {
-				t.Fatalf("after stop: %+v streak %d", d.Stats, d.Streak)
+				t.Fatalf("after complete: %+v streak %d", d.Stats, d.Streak)
 			}
 			kinds := map[string]int{}
 			for _, a := range d.Activity {

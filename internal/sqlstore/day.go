@@ -33,17 +33,18 @@ func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash s
 			return nil, err
 		}
 	}
-	d.Timer = focus.View(s, now, set)
-	// The running entry's live time counts on the days it covers so far.
+	timer, spans := focus.Live(s, now, set)
+	d.Timer = timer
+	// Focus time not recorded yet (the running entry, entries a passed
+	// phase end has closed) counts on the days it covers.
 	live := map[string]time.Duration{}
-	if e := s.Entry; e != nil {
-		end, _ := focus.LiveEnd(e, now, set)
-		for _, p := range localdate.Portions(e.Start, end, user.Location()) {
+	for _, sp := range spans {
+		for _, p := range localdate.Portions(sp.Start, sp.End, user.Location()) {
 			live[p.Date] += time.Duration(p.MS) * time.Millisecond
 		}
 		for i := range d.Tasks {
-			if d.Tasks[i].ID == e.TaskID {
-				d.Tasks[i].Spent += end.Sub(e.Start)
+			if d.Tasks[i].ID == sp.TaskID {
+				d.Tasks[i].Spent += sp.End.Sub(sp.Start)
 			}
 		}
 	}
@@ -61,11 +62,12 @@ func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash s
 func (db *DB) timerTask(ctx context.Context, userID, taskID int64, tasks []focusflow.Task) (focus.Task, error) {
 	for _, t := range tasks {
 		if t.ID == taskID {
-			return focus.Task{ID: t.ID, Title: t.Title, Status: t.Status, Date: t.Date, Spent: t.Spent}, nil
+			return focus.Task{ID: t.ID, Title: t.Title, Status: t.Status, Date: t.Date, Spent: t.Spent,
+				Estimate: time.Duration(t.DurationMinutes) * time.Minute}, nil
 		}
 	}
 	var t focus.Task
-	err := scanFocusTask(db.read.QueryRowContext(ctx, `SELECT t.id, t.title, t.status, t.date, t.spent_ms FROM tasks t
+	err := scanFocusTask(db.read.QueryRowContext(ctx, `SELECT `+focusTaskColumns+` FROM tasks t
 		WHERE t.id = $1 AND t.user_id = $2`, taskID, userID), &t)
 	return t, wrapDBError(err)
 }
@@ -116,21 +118,22 @@ type dayRead struct {
 // queueUser reads the user (fresh settings) and the timer in one
 // statement; with a sessionHash the same statement checks the session.
 func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, sessionHash string) {
+	var ts timerState
+	timerDest, finish := ts.timerDest()
 	scan := func(row rowScanner) error {
-		var task, version, entryTask, start sql.NullInt64
-		var state sql.NullString
-		u, err := scanUser(row, &task, &state, &version, &entryTask, &start)
+		var entryTask, start sql.NullInt64
+		u, err := scanUser(row, append(timerDest, &entryTask, &start)...)
 		if err != nil {
 			return err
 		}
-		rd.fresh = u
-		rd.timer.TaskID, rd.timer.Status, rd.timer.Version = task.Int64, state.String, version.Int64
+		finish()
+		rd.fresh, rd.timer = u, ts.State
 		if start.Valid {
 			rd.timer.Entry = &focus.Entry{TaskID: entryTask.Int64, Start: fromMS(start.Int64)}
 		}
 		return nil
 	}
-	const userTimer = `SELECT ` + userColumns + `, t.task_id, t.state, t.version, e.task_id, e.started_at `
+	const userTimer = `SELECT ` + userColumns + `, ` + joinedTimerColumns + `, e.task_id, e.started_at `
 	const timerJoins = ` LEFT JOIN timers t ON t.user_id = u.id
 		LEFT JOIN time_entries e ON e.user_id = u.id AND e.ended_at IS NULL `
 	if sessionHash == "" {

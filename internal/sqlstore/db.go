@@ -58,7 +58,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 20
 	}
-	db := &DB{now: opts.Now, logger: opts.Logger, capOverride: opts.TimerCapOverride}
+	// Instants are stored as milliseconds: the clock says no more than
+	// that, so what a write returns is exactly what a later read gives.
+	clock := opts.Now
+	db := &DB{now: func() time.Time { return clock().Truncate(time.Millisecond) }, logger: opts.Logger,
+		capOverride: opts.TimerCapOverride}
 	var err error
 	if opts.URL != "" {
 		err = db.openPostgres(opts)
@@ -259,4 +263,15 @@ func fromNullMS(ms sql.NullInt64) time.Time {
 		return time.Time{}
 	}
 	return fromMS(ms.Int64)
+}
+
+// Notify sends payload to the instances listening on channel (PostgreSQL
+// NOTIFY, through any connection, a pooler's too). It reports false where
+// the engine has none: on SQLite every instance is this one process.
+func (db *DB) Notify(ctx context.Context, channel, payload string) (bool, error) {
+	if db.dialect.notify == "" {
+		return false, nil
+	}
+	_, err := db.write.ExecContext(ctx, db.dialect.notify, channel, payload)
+	return true, wrapDBError(err)
 }

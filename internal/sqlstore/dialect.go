@@ -43,6 +43,9 @@ type dialect struct {
 	// (a pgx pipeline on one connection; pooler-safe, since every
 	// statement is unnamed). SQLite runs in process: one by one it is.
 	pipelined bool
+	// notify sends $2 to the listeners of channel $1; "" where the engine
+	// has no such thing (SQLite runs one instance).
+	notify string
 
 	// What whole-database tools (backup, restore) need; catalog.go
 	// exports it without the engine's name.
@@ -91,6 +94,7 @@ var (
 		tableExists:    `SELECT to_regclass($1) IS NOT NULL`,
 		snapshot:       sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 		pipelined:      true,
+		notify:         `SELECT pg_notify($1, $2)`,
 		catalog:        postgresCatalog,
 		readExpr:       postgresReadExpr,
 		maxParams:      65535, // the protocol's limit

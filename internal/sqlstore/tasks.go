@@ -168,9 +168,10 @@ func (db *DB) DeleteTask(ctx context.Context, user *focusflow.User, taskID int64
 		if err != nil {
 			return err
 		}
-		if err := tx.Exec(ctx, `UPDATE timers SET task_id = NULL, state = NULL, version = version + 1, updated_at = $2
-			WHERE user_id = $1 AND task_id = $3`, user.ID, now.UnixMilli(), taskID); err != nil {
-			return wrapDBError(err)
+		// The session on it ends first; its entries' focus, the one just
+		// closed included, then leaves the figures with them.
+		if err := db.releaseTimer(ctx, tx, user, now, taskID); err != nil {
+			return err
 		}
 		type span struct {
 			start, end int64

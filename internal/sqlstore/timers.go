@@ -14,8 +14,13 @@ import (
 
 // focusSettings are the settings of user the timer's rules depend on.
 func focusSettings(user *focusflow.User) focus.Settings {
-	return focus.Settings{Cap: user.TimerCap}
+	return focus.Settings{Cap: user.TimerCap, Plan: user.Session}
 }
+
+// timerColumns are the timer row's columns in the order scanTimerRow reads.
+const timerColumns = `task_id, state, version, mode, phase, phase_started_at, phase_ends_at, phase_len_ms,
+	phase_left_ms, next_phase, cycle, flow_focus_ms, plan_focus_ms, plan_short_ms, plan_long_ms, plan_every,
+	plan_ratio, plan_auto_breaks, plan_auto_focus`
 
 // lockTimer locks (creating if needed) the user's timer row and reads, in
 // the same round trip on PostgreSQL, the running entry, the timer's task,
@@ -30,7 +35,7 @@ func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.T
 	queries := []batchQuery{
 		{sql: `INSERT INTO timers (user_id, version, updated_at) VALUES ($1, 0, $2)
 			ON CONFLICT (user_id) DO UPDATE SET updated_at = excluded.updated_at
-			RETURNING task_id, state, version`, args: []any{userID, now.UnixMilli()}, row: s.scanTimerRow},
+			RETURNING ` + timerColumns, args: []any{userID, now.UnixMilli()}, row: s.scanTimerRow},
 		{sql: `SELECT COUNT(*) FROM (SELECT 1 FROM activity a WHERE a.user_id = $1 AND a.at > $2
 			AND a.kind IN ('timer_started', 'timer_paused', 'timer_resumed', 'timer_stopped') LIMIT $3) AS recent`,
 			args: []any{userID, now.Add(-focus.AnomalyWindow).UnixMilli(), focus.AnomalyActions + 2},
@@ -38,7 +43,7 @@ func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.T
 	}
 	queries = append(queries, s.entryAndTask(userID)...)
 	if target != 0 {
-		queries = append(queries, batchQuery{sql: `SELECT t.id, t.title, t.status, t.date, t.spent_ms FROM tasks t
+		queries = append(queries, batchQuery{sql: `SELECT ` + focusTaskColumns + ` FROM tasks t
 			WHERE t.id = $1 AND t.user_id = $2` + db.dialect.forUpdate, args: []any{target, userID},
 			row: func(row rowScanner) error {
 				targetTask = &focus.Task{}
@@ -59,12 +64,41 @@ func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.T
 type timerState struct{ focus.State }
 
 func (s *timerState) scanTimerRow(row rowScanner) error {
-	var task sql.NullInt64
-	var state sql.NullString
-	err := row.Scan(&task, &state, &s.Version)
-	s.TaskID, s.Status = task.Int64, state.String
-	return err
+	dest, finish := s.timerDest()
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	finish()
+	return nil
 }
+
+// timerDest is where a scan of timerColumns goes, and what turns it into
+// the state once scanned.
+func (s *timerState) timerDest() ([]any, func()) {
+	var task, started, ends sql.NullInt64
+	var state, mode, phase, next sql.NullString
+	var length, left, flow int64
+	var plan planColumns
+	dest := append([]any{&task, &state, &s.Version, &mode, &phase, &started, &ends, &length, &left, &next,
+		&s.Cycle, &flow}, plan.dest()[1:]...)
+	return dest, func() {
+		plan.mode = mode.String
+		s.TaskID, s.Status, s.Mode, s.Phase, s.Next = task.Int64, state.String, mode.String, phase.String, next.String
+		s.PhaseStart, s.PhaseEnd = fromNullMS(started), fromNullMS(ends)
+		s.PhaseLen, s.PhaseLeft, s.FlowFocus = ms(length), ms(left), ms(flow)
+		s.Plan = plan.plan()
+	}
+}
+
+// joinedTimerColumns are timerColumns of a timers row t that a LEFT JOIN
+// may not find (an idle user who never started one).
+const joinedTimerColumns = `t.task_id, t.state, COALESCE(t.version, 0), t.mode, t.phase, t.phase_started_at,
+	t.phase_ends_at, COALESCE(t.phase_len_ms, 0), COALESCE(t.phase_left_ms, 0), t.next_phase, COALESCE(t.cycle, 0),
+	COALESCE(t.flow_focus_ms, 0), COALESCE(t.plan_focus_ms, 0), COALESCE(t.plan_short_ms, 0),
+	COALESCE(t.plan_long_ms, 0), COALESCE(t.plan_every, 0), COALESCE(t.plan_ratio, 0),
+	COALESCE(t.plan_auto_breaks, FALSE), COALESCE(t.plan_auto_focus, FALSE)`
+
+func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // entryAndTask are the queries of the running entry and of the timer's
 // task. The task comes by a subquery, not a join: PostgreSQL plans a join
@@ -81,24 +115,27 @@ func (s *timerState) entryAndTask(userID int64) []batchQuery {
 				e.Start, s.Entry = fromMS(start), &e
 				return err
 			}},
-		{sql: `SELECT t.id, t.title, t.status, t.date, t.spent_ms FROM tasks t
+		{sql: `SELECT ` + focusTaskColumns + ` FROM tasks t
 			WHERE t.id = (SELECT task_id FROM timers WHERE user_id = $1)`, args: []any{userID},
 			row: func(row rowScanner) error { return scanFocusTask(row, &s.Task) }},
 	}
 }
 
+const focusTaskColumns = `t.id, t.title, t.status, t.date, t.spent_ms, t.duration_minutes`
+
 func scanFocusTask(row rowScanner, t *focus.Task) error {
 	var spent int64
-	err := row.Scan(&t.ID, &t.Title, &t.Status, &t.Date, &spent)
-	t.Spent = time.Duration(spent) * time.Millisecond
+	var estimate sql.NullInt64
+	err := row.Scan(&t.ID, &t.Title, &t.Status, &t.Date, &spent, &estimate)
+	t.Spent, t.Estimate = ms(spent), time.Duration(estimate.Int64)*time.Minute
 	return err
 }
 
 // writeChange writes what the timer's rules decided, in the order Change
 // documents. All deferred: nothing here waits for the database.
 func writeChange(ctx context.Context, tx execer, user *focusflow.User, c focus.Change, now time.Time) error {
-	for _, cl := range c.Closes {
-		if err := closeEntry(ctx, tx, user, cl); err != nil {
+	for _, op := range c.Entries {
+		if err := writeEntryOp(ctx, tx, user, op); err != nil {
 			return err
 		}
 	}
@@ -117,51 +154,92 @@ func writeChange(ctx context.Context, tx execer, user *focusflow.User, c focus.C
 			return err
 		}
 	}
-	if e := c.Open; e != nil {
-		if err := tx.Exec(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
-			VALUES ($1, $2, $3, 'timer', $3)`, user.ID, e.TaskID, e.Start.UnixMilli()); err != nil {
+	for _, p := range c.Phases {
+		if err := tx.Exec(ctx, `INSERT INTO timer_phases (user_id, task_id, kind, started_at, ended_at, planned_ms, outcome)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, user.ID, nullID(p.TaskID), p.Kind, p.Start.UnixMilli(), p.End.UnixMilli(),
+			p.Planned.Milliseconds(), p.Outcome); err != nil {
 			return err
 		}
 	}
 	if c.Save {
-		var state any
-		if c.State.Status != "" {
-			state = c.State.Status
-		}
-		if err := tx.Exec(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5 WHERE user_id = $1`,
-			user.ID, nullID(c.State.TaskID), state, c.State.Version, now.UnixMilli()); err != nil {
+		if err := saveTimer(ctx, tx, user.ID, c.State, now); err != nil {
 			return err
 		}
 	}
 	for _, l := range c.Lines {
-		if err := logActivity(ctx, tx, user, now, l.Kind, l.Message, l.TaskID); err != nil {
+		at := l.At
+		if at.IsZero() {
+			at = now
+		}
+		if err := logActivity(ctx, tx, user, at, l.Kind, l.Message, l.TaskID); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// closeEntry ends the running entry, adds its time to its task (and sets
-// the task's status unless it is completed; "" keeps it) and to the
-// per-day figures.
-func closeEntry(ctx context.Context, tx execer, user *focusflow.User, c focus.Close) error {
-	if err := tx.Exec(ctx, `UPDATE time_entries SET ended_at = $2, source = $3 WHERE user_id = $1 AND ended_at IS NULL`,
-		user.ID, c.End.UnixMilli(), c.Source); err != nil {
-		return err
+// saveTimer writes the timer row.
+func saveTimer(ctx context.Context, tx execer, userID int64, s focus.State, now time.Time) error {
+	nullText := func(v string) any {
+		if v == "" {
+			return nil
+		}
+		return v
+	}
+	nullTime := func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return t.UnixMilli()
+	}
+	p := s.Plan
+	return tx.Exec(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5, mode = $6,
+		phase = $7, phase_started_at = $8, phase_ends_at = $9, phase_len_ms = $10, phase_left_ms = $11,
+		next_phase = $12, cycle = $13, flow_focus_ms = $14, plan_focus_ms = $15, plan_short_ms = $16,
+		plan_long_ms = $17, plan_every = $18, plan_ratio = $19, plan_auto_breaks = $20, plan_auto_focus = $21
+		WHERE user_id = $1`,
+		userID, nullID(s.TaskID), nullText(s.Status), s.Version, now.UnixMilli(), nullText(p.Mode),
+		nullText(s.Phase), nullTime(s.PhaseStart), nullTime(s.PhaseEnd), s.PhaseLen.Milliseconds(),
+		s.PhaseLeft.Milliseconds(), nullText(s.Next), s.Cycle, s.FlowFocus.Milliseconds(), p.Focus.Milliseconds(),
+		p.ShortBreak.Milliseconds(), p.LongBreak.Milliseconds(), p.LongBreakEvery, p.FlowRatio, p.AutoBreaks, p.AutoFocus)
+}
+
+// writeEntryOp opens, closes or writes whole one time entry, keeping its
+// task's spent time and status and the per-day figures in step.
+func writeEntryOp(ctx context.Context, tx execer, user *focusflow.User, op focus.EntryOp) error {
+	e := op.Entry
+	switch {
+	case op.Open && op.End.IsZero():
+		if err := tx.Exec(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
+			VALUES ($1, $2, $3, 'timer', $3)`, user.ID, e.TaskID, e.Start.UnixMilli()); err != nil {
+			return err
+		}
+		return tx.Exec(ctx, `UPDATE tasks SET status = CASE WHEN status = 'completed' THEN status ELSE $3 END,
+			updated_at = $4 WHERE id = $1 AND user_id = $2`, e.TaskID, user.ID, op.Status, e.Start.UnixMilli())
+	case op.Open:
+		if err := tx.Exec(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, ended_at, source, created_at)
+			VALUES ($1, $2, $3, $4, $5, $3)`, user.ID, e.TaskID, e.Start.UnixMilli(), op.End.UnixMilli(), op.Source); err != nil {
+			return err
+		}
+	default:
+		if err := tx.Exec(ctx, `UPDATE time_entries SET ended_at = $2, source = $3 WHERE user_id = $1 AND ended_at IS NULL`,
+			user.ID, op.End.UnixMilli(), op.Source); err != nil {
+			return err
+		}
 	}
 	if err := tx.Exec(ctx, `UPDATE tasks SET spent_ms = spent_ms + $2,
 		status = CASE WHEN $3 = '' OR status = 'completed' THEN status ELSE $3 END, updated_at = $4
-		WHERE id = $1`, c.Entry.TaskID, c.End.Sub(c.Entry.Start).Milliseconds(), c.Status, c.End.UnixMilli()); err != nil {
+		WHERE id = $1`, e.TaskID, op.End.Sub(e.Start).Milliseconds(), op.Status, op.End.UnixMilli()); err != nil {
 		return err
 	}
-	return addFocus(ctx, tx, user.ID, user.Location(), c.Entry.Start, c.End, false, 1)
+	return addFocus(ctx, tx, user.ID, user.Location(), e.Start, op.End, false, 1)
 }
 
 // TimerAction performs one timer action in one transaction: the only place
-// timer state changes (besides capping and task completion/deletion, which
-// go through the same rules), so an event feed can publish from here.
+// timer state changes (besides phase ends, capping and task
+// completion/deletion, which go through the same rules).
 //
-// On PostgreSQL a start is two round trips: the lock with every read it
+// On PostgreSQL an action is two round trips: the lock with every read it
 // needs, then all writes with the COMMIT.
 func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, cmd focusflow.TimerCommand) (*focusflow.TimerResult, error) {
 	if err := cmd.Validate(); err != nil {
@@ -211,82 +289,156 @@ func capped(user *focusflow.User, c focus.Change) *focusflow.CappedTimer {
 	return &out
 }
 
-// releaseTimer ends a running entry on taskID and makes the timer idle if
-// it was on that task (a task completed or deleted from outside the timer).
+// releaseTimer ends the session on taskID, if the timer is on it (a task
+// completed or deleted from outside the timer).
 func (db *DB) releaseTimer(ctx context.Context, tx execer, user *focusflow.User, now time.Time, taskID int64) error {
 	s, _, err := db.lockTimer(ctx, tx, user.ID, now, 0)
 	if err != nil {
 		return err
 	}
-	return writeChange(ctx, tx, user, focus.Release(s, taskID, now), now)
+	c, _ := focus.Advance(s, now, focusSettings(user))
+	r := focus.Release(c.State, taskID, now)
+	if err := writeChange(ctx, tx, user, c, now); err != nil {
+		return err
+	}
+	return writeChange(ctx, tx, user, r, now)
+}
+
+// timerState reads the user's timer state without locking.
+func (db *DB) timerState(ctx context.Context, userID int64) (focus.State, error) {
+	var s timerState
+	b := db.batch()
+	b.Query(`SELECT `+timerColumns+` FROM timers WHERE user_id = $1`, []any{userID}, s.scanTimerRow)
+	for _, q := range s.entryAndTask(userID) {
+		b.Query(q.sql, q.args, q.row)
+	}
+	err := b.Run(ctx)
+	return s.State, err
 }
 
 // Timer returns the user's timer (nil when idle) without writing: a
-// forgotten timer reads as capped.
+// forgotten timer reads as capped, a finished phase as the next one.
 func (db *DB) Timer(ctx context.Context, user *focusflow.User) (*focusflow.Timer, error) {
-	var s timerState
-	b := db.batch()
-	b.Query(`SELECT task_id, state, version FROM timers WHERE user_id = $1`, []any{user.ID}, s.scanTimerRow)
-	for _, q := range s.entryAndTask(user.ID) {
-		b.Query(q.sql, q.args, q.row)
-	}
-	if err := b.Run(ctx); err != nil {
+	s, err := db.timerState(ctx, user.ID)
+	if err != nil {
 		return nil, err
 	}
-	return focus.View(s.State, db.now(), focusSettings(user)), nil
+	return focus.View(s, db.now(), focusSettings(user)), nil
 }
 
-// CapTimer ends the user's forgotten timer at the cap, if it is one.
-func (db *DB) CapTimer(ctx context.Context, user *focusflow.User) (*focusflow.CappedTimer, error) {
-	var out *focusflow.CappedTimer
+// AdvanceTimer records the boundaries the user's timer has passed (phase
+// ends, the cap of a forgotten timer), each at its own instant. It
+// returns the change written, nil when there was nothing to record — also
+// when another instance recorded it first: the row lock and the state read
+// under it make the transition happen once.
+func (db *DB) AdvanceTimer(ctx context.Context, user *focusflow.User) (*focus.Change, error) {
+	var out *focus.Change
 	err := db.txExec(ctx, func(tx execer) error {
 		s, _, err := db.lockTimer(ctx, tx, user.ID, db.now(), 0)
 		if err != nil {
 			return err
 		}
 		now := db.now()
-		c, ok := focus.CapForgotten(s, now, focusSettings(user))
+		c, ok := focus.Advance(s, now, focusSettings(user))
 		if !ok {
 			return nil
 		}
-		out = capped(user, c)
+		out = &c
 		return writeChange(ctx, tx, user, c, now)
 	})
 	return out, err
 }
 
-// CapExpiredTimers is the periodic sweep: it ends every running timer that
-// has passed its user's cap, even when nobody is looking.
-func (db *DB) CapExpiredTimers(ctx context.Context) ([]focusflow.CappedTimer, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT e.user_id FROM time_entries e JOIN users u ON u.id = e.user_id
+// DueTimers lists the users whose timer passes a boundary by before: a
+// phase ends, or a running entry reaches its cap.
+func (db *DB) DueTimers(ctx context.Context, before time.Time) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT user_id FROM timers WHERE phase_ends_at IS NOT NULL AND phase_ends_at <= $1
+		UNION SELECT e.user_id FROM time_entries e JOIN users u ON u.id = e.user_id
 		WHERE e.ended_at IS NULL AND e.started_at + CASE WHEN $2 > 0 THEN $2 ELSE u.timer_cap_ms END < $1`,
-		db.ms(), db.capOverride.Milliseconds())
+		before.UnixMilli(), db.capOverride.Milliseconds())
 	if err != nil {
 		return nil, wrapDBError(err)
 	}
+	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	rows.Close()
+	return ids, wrapDBError(rows.Err())
+}
+
+// NextBoundaries lists the boundaries due before until — phase ends and
+// the caps of running entries — earliest first: what a scheduler should
+// wake up for.
+func (db *DB) NextBoundaries(ctx context.Context, until time.Time) ([]focusflow.Boundary, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT user_id, phase_ends_at AS at FROM timers
+		WHERE phase_ends_at IS NOT NULL AND phase_ends_at <= $1
+		UNION ALL SELECT e.user_id, e.started_at + CASE WHEN $2 > 0 THEN $2 ELSE u.timer_cap_ms END + 1 AS at
+		FROM time_entries e JOIN users u ON u.id = e.user_id
+		WHERE e.ended_at IS NULL AND e.started_at + CASE WHEN $2 > 0 THEN $2 ELSE u.timer_cap_ms END < $1
+		ORDER BY at`, until.UnixMilli(), db.capOverride.Milliseconds())
+	if err != nil {
+		return nil, wrapDBError(err)
+	}
+	defer rows.Close()
+	var out []focusflow.Boundary
+	for rows.Next() {
+		var b focusflow.Boundary
+		var at int64
+		if err := rows.Scan(&b.UserID, &at); err != nil {
+			return nil, err
+		}
+		b.At = fromMS(at)
+		out = append(out, b)
+	}
+	return out, wrapDBError(rows.Err())
+}
+
+// CapExpiredTimers is the periodic sweep: it records every boundary that
+// has passed, the caps of forgotten timers among them, even when nobody is
+// looking, and returns the timers it capped.
+func (db *DB) CapExpiredTimers(ctx context.Context) ([]focusflow.CappedTimer, error) {
+	ids, err := db.DueTimers(ctx, db.now())
+	if err != nil {
+		return nil, err
+	}
 	var out []focusflow.CappedTimer
 	for _, id := range ids {
 		u, err := db.User(ctx, id)
 		if err != nil {
 			continue
 		}
-		c, err := db.CapTimer(ctx, u)
+		c, err := db.AdvanceTimer(ctx, u)
 		if err != nil {
 			return out, err
 		}
-		if c != nil {
-			out = append(out, *c)
+		if c != nil && c.Capped != nil {
+			out = append(out, *capped(u, *c))
 		}
 	}
 	return out, nil
+}
+
+// AdvanceTimerOf is AdvanceTimer for a user known by id. It returns the
+// timer as it reads afterwards and when it next changes by itself; changed
+// is false when nothing was recorded.
+func (db *DB) AdvanceTimerOf(ctx context.Context, userID int64) (t *focusflow.Timer, next time.Time, changed bool, err error) {
+	u, err := db.User(ctx, userID)
+	if err != nil {
+		return nil, time.Time{}, false, err
+	}
+	c, err := db.AdvanceTimer(ctx, u)
+	if err != nil {
+		return nil, time.Time{}, false, err
+	}
+	if c != nil {
+		t = focus.View(c.State, db.now(), focusSettings(u))
+	} else if t, err = db.Timer(ctx, u); err != nil {
+		return nil, time.Time{}, false, err
+	}
+	return t, focus.NextBoundary(t, u.TimerCap), c != nil, nil
 }

@@ -89,7 +89,7 @@ func exportSeed(t *testing.T, db *sqlstore.DB, c *clock, u *focusflow.User) *foc
 	c.Add(5 * time.Minute)
 	v = act(focusflow.ActionResume, 0, v)
 	c.Add(10 * time.Minute)
-	act(focusflow.ActionStop, 0, v)
+	act(focusflow.ActionComplete, 0, v)
 	// Manual time the evening before.
 	if _, err := db.AddManualEntry(ctx, u, formula.ID, time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC),
 		time.Date(2026, 3, 1, 21, 30, 0, 0, time.UTC)); err != nil {

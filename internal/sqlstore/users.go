@@ -14,7 +14,8 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.email, u.timezone, u.theme, u.focus_mode, u.daily_goal_ms, u.timer_cap_ms,
-	u.created_at, u.last_login_at, u.locked_at`
+	u.created_at, u.last_login_at, u.locked_at, u.session_mode, u.focus_ms, u.short_break_ms, u.long_break_ms,
+	u.long_break_every, u.flow_break_ratio, u.auto_start_breaks, u.auto_start_focus, u.sound_volume, u.sound_muted, u.notify`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -22,11 +23,14 @@ func scanUser(row rowScanner, extra ...any) (*focusflow.User, error) {
 	var u focusflow.User
 	var goal, limit, created int64
 	var lastLogin, locked sql.NullInt64
+	var plan planColumns
 	dest := append([]any{&u.ID, &u.Username, &u.Email, &u.Timezone, &u.Theme, &u.FocusMode, &goal, &limit,
-		&created, &lastLogin, &locked}, extra...)
-	if err := row.Scan(dest...); err != nil {
+		&created, &lastLogin, &locked}, plan.dest()...)
+	dest = append(dest, &u.Signals.Volume, &u.Signals.Muted, &u.Signals.Notify)
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
+	u.Session = plan.plan()
 	u.DailyGoal = time.Duration(goal) * time.Millisecond
 	u.TimerCap = time.Duration(limit) * time.Millisecond
 	u.CreatedAt = fromMS(created)
@@ -184,6 +188,21 @@ func settingsUpdate(userID int64, s focusflow.UserSettings) (string, []any) {
 	if s.TimerCap != nil {
 		add("timer_cap_ms", s.TimerCap.Milliseconds())
 	}
+	if p := s.Session; p != nil {
+		add("session_mode", p.Mode)
+		add("focus_ms", p.Focus.Milliseconds())
+		add("short_break_ms", p.ShortBreak.Milliseconds())
+		add("long_break_ms", p.LongBreak.Milliseconds())
+		add("long_break_every", p.LongBreakEvery)
+		add("flow_break_ratio", p.FlowRatio)
+		add("auto_start_breaks", p.AutoBreaks)
+		add("auto_start_focus", p.AutoFocus)
+	}
+	if g := s.Signals; g != nil {
+		add("sound_volume", g.Volume)
+		add("sound_muted", g.Muted)
+		add("notify", g.Notify)
+	}
 	if len(sets) == 0 {
 		return "", nil
 	}
@@ -263,4 +282,23 @@ func (db *DB) execOne(ctx context.Context, what, query string, args ...any) erro
 		return notFound(what)
 	}
 	return nil
+}
+
+// planColumns scans a session plan stored as its columns (the user's
+// default, or the plan a timer's session runs with).
+type planColumns struct {
+	mode                string
+	focus, short, long  int64
+	every, ratio        int
+	autoBreaks, autoFoc bool
+}
+
+func (p *planColumns) dest() []any {
+	return []any{&p.mode, &p.focus, &p.short, &p.long, &p.every, &p.ratio, &p.autoBreaks, &p.autoFoc}
+}
+
+func (p *planColumns) plan() focusflow.SessionPlan {
+	return focusflow.SessionPlan{Mode: p.mode, Focus: time.Duration(p.focus) * time.Millisecond,
+		ShortBreak: time.Duration(p.short) * time.Millisecond, LongBreak: time.Duration(p.long) * time.Millisecond,
+		LongBreakEvery: p.every, FlowRatio: p.ratio, AutoBreaks: p.autoBreaks, AutoFocus: p.autoFoc}
 }

@@ -272,6 +272,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLogout, UserID: a.user.ID, Login: a.user.Username}, "")
+		s.signedOut(a.user.ID, []int64{a.session.ID}, false, 0)
 	}
 	s.setCookie(w, s.sessionCookie(), "", -1)
 	http.Redirect(w, r, "/login?notice=signed-out", http.StatusSeeOther)

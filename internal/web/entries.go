@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/live"
 )
 
 // Time entries: a task's entries, manual ones added, edited, deleted.
@@ -101,6 +102,7 @@ func (s *Server) apiAddEntry(w http.ResponseWriter, r *http.Request, a *authStat
 		s.fail(w, r, err)
 		return
 	}
+	s.dayChanged(a.user.ID, "", "entries", live.AreaTasks)
 	s.writeJSON(w, r, http.StatusCreated, s.toEntryJSON(e))
 }
 
@@ -115,5 +117,6 @@ func (s *Server) apiUpdateEntry(w http.ResponseWriter, r *http.Request, a *authS
 		s.fail(w, r, err)
 		return
 	}
+	s.dayChanged(a.user.ID, "", "entries", live.AreaTasks)
 	s.writeJSON(w, r, http.StatusOK, s.toEntryJSON(e))
 }

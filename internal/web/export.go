@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/live"
 	"github.com/focusflow/focusflow/internal/localdate"
 	"github.com/focusflow/focusflow/internal/userdata"
 )
@@ -174,6 +175,7 @@ func (s *Server) importDocument(r *http.Request, a *authState, body []byte) (*fo
 	if err != nil {
 		return nil, err
 	}
+	s.publish(a.user.ID, live.KindResync, "", map[string]any{}) // anything may have changed
 	s.audit(r, focusflow.SecurityEvent{Kind: eventDataImport, UserID: a.user.ID, Login: a.user.Username,
 		Detail: fmt.Sprintf("%d tasks, %d time entries, %d notes created", sum.Created.Tasks, sum.Created.TimeEntries,
 			sum.Created.Notes)}, "")

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/live"
 )
 
 // Notes: the day note and typed notes.
@@ -61,6 +62,7 @@ func (s *Server) apiPutDayNote(w http.ResponseWriter, r *http.Request, a *authSt
 		s.fail(w, r, err)
 		return
 	}
+	s.dayChanged(a.user.ID, date, "day_note", live.AreaNotes)
 	s.writeJSON(w, r, http.StatusOK, dayNoteJSON{Text: n.Text, UpdatedAt: optTime(n.UpdatedAt)})
 }
 
@@ -104,6 +106,7 @@ func (s *Server) apiCreateNote(w http.ResponseWriter, r *http.Request, a *authSt
 		s.fail(w, r, err)
 		return
 	}
+	s.dayChanged(a.user.ID, n.Date, "notes", live.AreaNotes)
 	s.writeJSON(w, r, http.StatusCreated, toNoteJSON(n))
 }
 
@@ -132,5 +135,6 @@ func (s *Server) apiUpdateNote(w http.ResponseWriter, r *http.Request, a *authSt
 		s.fail(w, r, err)
 		return
 	}
+	s.dayChanged(a.user.ID, n.Date, "notes", live.AreaNotes)
 	s.writeJSON(w, r, http.StatusOK, toNoteJSON(n))
 }

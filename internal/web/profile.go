@@ -9,6 +9,7 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
+	"github.com/focusflow/focusflow/internal/live"
 )
 
 type profileData struct {
@@ -123,6 +124,7 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 		s.fail(w, r, err)
 		return
 	}
+	s.publish(a.user.ID, live.KindSettings, live.AreaSettings, map[string]any{})
 	http.Redirect(w, r, "/profile?notice=settings-saved", http.StatusSeeOther)
 }
 
@@ -195,6 +197,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a *authS
 		return
 	}
 	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventPasswordChange, UserID: a.user.ID, Login: a.user.Username}, "")
+	s.signedOut(a.user.ID, nil, true, sess.ID)
 	http.Redirect(w, r, "/profile?notice=password-changed", http.StatusSeeOther)
 }
 
@@ -207,6 +210,7 @@ func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request, a *
 	}
 	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventSessionsRevoked, UserID: a.user.ID,
 		Detail: strconv.FormatInt(n, 10) + " sessions"}, "")
+	s.signedOut(a.user.ID, nil, true, a.session.ID)
 	http.Redirect(w, r, "/profile?notice=sessions-revoked", http.StatusSeeOther)
 }
 
@@ -227,6 +231,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authSt
 		s.fail(w, r, err)
 		return
 	}
+	s.signedOut(a.user.ID, nil, true, 0)
 	// The failure counts are keyed by name, not by user: without this the
 	// name outlives the account, and whoever takes it next inherits them.
 	for _, login := range []string{a.user.Username, a.user.Email} {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/api"
+	"github.com/focusflow/focusflow/internal/live"
 )
 
 const (
@@ -52,26 +53,27 @@ func (s *Server) routes() http.Handler {
 	handle("PUT /api/v1/days/{date}/note", s.requireUser(s.apiPutDayNote))
 	handle("POST /api/v1/tasks", s.requireUser(s.apiCreateTask))
 	handle("PATCH /api/v1/tasks/{id}", s.requireUser(s.apiUpdateTask))
-	handle("DELETE /api/v1/tasks/{id}", s.requireUser(s.apiDelete(func(ctx context.Context, u *focusflow.User, id int64) error {
-		return s.store.DeleteTask(ctx, u, id)
-	})))
+	handle("DELETE /api/v1/tasks/{id}", s.requireUser(s.apiDelete(live.AreaTasks, "tasks",
+		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteTask(ctx, u, id) })))
 	handle("GET /api/v1/tasks/{id}/entries", s.requireUser(s.apiEntries))
 	handle("POST /api/v1/tasks/{id}/entries", s.requireUser(s.apiAddEntry))
 	handle("PATCH /api/v1/entries/{id}", s.requireUser(s.apiUpdateEntry))
-	handle("DELETE /api/v1/entries/{id}", s.requireUser(s.apiDelete(func(ctx context.Context, u *focusflow.User, id int64) error {
-		return s.store.DeleteEntry(ctx, u, id)
-	})))
+	handle("DELETE /api/v1/entries/{id}", s.requireUser(s.apiDelete(live.AreaTasks, "entries",
+		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteEntry(ctx, u, id) })))
 	handle("GET /api/v1/timer", s.requireUser(s.apiTimer))
 	handle("POST /api/v1/timer/start", s.requireUser(s.apiTimerAction(focusflow.ActionStart)))
 	handle("POST /api/v1/timer/pause", s.requireUser(s.apiTimerAction(focusflow.ActionPause)))
 	handle("POST /api/v1/timer/resume", s.requireUser(s.apiTimerAction(focusflow.ActionResume)))
 	handle("POST /api/v1/timer/stop", s.requireUser(s.apiTimerAction(focusflow.ActionStop)))
+	handle("POST /api/v1/timer/complete", s.requireUser(s.apiTimerAction(focusflow.ActionComplete)))
+	handle("POST /api/v1/timer/skip", s.requireUser(s.apiTimerAction(focusflow.ActionSkip)))
+	handle("POST /api/v1/timer/extend", s.requireUser(s.apiTimerAction(focusflow.ActionExtend)))
+	handle("GET /api/v1/events", s.requireUser(s.apiEvents))
 	handle("GET /api/v1/notes", s.requireUser(s.apiNotes))
 	handle("POST /api/v1/notes", s.requireUser(s.apiCreateNote))
 	handle("PATCH /api/v1/notes/{id}", s.requireUser(s.apiUpdateNote))
-	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDelete(func(ctx context.Context, u *focusflow.User, id int64) error {
-		return s.store.DeleteNote(ctx, u.ID, id)
-	})))
+	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDelete(live.AreaNotes, "notes",
+		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteNote(ctx, u.ID, id) })))
 	s.exportRoutes(handle)
 	s.insightRoutes(handle)
 

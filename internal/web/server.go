@@ -15,6 +15,7 @@ import (
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
 	"github.com/focusflow/focusflow/internal/config"
+	"github.com/focusflow/focusflow/internal/live"
 	"github.com/focusflow/focusflow/internal/metrics"
 	"github.com/focusflow/focusflow/internal/ratelimit"
 	"github.com/focusflow/focusflow/internal/userdata"
@@ -75,6 +76,18 @@ type Deps struct {
 	Logger  *slog.Logger
 	Now     func() time.Time // nil: time.Now
 	Version string
+	// Live carries changes to the users' open pages; nil turns the event
+	// stream off (it answers 503 and pages poll).
+	Live *live.Hub
+	// EventsRecheck is how often an open event stream checks its session
+	// is still valid: sign-outs the hub is not told about (an admin
+	// command on SQLite, a bus that is down) end streams within it.
+	EventsRecheck time.Duration
+	// Phases learns of the phase ends this instance's actions set, to
+	// record them on time; nil: they are recorded when next looked at.
+	Phases interface {
+		Watch(userID int64, at time.Time)
+	}
 }
 
 // Server serves FocusFlow over HTTP.
@@ -87,6 +100,12 @@ type Server struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	version string
+	live    *live.Hub
+	// eventsRecheck: see Deps.EventsRecheck.
+	eventsRecheck time.Duration
+	phases        interface {
+		Watch(userID int64, at time.Time)
+	}
 
 	sessionKey, csrfKey, cookieKey []byte
 	loginNameKey                   []byte // digests of unknown login names in the audit trail
@@ -116,9 +135,12 @@ func New(d Deps) (*Server, error) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
+	if d.EventsRecheck <= 0 {
+		d.EventsRecheck = 4 * time.Second
+	}
 	s := &Server{
 		cfg: d.Config, store: d.Store, hasher: d.Hasher, limiter: d.Limiter, metrics: d.Metrics,
-		logger: d.Logger, now: d.Now, version: d.Version,
+		logger: d.Logger, now: d.Now, version: d.Version, live: d.Live, eventsRecheck: d.EventsRecheck, phases: d.Phases,
 		sessionKey:   auth.DeriveKey(d.Config.SecretKey, "session"),
 		csrfKey:      auth.DeriveKey(d.Config.SecretKey, "csrf"),
 		cookieKey:    auth.DeriveKey(d.Config.SecretKey, "cookie"),

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/live"
 )
 
 // Tasks: create, edit, delete.
@@ -93,6 +94,7 @@ func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authSt
 		s.fail(w, r, err)
 		return
 	}
+	s.dayChanged(a.user.ID, t.Date, "tasks", live.AreaTasks)
 	s.writeJSON(w, r, http.StatusCreated, toTaskJSON(t))
 }
 
@@ -147,12 +149,15 @@ func (s *Server) apiUpdateTask(w http.ResponseWriter, r *http.Request, a *authSt
 		s.fail(w, r, err)
 		return
 	}
+	// Its old date (a move) and the timer (a completion) may change too:
+	// every page reloads what it shows.
+	s.dayChanged(a.user.ID, "", "tasks", live.AreaTasks)
 	s.writeJSON(w, r, http.StatusOK, toTaskJSON(t))
 }
 
 // apiDelete answers DELETE …/{id} with 204 once del has deleted the
-// signed-in user's row of that id.
-func (s *Server) apiDelete(del func(ctx context.Context, user *focusflow.User, id int64) error) func(http.ResponseWriter, *http.Request, *authState) {
+// signed-in user's row of that id, and tells the user's pages what changed.
+func (s *Server) apiDelete(area, what string, del func(ctx context.Context, user *focusflow.User, id int64) error) func(http.ResponseWriter, *http.Request, *authState) {
 	return func(w http.ResponseWriter, r *http.Request, a *authState) {
 		id, err := idParam(r, "id")
 		if err != nil {
@@ -163,6 +168,7 @@ func (s *Server) apiDelete(del func(ctx context.Context, user *focusflow.User, i
 			s.fail(w, r, err)
 			return
 		}
+		s.dayChanged(a.user.ID, "", what, area)
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

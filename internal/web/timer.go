@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/focusflow/focusflow"
 )
@@ -17,19 +19,51 @@ type timerStore interface {
 }
 
 type timerJSON struct {
-	TaskID    int64   `json:"task_id"`
-	State     string  `json:"state"`
-	StartedAt *string `json:"started_at"`
-	ElapsedMS int64   `json:"elapsed_ms"`
-	Version   int64   `json:"version"`
+	TaskID         int64            `json:"task_id"`
+	State          string           `json:"state"`
+	StartedAt      *string          `json:"started_at"`
+	ElapsedMS      int64            `json:"elapsed_ms"`
+	Version        int64            `json:"version"`
+	Mode           string           `json:"mode"`
+	Phase          string           `json:"phase"`
+	PhaseStartedAt *string          `json:"phase_started_at"`
+	PhaseEndsAt    *string          `json:"phase_ends_at"`
+	PhaseLeftMS    int64            `json:"phase_left_ms"`
+	NextPhase      *string          `json:"next_phase"`
+	Cycle          int              `json:"cycle"`
+	Plan           *sessionPlanJSON `json:"plan"`
+}
+
+// sessionPlanJSON is a session plan as the API shows and takes it.
+type sessionPlanJSON struct {
+	Mode              string `json:"mode"`
+	FocusMinutes      int    `json:"focus_minutes"`
+	ShortBreakMinutes int    `json:"short_break_minutes"`
+	LongBreakMinutes  int    `json:"long_break_minutes"`
+	LongBreakEvery    int    `json:"long_break_every"`
+	FlowBreakRatio    int    `json:"flow_break_ratio"`
+	AutoStartBreaks   bool   `json:"auto_start_breaks"`
+	AutoStartFocus    bool   `json:"auto_start_focus"`
+}
+
+func toSessionPlanJSON(p focusflow.SessionPlan) *sessionPlanJSON {
+	return &sessionPlanJSON{Mode: p.Mode, FocusMinutes: int(p.Focus / time.Minute), ShortBreakMinutes: int(p.ShortBreak / time.Minute),
+		LongBreakMinutes: int(p.LongBreak / time.Minute), LongBreakEvery: p.LongBreakEvery, FlowBreakRatio: p.FlowRatio,
+		AutoStartBreaks: p.AutoBreaks, AutoStartFocus: p.AutoFocus}
 }
 
 func toTimerJSON(t *focusflow.Timer) *timerJSON {
 	if t == nil {
 		return nil
 	}
-	return &timerJSON{TaskID: t.TaskID, State: t.State, StartedAt: optTime(t.StartedAt),
-		ElapsedMS: t.Elapsed.Milliseconds(), Version: t.Version}
+	j := &timerJSON{TaskID: t.TaskID, State: t.State, StartedAt: optTime(t.StartedAt),
+		ElapsedMS: t.Elapsed.Milliseconds(), Version: t.Version, Mode: t.Mode, Phase: t.Phase,
+		PhaseStartedAt: optTime(t.PhaseStartedAt), PhaseEndsAt: optTime(t.PhaseEndsAt),
+		PhaseLeftMS: t.PhaseLeft.Milliseconds(), Cycle: t.Cycle, Plan: toSessionPlanJSON(t.Plan)}
+	if t.NextPhase != "" {
+		j.NextPhase = &t.NextPhase
+	}
+	return j
 }
 
 func (s *Server) apiTimer(w http.ResponseWriter, r *http.Request, a *authState) {
@@ -41,34 +75,83 @@ func (s *Server) apiTimer(w http.ResponseWriter, r *http.Request, a *authState) 
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"timer": toTimerJSON(t), "server_time": apiTime(s.now())})
 }
 
+// timerInput is the body of a timer action: start names a task and may
+// override the session plan; the others carry the version the client saw
+// (start may too); extend takes minutes.
+type timerInput struct {
+	TaskID            *int64  `json:"task_id"`
+	Version           *int64  `json:"version"`
+	Mode              *string `json:"mode"`
+	FocusMinutes      *int    `json:"focus_minutes"`
+	ShortBreakMinutes *int    `json:"short_break_minutes"`
+	LongBreakMinutes  *int    `json:"long_break_minutes"`
+	LongBreakEvery    *int    `json:"long_break_every"`
+	Minutes           *int    `json:"minutes"`
+}
+
+// command checks the body against the action and builds the command.
+func (in timerInput) command(action string) (focusflow.TimerCommand, error) {
+	c := focusflow.TimerCommand{Action: action, TaskID: deref(in.TaskID), Version: deref(in.Version),
+		HasVersion: in.Version != nil, Mode: deref(in.Mode), Minutes: deref(in.Minutes)}
+	startOnly := map[string]*int{"focus_minutes": in.FocusMinutes, "short_break_minutes": in.ShortBreakMinutes,
+		"long_break_minutes": in.LongBreakMinutes, "long_break_every": in.LongBreakEvery}
+	if action != focusflow.ActionStart {
+		if in.TaskID != nil {
+			return c, focusflow.Invalid("task_id", "Only start takes a task_id.")
+		}
+		if in.Mode != nil {
+			return c, focusflow.Invalid("mode", "Only start takes a mode.")
+		}
+		for _, f := range []string{"focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"} {
+			if startOnly[f] != nil {
+				return c, focusflow.Invalid(f, "Only start takes %s.", f)
+			}
+		}
+	}
+	if action != focusflow.ActionExtend && in.Minutes != nil {
+		return c, focusflow.Invalid("minutes", "Only extend takes minutes.")
+	}
+	if action == focusflow.ActionStart && in.Mode != nil && *in.Mode == "" {
+		return c, focusflow.Invalid("mode", "Mode must be one of %s.", strings.Join(focusflow.Modes, ", "))
+	}
+	for f, v := range startOnly {
+		if v != nil && *v == 0 {
+			return c, focusflow.Invalid(f, "%s must be at least 1.", focusflow.FieldLabel(f))
+		}
+	}
+	c.FocusMinutes, c.ShortMinutes = deref(in.FocusMinutes), deref(in.ShortBreakMinutes)
+	c.LongMinutes, c.LongBreakEvery = deref(in.LongBreakMinutes), deref(in.LongBreakEvery)
+	return c, c.Validate()
+}
+
 func (s *Server) apiTimerAction(action string) func(http.ResponseWriter, *http.Request, *authState) {
+	required := []string{"version"}
+	switch action {
+	case focusflow.ActionStart:
+		required = []string{"task_id"}
+	case focusflow.ActionExtend:
+		required = []string{"version", "minutes"}
+	}
 	return func(w http.ResponseWriter, r *http.Request, a *authState) {
-		var in struct {
-			TaskID  *int64 `json:"task_id"`
-			Version *int64 `json:"version"`
-		}
-		required := "version"
-		if action == focusflow.ActionStart {
-			required = "task_id"
-		}
-		if err := decodeStrict(r, &in, required); err != nil {
+		var in timerInput
+		if err := decodeStrict(r, &in, required...); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if action == focusflow.ActionStart && in.Version != nil {
-			s.fail(w, r, focusflow.Invalid("version", "Start takes only task_id."))
+		cmd, err := in.command(action)
+		if err != nil {
+			s.fail(w, r, err)
 			return
 		}
-		if action != focusflow.ActionStart && in.TaskID != nil {
-			s.fail(w, r, focusflow.Invalid("task_id", "Only start takes a task_id."))
-			return
+		if cmd.Action == focusflow.ActionStart {
+			// The lengths a start asks for are checked against the plan
+			// they make with the user's own, before anything is read.
+			if _, err := cmd.PlanFor(a.user.Session); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
-		if action == focusflow.ActionStart && deref(in.TaskID) <= 0 {
-			s.fail(w, r, focusflow.Invalid("task_id", "task_id must be a positive id."))
-			return
-		}
-		res, err := s.store.TimerAction(r.Context(), a.user,
-			focusflow.TimerCommand{Action: action, TaskID: deref(in.TaskID), Version: deref(in.Version)})
+		res, err := s.store.TimerAction(r.Context(), a.user, cmd)
 		var conflict *focusflow.TimerConflictError
 		if errors.As(err, &conflict) {
 			s.writeJSON(w, r, http.StatusConflict, map[string]any{
@@ -84,6 +167,7 @@ func (s *Server) apiTimerAction(action string) func(http.ResponseWriter, *http.R
 		for _, kind := range res.Anomalies {
 			s.timerAnomaly(r, a.user.ID, kind, "more than 30 timer actions in 5 minutes")
 		}
+		s.timerChanged(r, a, res.Timer)
 		s.writeJSON(w, r, http.StatusOK, map[string]any{"timer": toTimerJSON(res.Timer), "server_time": apiTime(s.now())})
 	}
 }

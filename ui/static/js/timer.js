@@ -176,7 +176,7 @@ export async function timerAction(action, taskId) {
     const body = action === 'start' ? { task_id: taskId } : { version: S.clock.version };
     const r = await api('POST', `/api/v1/timer/${action}`, body);
     S.clock.adopt(r.timer);
-    if (action === 'stop') flash('Timer stopped and the task marked done.');
+    if (action === 'complete') flash('Timer stopped and the task marked done.');
   } catch (e) {
     if (e.status === 409 && e.data && 'timer' in e.data) {
       S.clock.adopt(e.data.timer);
@@ -209,5 +209,5 @@ export function initTimer() {
   });
   $('timer-pause').addEventListener('click', () => timerAction('pause'));
   $('timer-resume').addEventListener('click', () => timerAction('resume'));
-  $('timer-stop').addEventListener('click', () => timerAction('stop'));
+  $('timer-stop').addEventListener('click', () => timerAction('complete'));
 }
