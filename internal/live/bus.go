@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"sync"
 	"time"
 )
 
@@ -78,3 +79,41 @@ func (h *Hub) received(msg []byte) {
 	}
 	h.deliver(m.Event)
 }
+
+// LocalBus connects hubs within one process (several servers in one test,
+// say): what the PostgreSQL and Redis buses do between processes.
+type LocalBus struct {
+	mu    sync.Mutex
+	subs  []func([]byte)
+	ready chan struct{}
+}
+
+// NewLocalBus makes a bus; Ready reports each hub that starts listening.
+func NewLocalBus() *LocalBus { return &LocalBus{ready: make(chan struct{}, 64)} }
+
+// Publish implements Bus.
+func (b *LocalBus) Publish(_ context.Context, msg []byte) error {
+	b.mu.Lock()
+	subs := append([]func([]byte){}, b.subs...)
+	b.mu.Unlock()
+	for _, f := range subs {
+		f(msg)
+	}
+	return nil
+}
+
+// Listen implements Bus.
+func (b *LocalBus) Listen(ctx context.Context, deliver func([]byte), gap func()) {
+	b.mu.Lock()
+	b.subs = append(b.subs, deliver)
+	b.mu.Unlock()
+	gap()
+	select {
+	case b.ready <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+}
+
+// Ready receives once for every hub that has started listening.
+func (b *LocalBus) Ready() <-chan struct{} { return b.ready }

@@ -1,9 +1,7 @@
 package live
 
 import (
-	"context"
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 )
@@ -159,44 +157,15 @@ func TestAStreamThatFallsBehindIsEnded(t *testing.T) {
 	}
 }
 
-// memBus is a bus between hubs of one test process: the transport the
-// PostgreSQL and Redis buses provide between processes.
-type memBus struct {
-	mu    sync.Mutex
-	subs  []func([]byte)
-	ready chan struct{}
-}
-
-func newMemBus() *memBus { return &memBus{ready: make(chan struct{}, 16)} }
-
-func (b *memBus) Publish(_ context.Context, msg []byte) error {
-	b.mu.Lock()
-	subs := append([]func([]byte){}, b.subs...)
-	b.mu.Unlock()
-	for _, f := range subs {
-		f(msg)
-	}
-	return nil
-}
-
-func (b *memBus) Listen(ctx context.Context, deliver func([]byte), gap func()) {
-	b.mu.Lock()
-	b.subs = append(b.subs, deliver)
-	b.mu.Unlock()
-	gap()
-	b.ready <- struct{}{}
-	<-ctx.Done()
-}
-
 func TestEventsCrossInstancesOnceEach(t *testing.T) {
-	bus := newMemBus()
+	bus := NewLocalBus()
 	h1, h2 := New(Config{Bus: bus}), New(Config{Bus: bus})
 	defer h1.Close()
 	defer h2.Close()
 	h1.Listen()
 	h2.Listen()
-	<-bus.ready
-	<-bus.ready
+	<-bus.Ready()
+	<-bus.Ready()
 	s1, s2 := open(t, h1, 1, 10, ""), open(t, h2, 1, 11, "")
 	h1.Publish(Event{User: 1, Kind: KindTimer})
 	e1, e2 := next(t, s1), next(t, s2)

@@ -60,6 +60,7 @@ import (
 	"github.com/focusflow/focusflow/internal/auth"
 	"github.com/focusflow/focusflow/internal/backup"
 	"github.com/focusflow/focusflow/internal/config"
+	"github.com/focusflow/focusflow/internal/live"
 	"github.com/focusflow/focusflow/internal/metrics"
 	"github.com/focusflow/focusflow/internal/ratelimit"
 	"github.com/focusflow/focusflow/internal/sqlstore"
@@ -232,6 +233,8 @@ type testServer struct {
 	secrets *secretSet
 	clients *clientList // shared with siblings
 	users   *atomic.Int64
+	bus     live.Bus // shared with siblings
+	hub     *live.Hub
 }
 
 type clientList struct {
@@ -249,6 +252,11 @@ type testSetup struct {
 	TLS     bool
 	Logs    *logBuffer // nil: a new buffer
 	Config  []func(*config.Config)
+	// Bus carries live events between this server and its siblings; nil:
+	// a bus of the test's own, shared by siblings.
+	Bus live.Bus
+	// EventsRecheck is Deps.EventsRecheck (0: the default).
+	EventsRecheck time.Duration
 }
 
 // newTestServer starts a server on a fresh store of engine e. Options edit
@@ -286,15 +294,23 @@ func startTestServer(t testing.TB, s testSetup) *testServer {
 	reg := prometheus.NewRegistry()
 	m := metrics.New(reg, s.Store.Stats)
 	logger := slog.New(slog.NewJSONHandler(s.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if s.Bus == nil {
+		s.Bus = live.NewLocalBus()
+	}
+	hub := live.New(live.Config{PerUser: cfg.EventsPerUser, PerInstance: cfg.EventsMaxStreams, Bus: s.Bus, Logger: logger})
+	hub.Listen()
+	t.Cleanup(hub.Close)
 	srv, err := New(Deps{
-		Config:  cfg,
-		Store:   s.Store,
-		Hasher:  auth.NewHasher(cheapHashParams, 4, time.Second),
-		Limiter: s.Limiter,
-		Metrics: m,
-		Logger:  logger,
-		Now:     s.Clock.Now,
-		Version: "test",
+		Config:        cfg,
+		Store:         s.Store,
+		Hasher:        auth.NewHasher(cheapHashParams, 4, time.Second),
+		Limiter:       s.Limiter,
+		Metrics:       m,
+		Logger:        logger,
+		Now:           s.Clock.Now,
+		Version:       "test",
+		Live:          hub,
+		EventsRecheck: s.EventsRecheck,
 	})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
@@ -309,7 +325,7 @@ func startTestServer(t testing.TB, s testSetup) *testServer {
 	return &testServer{
 		t: t, URL: hs.URL, http: hs, Server: srv, store: s.Store, engine: s.Engine, cfg: cfg, clock: s.Clock,
 		registry: reg, metrics: m, limiter: s.Limiter, logs: s.Logs, secrets: &secretSet{},
-		clients: &clientList{}, users: &atomic.Int64{},
+		clients: &clientList{}, users: &atomic.Int64{}, bus: s.Bus, hub: hub,
 	}
 }
 
@@ -326,6 +342,9 @@ func (ts *testServer) sibling(t testing.TB, opts ...func(*config.Config)) *testS
 func (ts *testServer) siblingWith(t testing.TB, s testSetup) *testServer {
 	t.Helper()
 	s.Engine, s.Store, s.Clock, s.Logs = ts.engine, ts.store, ts.clock, ts.logs
+	if s.Bus == nil {
+		s.Bus = ts.bus
+	}
 	s2 := startTestServer(t, s)
 	s2.secrets, s2.clients, s2.users = ts.secrets, ts.clients, ts.users
 	return s2

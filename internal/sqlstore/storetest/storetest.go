@@ -139,3 +139,19 @@ func sep(u string) string {
 	}
 	return "?"
 }
+
+// SameDatabase is base (another route to the same server: the direct one
+// behind a pooler, say) pointed at the database of dbURL.
+func SameDatabase(t testing.TB, base, dbURL string) string {
+	t.Helper()
+	b, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Path = d.Path
+	return b.String()
+}
