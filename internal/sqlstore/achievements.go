@@ -52,17 +52,24 @@ func (db *DB) achievementFacts(ctx context.Context, user *focusflow.User, now ti
 
 // Summary returns the all-time summary. Like the stats, its totals and
 // streaks count the running timer's time so far; achievements judge
-// recorded time only. One round trip: the facts of every achievement are
-// read whether or not it is stored, since the history is read anyway.
+// recorded time only. The history is read with the stored unlocks in one
+// round trip; deep work and punctuality, in a second, only while locked.
 func (db *DB) Summary(ctx context.Context, user *focusflow.User) (*focusflow.Summary, error) {
 	now := db.now()
 	f := insights.Facts{Now: now, Loc: user.Location(), Goal: user.DailyGoal}
 	b := db.batch()
 	queueStored(b, user.ID, &f.Stored)
-	queueFacts(b, user.ID, &f, insights.Needs{History: true, DeepWork: true, Plan: true})
+	queueFacts(b, user.ID, &f, insights.Needs{History: true})
 	entry := queueRunning(b, user.ID)
 	if err := b.Run(ctx); err != nil {
 		return nil, err
+	}
+	if needs := insights.NeedsOf(f.Stored); needs.DeepWork || needs.Plan {
+		b = db.batch()
+		queueFacts(b, user.ID, &f, insights.Needs{DeepWork: needs.DeepWork, Plan: needs.Plan})
+		if err := b.Run(ctx); err != nil {
+			return nil, err
+		}
 	}
 	live := insights.LiveOf(entry(), now, focus.Settings{Cap: user.TimerCap})
 	return insights.Summarise(f.History, live, insights.Achievements(f), now, f.Loc, f.Goal), nil
