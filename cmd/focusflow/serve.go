@@ -150,14 +150,17 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 }
 
 // sweep does the periodic work every instance may do at once (all of it is
-// idempotent): forgotten timers are capped every minute, since the cap is
-// what users see; expired sessions, old security events and stale
-// login-failure counts go every ten minutes.
+// idempotent): forgotten timers are capped and newly earned achievements
+// stored every minute, since both are what users see; expired sessions,
+// old security events and stale login-failure counts go every ten minutes.
 func sweep(ctx context.Context, db *sqlstore.DB, retention time.Duration, m *metrics.Metrics, logger *slog.Logger) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for round := 0; ; round++ {
 		capForgottenTimers(ctx, db, m, logger)
+		if _, err := db.AwardAchievements(ctx); err != nil {
+			logger.Warn("sweep achievements", "error", err)
+		}
 		if round%10 == 0 {
 			deleteExpired(ctx, db, retention, logger)
 		}

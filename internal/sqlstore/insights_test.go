@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/insights"
 	"github.com/focusflow/focusflow/internal/localdate"
-	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
 
@@ -77,7 +77,7 @@ func (f *fixture) complete(t *testing.T, taskID int64) {
 	}
 }
 
-func (f *fixture) insights(t *testing.T, from, to string) *sqlstore.Insights {
+func (f *fixture) insights(t *testing.T, from, to string) *focusflow.Insights {
 	t.Helper()
 	st, err := f.db.Insights(f.ctx, f.user, from, to)
 	if err != nil {
@@ -86,7 +86,7 @@ func (f *fixture) insights(t *testing.T, from, to string) *sqlstore.Insights {
 	return st
 }
 
-func focusByDate(st *sqlstore.Insights) map[string]time.Duration {
+func focusByDate(st *focusflow.Insights) map[string]time.Duration {
 	out := map[string]time.Duration{}
 	for _, d := range st.Days {
 		if d.Focus > 0 {
@@ -96,7 +96,7 @@ func focusByDate(st *sqlstore.Insights) map[string]time.Duration {
 	return out
 }
 
-func hoursOf(st *sqlstore.Insights) map[int]time.Duration {
+func hoursOf(st *focusflow.Insights) map[int]time.Duration {
 	out := map[int]time.Duration{}
 	for h, d := range st.Hours {
 		if d > 0 {
@@ -413,9 +413,9 @@ func TestInsightsStreaks(t *testing.T) {
 						work(d, goal-time.Minute)
 					}
 					st := f.insights(t, localdate.AddDays(today, -30), today)
-					check := func(what string, got sqlstore.StreakStats, cur, long, ls, le int) {
+					check := func(what string, got focusflow.StreakStats, cur, long, ls, le int) {
 						t.Helper()
-						want := sqlstore.StreakStats{Current: cur, Longest: long}
+						want := focusflow.StreakStats{Current: cur, Longest: long}
 						if long > 0 {
 							want.LongestStart, want.LongestEnd = localdate.AddDays(today, ls), localdate.AddDays(today, le)
 						}
@@ -500,8 +500,8 @@ func TestAchievementsStayUnlocked(t *testing.T) {
 			ny := insightsLoc(t, "America/New_York")
 			now := time.Date(2026, 3, 10, 15, 0, 0, 0, ny)
 			insightsSetClock(f.clock, now)
-			byID := func(list []sqlstore.Achievement) map[string]sqlstore.Achievement {
-				m := map[string]sqlstore.Achievement{}
+			byID := func(list []focusflow.Achievement) map[string]focusflow.Achievement {
+				m := map[string]focusflow.Achievement{}
 				for _, a := range list {
 					m[a.ID] = a
 				}
@@ -511,7 +511,7 @@ func TestAchievementsStayUnlocked(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(list) != sqlstore.AchievementCount() || len(list) < 17 {
+			if len(list) != insights.Count() || len(list) < 17 {
 				t.Fatalf("%d achievements", len(list))
 			}
 			for _, a := range list {
@@ -521,15 +521,8 @@ func TestAchievementsStayUnlocked(t *testing.T) {
 			}
 			// A task dated last week, completed now, crossed "first task" on
 			// its own date: unlocked at the end of that local day.
-			past := f.task(t, "2026-03-03", "old")
-			f.complete(t, past.ID)
-			// 25 minutes of the timer, 10 times, on today's task: deep work.
-			task := f.task(t, "2026-03-10", "deep")
 			start := time.Date(2026, 3, 10, 8, 0, 0, 0, ny)
-			for i := range 10 {
-				s := start.Add(time.Duration(i) * 30 * time.Minute)
-				f.timed(t, task.ID, s, s.Add(DeepWork))
-			}
+			past, task := f.earnSome(t, start)
 			insightsSetClock(f.clock, now)
 			got := byID(mustAchievements(t, f))
 			first := got["first_task"]
@@ -542,9 +535,11 @@ func TestAchievementsStayUnlocked(t *testing.T) {
 			if !deep.Unlocked || !deep.UnlockedAt.Equal(wantDeep) {
 				t.Fatalf("deep_work_10: %+v, want unlocked at %v", deep, wantDeep)
 			}
-			f1h := got["focus_1h"] // 250 minutes, all today
-			if !f1h.Unlocked || !f1h.UnlockedAt.Equal(now.UTC()) {
-				t.Fatalf("focus_1h: %+v", f1h)
+			// 250 minutes, all today: the hour was reached at the end of the
+			// third session, a day that has not ended yet.
+			f1h := got["focus_1h"]
+			if want := start.Add(2*30*time.Minute + DeepWork).UTC(); !f1h.Unlocked || !f1h.UnlockedAt.Equal(want) {
+				t.Fatalf("focus_1h: %+v, want unlocked at %v", f1h, want)
 			}
 			if g := got["goal_first"]; !g.Unlocked { // 250 min ≥ the 2 h default goal
 				t.Fatalf("goal_first: %+v", g)
@@ -556,7 +551,11 @@ func TestAchievementsStayUnlocked(t *testing.T) {
 				t.Fatalf("focus_10h progress: %+v", g)
 			}
 
-			// Delete everything; an hour later nothing earned is lost.
+			// The award pass stores what the read showed; then delete
+			// everything: an hour later nothing earned is lost.
+			if _, err := f.db.AwardAchievements(f.ctx); err != nil {
+				t.Fatal(err)
+			}
 			if err := f.db.DeleteTask(f.ctx, f.user, past.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -591,10 +590,26 @@ func TestAchievementsStayUnlocked(t *testing.T) {
 	}
 }
 
-// DeepWork is the deep-work threshold, as the tests use it.
-const DeepWork = sqlstore.DeepWorkMin
+// earnSome completes a task dated a week before start, then runs the
+// timer 10 times for 25 minutes from start on a task of start's day (deep
+// work), and returns both tasks.
+func (f *fixture) earnSome(t *testing.T, start time.Time) (past, today *focusflow.Task) {
+	t.Helper()
+	date := start.In(f.user.Location()).Format(localdate.DateLayout)
+	past = f.task(t, localdate.AddDays(date, -7), "old")
+	f.complete(t, past.ID)
+	today = f.task(t, date, "deep")
+	for i := range 10 {
+		s := start.Add(time.Duration(i) * 30 * time.Minute)
+		f.timed(t, today.ID, s, s.Add(DeepWork))
+	}
+	return past, today
+}
 
-func mustAchievements(t *testing.T, f *fixture) []sqlstore.Achievement {
+// DeepWork is the deep-work threshold, as the tests use it.
+const DeepWork = focusflow.DeepWorkMin
+
+func mustAchievements(t *testing.T, f *fixture) []focusflow.Achievement {
 	t.Helper()
 	list, err := f.db.Achievements(f.ctx, f.user)
 	if err != nil {
@@ -624,7 +639,7 @@ func TestAchievementsStreaksAndSteadyFocus(t *testing.T) {
 				task := f.manual(t, date, start, start.Add(goal))
 				f.complete(t, task.ID)
 			}
-			got := map[string]sqlstore.Achievement{}
+			got := map[string]focusflow.Achievement{}
 			for _, a := range mustAchievements(t, f) {
 				got[a.ID] = a
 			}
@@ -825,7 +840,7 @@ func TestInsightsLeapDayStreak(t *testing.T) {
 				f.complete(t, task.ID)
 			}
 			st := f.insights(t, "2024-02-01", "2024-03-01")
-			want := sqlstore.StreakStats{Current: 4, Longest: 4, LongestStart: "2024-02-27", LongestEnd: "2024-03-01"}
+			want := focusflow.StreakStats{Current: 4, Longest: 4, LongestStart: "2024-02-27", LongestEnd: "2024-03-01"}
 			if st.Streak != want || st.Today != "2024-03-01" {
 				t.Fatalf("stats streak %+v (today %s), want %+v", st.Streak, st.Today, want)
 			}
@@ -867,7 +882,7 @@ func TestInsightsStreakCalendarEdges(t *testing.T) {
 			if err := db.RecomputeStreakRuns(f.ctx); err != nil {
 				t.Fatal(err)
 			}
-			want := sqlstore.StreakStats{Current: 4, Longest: 8, LongestStart: "2000-02-25", LongestEnd: "2000-03-03"}
+			want := focusflow.StreakStats{Current: 4, Longest: 8, LongestStart: "2000-02-25", LongestEnd: "2000-03-03"}
 			st := f.insights(t, "2100-01-01", "2100-03-02")
 			if st.Streak != want || st.FocusStreak != want {
 				t.Fatalf("stats: %+v / %+v, want %+v", st.Streak, st.FocusStreak, want)
@@ -902,7 +917,7 @@ func TestInsightsLiveTimerAcrossWeeks(t *testing.T) {
 			insightsSetClock(f.clock, time.Date(2026, 3, 8, 23, 40, 0, 0, time.UTC))
 			f.act(t, focusflow.ActionStart, task.ID, 0)
 			insightsSetClock(f.clock, time.Date(2026, 3, 9, 0, 5, 0, 0, time.UTC)) // Monday
-			want := sqlstore.StreakStats{Current: 3, Longest: 3, LongestStart: "2026-03-06", LongestEnd: "2026-03-08"}
+			want := focusflow.StreakStats{Current: 3, Longest: 3, LongestStart: "2026-03-06", LongestEnd: "2026-03-08"}
 			for _, r := range [][2]string{{"2025-03-10", "2026-03-09"}, {"2020-01-01", "2020-12-31"}, {"2026-03-08", "2026-03-08"}} {
 				st := f.insights(t, r[0], r[1])
 				if st.FocusStreak != want {

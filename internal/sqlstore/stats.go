@@ -24,6 +24,11 @@ func addFocus(ctx context.Context, tx execer, userID int64, loc *time.Location, 
 			return wrapDBError(err)
 		}
 	}
+	if sign > 0 && len(dates) > 0 {
+		if err := markAchievementsDue(ctx, tx, userID); err != nil {
+			return err
+		}
+	}
 	for _, d := range dates {
 		ms := sign * byDate[d]
 		var manualMS int64
@@ -58,6 +63,11 @@ func addTaskCounts(ctx context.Context, tx execer, userID int64, date string, to
 		completed = daily_stats.completed + excluded.completed`, userID, date, total, completed)
 	if err != nil || completed == 0 {
 		return wrapDBError(err)
+	}
+	if completed > 0 {
+		if err := markAchievementsDue(ctx, tx, userID); err != nil {
+			return err
+		}
 	}
 	return updateRuns(ctx, tx, userID, date)
 }
@@ -113,6 +123,7 @@ func (db *DB) rebucketFocus(ctx context.Context, tx execer, userID int64, loc *t
 			return wrapDBError(err)
 		}
 	}
-	// Which days reached the goal follows the new buckets.
+	// Which days reached the goal follows the new buckets (and so may
+	// what is earned: recomputeFocusRuns marks the user for the award pass).
 	return db.recomputeFocusRuns(ctx, tx, userID)
 }

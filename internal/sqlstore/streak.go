@@ -45,21 +45,28 @@ WHERE daily_stats.user_id = r.user_id AND daily_stats.date = r.date AND daily_st
 	return strings.NewReplacer("COL", k.column, "ACTIVE", k.active, "DAYNUM", d.dayNumber, "WHERE_USER", where).Replace(q)
 }
 
-// RecomputeStreakRuns rebuilds every user's streak runs of both kinds; for
-// tools that write daily_stats directly (seeding, imports).
+// RecomputeStreakRuns rebuilds every user's streak runs of both kinds, and
+// marks every user for the next award pass; for tools that write
+// daily_stats directly (seeding, imports).
 func (db *DB) RecomputeStreakRuns(ctx context.Context) error {
 	for _, k := range []runKind{completedRuns, focusRuns} {
 		if _, err := db.write.ExecContext(ctx, recomputeRunsSQL(db.dialect, k, false)); err != nil {
 			return wrapDBError(err)
 		}
 	}
-	return nil
+	_, err := db.write.ExecContext(ctx, `INSERT INTO achievement_checks (user_id) SELECT id FROM users WHERE TRUE
+		ON CONFLICT (user_id) DO UPDATE SET due_at = 0, changes = achievement_checks.changes + 1`)
+	return wrapDBError(err)
 }
 
 // recomputeFocusRuns rebuilds one user's focus runs (their goal or time
-// zone changed, so which days reached the goal may have too).
+// zone changed, so which days reached the goal, and what is earned, may
+// have too).
 func (db *DB) recomputeFocusRuns(ctx context.Context, tx execer, userID int64) error {
-	return tx.Exec(ctx, recomputeRunsSQL(db.dialect, focusRuns, true), userID)
+	if err := tx.Exec(ctx, recomputeRunsSQL(db.dialect, focusRuns, true), userID); err != nil {
+		return err
+	}
+	return markAchievementsDue(ctx, tx, userID)
 }
 
 // updateRuns brings the completed-task runs up to date after the completed

@@ -12,7 +12,6 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/localdate"
-	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
 const (
@@ -104,7 +103,7 @@ func heatLevel(focus, goal time.Duration) int {
 	return 4
 }
 
-func buildHeatmap(st *sqlstore.Insights) heatmapView {
+func buildHeatmap(st *focusflow.Insights) heatmapView {
 	hm := heatmapView{Cell: hmCell}
 	byDate := map[string]focusflow.DayStats{}
 	for _, d := range st.Days {
@@ -232,7 +231,7 @@ func layoutBars(c *barChart, n int, values, second []float64, labels []string, l
 	}
 }
 
-func buildWeekdayChart(st *sqlstore.Insights) barChart {
+func buildWeekdayChart(st *focusflow.Insights) barChart {
 	c := barChart{ID: "weekday", Title: "Average focus time by day of the week",
 		Width: 420, Height: 220, Columns: []string{"Day", "Average focus", "Total focus", "Tasks completed"}}
 	var vals []float64
@@ -255,7 +254,7 @@ func buildWeekdayChart(st *sqlstore.Insights) barChart {
 	return c
 }
 
-func buildHourChart(st *sqlstore.Insights) barChart {
+func buildHourChart(st *focusflow.Insights) barChart {
 	c := barChart{ID: "hour", Title: "Focus time by hour of the day", Width: 480, Height: 220,
 		Columns: []string{"Hour", "Focus time"}}
 	var vals []float64
@@ -273,7 +272,7 @@ func buildHourChart(st *sqlstore.Insights) barChart {
 	return c
 }
 
-func buildMonthChart(st *sqlstore.Insights) barChart {
+func buildMonthChart(st *focusflow.Insights) barChart {
 	c := barChart{ID: "month", Title: "Monthly activity", Width: 480, Height: 220,
 		Columns: []string{"Month", "Focus time", "Manual", "Tasks completed", "Days active"}}
 	var vals []float64
@@ -297,7 +296,7 @@ func buildMonthChart(st *sqlstore.Insights) barChart {
 }
 
 // buildPlanChart draws each day's planned time beside the time spent.
-func buildPlanChart(p sqlstore.PlanStats) barChart {
+func buildPlanChart(p focusflow.PlanStats) barChart {
 	c := barChart{ID: "plan", Title: "Plan versus reality, last 30 days", Width: 480, Height: 220,
 		Series: []string{"Planned", "Spent"}, Columns: []string{"Day", "Planned tasks", "Planned time", "Time spent"}}
 	var est, spent []float64

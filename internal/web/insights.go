@@ -14,14 +14,13 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/localdate"
-	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
 // insightStore is what the insight handlers need.
 type insightStore interface {
-	Insights(ctx context.Context, user *focusflow.User, from, to string) (*sqlstore.Insights, error)
-	Achievements(ctx context.Context, user *focusflow.User) ([]sqlstore.Achievement, error)
-	Summary(ctx context.Context, user *focusflow.User) (*sqlstore.Summary, error)
+	Insights(ctx context.Context, user *focusflow.User, from, to string) (*focusflow.Insights, error)
+	Achievements(ctx context.Context, user *focusflow.User) ([]focusflow.Achievement, error)
+	Summary(ctx context.Context, user *focusflow.User) (*focusflow.Summary, error)
 }
 
 func (s *Server) insightRoutes(handle func(string, http.HandlerFunc)) {
@@ -164,7 +163,7 @@ func optDate(d string) *string {
 	return &d
 }
 
-func toStreakJSON(s sqlstore.StreakStats) streakJSON {
+func toStreakJSON(s focusflow.StreakStats) streakJSON {
 	return streakJSON{Current: s.Current, Longest: s.Longest, LongestStart: optDate(s.LongestStart), LongestEnd: optDate(s.LongestEnd)}
 }
 
@@ -175,7 +174,7 @@ func completionRate(completed, total int) float64 {
 	return math.Round(float64(completed)/float64(total)*10000) / 10000
 }
 
-func efficiencyPercent(p sqlstore.PlanStats) *int {
+func efficiencyPercent(p focusflow.PlanStats) *int {
 	if p.Estimate <= 0 || p.Completed == 0 {
 		return nil
 	}
@@ -188,7 +187,7 @@ func goalDay(d focusflow.DayStats, goal time.Duration) goalDayJSON {
 		Met: goal > 0 && d.Focus >= goal}
 }
 
-func (s *Server) toStatsJSON(st *sqlstore.Insights, tz string) statsJSON {
+func (s *Server) toStatsJSON(st *focusflow.Insights, tz string) statsJSON {
 	out := statsJSON{From: st.From, To: st.To, Today: st.Today, Timezone: tz,
 		Totals: statsTotalsJSON{Tasks: st.Totals.Tasks, Completed: st.Totals.Completed,
 			CompletionRate: completionRate(st.Totals.Completed, st.Totals.Tasks),
@@ -267,15 +266,15 @@ func statsRange(r *http.Request, today string) (from, to string, err error) {
 			return "", "", err
 		}
 	} else {
-		from = localdate.AddDays(to, 1-sqlstore.DefaultStatsDays)
+		from = localdate.AddDays(to, 1-focusflow.DefaultStatsDays)
 	}
 	f, _ := localdate.ParseDate(from)
 	t, _ := localdate.ParseDate(to)
 	if f.After(t) {
 		return "", "", focusflow.Invalid("from", "from (%s) must not be after to (%s).", from, to)
 	}
-	if days := int(t.Sub(f).Hours()/24) + 1; days > sqlstore.MaxStatsDays {
-		return "", "", focusflow.Invalid("from", "The range is %d days long; it can be at most %d days.", days, sqlstore.MaxStatsDays)
+	if days := int(t.Sub(f).Hours()/24) + 1; days > focusflow.MaxStatsDays {
+		return "", "", focusflow.Invalid("from", "The range is %d days long; it can be at most %d days.", days, focusflow.MaxStatsDays)
 	}
 	return from, to, nil
 }
@@ -294,7 +293,7 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request, a *authState) 
 	s.writeJSON(w, r, http.StatusOK, s.toStatsJSON(st, a.user.Location().String()))
 }
 
-func toAchievementsJSON(list []sqlstore.Achievement) []achievementJSON {
+func toAchievementsJSON(list []focusflow.Achievement) []achievementJSON {
 	out := make([]achievementJSON, len(list))
 	for i, a := range list {
 		out[i] = achievementJSON{ID: a.ID, Name: a.Name, Description: a.Description, Category: a.Category,
@@ -325,7 +324,7 @@ func (s *Server) apiAchievements(w http.ResponseWriter, r *http.Request, a *auth
 func (s *Server) achievementsPage(w http.ResponseWriter, r *http.Request, a *authState) {
 	ctx := r.Context()
 	today := localdate.Today(s.now(), a.user.Location())
-	st, err := s.store.Insights(ctx, a.user, localdate.AddDays(today, 1-sqlstore.DefaultStatsDays), today)
+	st, err := s.store.Insights(ctx, a.user, localdate.AddDays(today, 1-focusflow.DefaultStatsDays), today)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -434,7 +433,7 @@ type achievementView struct {
 	Progress                        string
 }
 
-func buildInsightsView(st *sqlstore.Insights, list []sqlstore.Achievement, loc *time.Location) insightsView {
+func buildInsightsView(st *focusflow.Insights, list []focusflow.Achievement, loc *time.Location) insightsView {
 	v := insightsView{From: st.From, To: st.To, Today: st.Today, Goal: formatDuration(st.Goal),
 		Definitions: statsDefinitions}
 	t := st.Totals
@@ -501,7 +500,7 @@ type planView struct {
 	HasPlanned bool
 }
 
-func buildPlanView(p sqlstore.PlanStats) planView {
+func buildPlanView(p focusflow.PlanStats) planView {
 	v := planView{HasPlanned: p.Planned > 0, Chart: buildPlanChart(p)}
 	late := "—"
 	if p.Started > 0 {
