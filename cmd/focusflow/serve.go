@@ -76,10 +76,6 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stderr, "focusflow: cannot listen:", err)
 		return exitFail
 	}
-	httpServer := newHTTPServer(srv, logger)
-	// Event streams never go idle: they end when the listener closes (the
-	// pages reconnect to another instance), not at the shutdown deadline.
-	httpServer.RegisterOnShutdown(lv.hub.Close)
 	go lv.scheduler.Run(lv.ctx)
 	if cfg.MetricsAddr != "" {
 		go serveMetrics(ctx, cfg.MetricsAddr, reg, logger)
@@ -87,7 +83,18 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 	sweepCtx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSweep()
 	go sweep(sweepCtx, db, cfg.SecurityEventRetention, m, logger)
+	return a.serveUntilDone(ctx, ln, srv, lv)
+}
 
+// serveUntilDone serves on ln until the process is told to stop, then
+// stops accepting, lets in-flight requests finish up to the deadline and
+// returns (the caller closes the database).
+func (a *app) serveUntilDone(ctx context.Context, ln net.Listener, srv http.Handler, lv *liveParts) int {
+	logger := a.logger
+	httpServer := newHTTPServer(srv, logger)
+	// Event streams never go idle: they end when the listener closes (the
+	// pages reconnect to another instance), not at the shutdown deadline.
+	httpServer.RegisterOnShutdown(lv.hub.Close)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String(), "url", "http://"+displayAddr(ln.Addr()))
@@ -97,11 +104,9 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 		return exitFail
 	case <-ctx.Done():
 	}
-	// Stop accepting, let in-flight requests finish up to the deadline,
-	// then close the database (deferred) and exit 0.
-	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout.String())
 	lv.hub.Drain()
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
 		logger.Warn("shutdown deadline passed; closing remaining connections", "error", err)
