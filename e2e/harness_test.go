@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 
 	"github.com/chromedp/chromedp"
@@ -68,22 +68,7 @@ type server struct {
 	log *lockedBuffer
 }
 
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type lockedBuffer = fake.Buffer
 
 // startServer runs `focusflow serve` on a free loopback port with a fresh
 // database — SQLite, or a PostgreSQL database of its own when

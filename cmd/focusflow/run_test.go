@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
 
@@ -132,17 +133,7 @@ func startServe(t *testing.T, vars map[string]string) (base string, stop func() 
 	return base, stop
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+type syncBuffer = fake.Buffer
 
 func getStatus(t *testing.T, url string) (int, string) {
 	t.Helper()

@@ -1,7 +1,6 @@
 package ratelimit
 
 import (
-	"bytes"
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
@@ -9,11 +8,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/focusflow/focusflow/internal/config"
+	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -58,22 +57,7 @@ func uniqueKeys(t testing.TB, c *redis.Client) string {
 }
 
 // logBuffer collects slog output from concurrent goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuffer struct{ fake.Buffer }
 
 func (l *logBuffer) count(level string) int {
 	return strings.Count(l.String(), "level="+level+" ")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
@@ -75,10 +76,10 @@ func TestAwardPassStoresWhatReadsShowed(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			ny := insightsLoc(t, "America/New_York")
-			c := &clock{now: time.Date(2026, 3, 10, 8, 0, 0, 0, ny)}
+			c := fake.NewClock(time.Date(2026, 3, 10, 8, 0, 0, 0, ny))
 			f, second, raw := twoInstances(t, e, c, "America/New_York")
 			past, task := f.earnSome(t, time.Date(2026, 3, 10, 8, 0, 0, 0, ny))
-			insightsSetClock(c, time.Date(2026, 3, 10, 15, 0, 0, 0, ny))
+			c.Set(time.Date(2026, 3, 10, 15, 0, 0, 0, ny))
 			f.insights(t, "2026-03-01", "2026-03-10")
 			if _, err := f.db.Summary(f.ctx, f.user); err != nil {
 				t.Fatal(err)
@@ -92,7 +93,7 @@ func TestAwardPassStoresWhatReadsShowed(t *testing.T) {
 			}
 
 			// Hours later the same day, two instances run the pass at once.
-			insightsSetClock(c, time.Date(2026, 3, 10, 20, 0, 0, 0, ny))
+			c.Set(time.Date(2026, 3, 10, 20, 0, 0, 0, ny))
 			var wg sync.WaitGroup
 			counts := make([]int, 2)
 			errs := make([]error, 2)
@@ -140,7 +141,7 @@ func TestAwardPassStoresWhatReadsShowed(t *testing.T) {
 func TestAwardPassComesBackForDaysAhead(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			c := &clock{now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+			c := fake.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 			f, _, raw := twoInstances(t, e, c, "UTC")
 			for _, d := range []string{"2026-03-09", "2026-03-10", "2026-03-11"} {
 				f.complete(t, f.task(t, d, "streak").ID)
@@ -155,11 +156,11 @@ func TestAwardPassComesBackForDaysAhead(t *testing.T) {
 			if _, ok := stored["first_task"]; !ok {
 				t.Fatalf("first_task not stored: %v", stored)
 			}
-			c.Add(time.Hour) // not due yet
+			c.Advance(time.Hour) // not due yet
 			if n, err := f.db.AwardAchievements(f.ctx); err != nil || n != 0 {
 				t.Fatalf("a pass before the day stored %d (%v)", n, err)
 			}
-			insightsSetClock(c, time.Date(2026, 3, 11, 0, 1, 0, 0, time.UTC))
+			c.Set(time.Date(2026, 3, 11, 0, 1, 0, 0, time.UTC))
 			if n, err := f.db.AwardAchievements(f.ctx); err != nil || n != 1 {
 				t.Fatalf("the pass on 11 March stored %d (%v)", n, err)
 			}

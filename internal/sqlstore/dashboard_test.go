@@ -7,22 +7,12 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
 
-// clock is a settable test clock safe for concurrent readers.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+type clock = fake.Clock
 
 type fixture struct {
 	db    *sqlstore.DB
@@ -33,7 +23,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, e storetest.Engine, tz string) *fixture {
 	t.Helper()
-	c := &clock{now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	c := fake.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 	db := e.Open(t, c.Now)
 	u := &focusflow.User{Username: "focus", Email: "focus@example.test", Timezone: tz}
 	ctx := context.Background()
@@ -83,7 +73,7 @@ func TestTimerLifecycle(t *testing.T) {
 			if tm.State != focusflow.TimerRunning || tm.TaskID != a.ID || tm.Version != 1 {
 				t.Fatalf("after start: %+v", tm)
 			}
-			f.clock.Add(10 * time.Minute)
+			f.clock.Advance(10 * time.Minute)
 			tm = f.act(t, focusflow.ActionPause, 0, tm.Version)
 			if tm.State != focusflow.TimerPaused || tm.Elapsed != 10*time.Minute {
 				t.Fatalf("after pause: %+v", tm)
@@ -94,12 +84,12 @@ func TestTimerLifecycle(t *testing.T) {
 			if !asConflict(err, &conflict) || conflict.Timer.Version != tm.Version || focusflow.ErrorCode(err) != focusflow.ECONFLICT {
 				t.Fatalf("stale resume: %v", err)
 			}
-			f.clock.Add(time.Minute) // paused time does not count
+			f.clock.Advance(time.Minute) // paused time does not count
 			tm = f.act(t, focusflow.ActionResume, 0, tm.Version)
-			f.clock.Add(5 * time.Minute)
+			f.clock.Advance(5 * time.Minute)
 			// Starting another task pauses this one.
 			tm = f.act(t, focusflow.ActionStart, b.ID, 0)
-			f.clock.Add(20 * time.Minute)
+			f.clock.Advance(20 * time.Minute)
 			d := f.day(t, "2026-03-10")
 			status := map[int64]focusflow.Task{}
 			for _, task := range d.Tasks {
@@ -184,7 +174,7 @@ func TestConcurrentStartsKeepOneRunningEntry(t *testing.T) {
 			if running != 1 {
 				t.Fatalf("%d running entries, want exactly 1", running)
 			}
-			f.clock.Add(time.Hour)
+			f.clock.Advance(time.Hour)
 			d := f.day(t, "2026-03-10")
 			if d.Stats.Focus != time.Hour {
 				t.Fatalf("focus %v after one hour of one running timer", d.Stats.Focus)
@@ -199,7 +189,7 @@ func TestForgottenTimerIsCapped(t *testing.T) {
 			f := newFixture(t, e, "UTC")
 			task := f.task(t, "2026-03-10", "Forgotten")
 			f.act(t, focusflow.ActionStart, task.ID, 0)
-			f.clock.Add(30 * time.Hour)
+			f.clock.Advance(30 * time.Hour)
 			// Reads show the cap before anything records it, with the
 			// numbers the sweep then records.
 			before, err := f.db.Timer(f.ctx, f.user)
@@ -236,7 +226,7 @@ func TestForgottenTimerIsCapped(t *testing.T) {
 			// Timer entries are never edited or deleted.
 			task2 := f.task(t, "2026-03-11", "Other")
 			tm = f.act(t, focusflow.ActionStart, task2.ID, 0)
-			f.clock.Add(time.Minute)
+			f.clock.Advance(time.Minute)
 			f.act(t, focusflow.ActionPause, 0, tm.Version)
 			entries, _ = f.db.Entries(f.ctx, f.user.ID, task2.ID)
 			if err := f.db.DeleteEntry(f.ctx, f.user, entries[0].ID); focusflow.ErrorCode(err) != focusflow.ECONFLICT {
@@ -399,7 +389,7 @@ func TestRapidTimerActionsAreFlagged(t *testing.T) {
 				if len(res.Anomalies) > 0 && i != 30 {
 					t.Fatalf("flagged at action %d, want at the 31st", i+1)
 				}
-				f.clock.Add(time.Second)
+				f.clock.Advance(time.Second)
 			}
 			if flagged != 1 {
 				t.Fatalf("flagged %d times, want once", flagged)

@@ -9,17 +9,11 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/focusflow/focusflow/internal/insights"
 	"github.com/focusflow/focusflow/internal/localdate"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
-
-// insightsSetClock moves a test clock to t (backwards too).
-func insightsSetClock(c *clock, t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
 
 var insightsUsers int
 
@@ -63,9 +57,9 @@ func (f *fixture) manual(t *testing.T, date string, start, end time.Time) *focus
 // timed runs the timer on task from start to end (the clock is moved).
 func (f *fixture) timed(t *testing.T, taskID int64, start, end time.Time) {
 	t.Helper()
-	insightsSetClock(f.clock, start)
+	f.clock.Set(start)
 	tm := f.act(t, focusflow.ActionStart, taskID, 0)
-	insightsSetClock(f.clock, end)
+	f.clock.Set(end)
 	f.act(t, focusflow.ActionPause, 0, tm.Version)
 }
 
@@ -214,7 +208,7 @@ func TestInsightsDayBoundaries(t *testing.T) {
 					f := insightsUser(t, base, tc.tz)
 					loc := insightsLoc(t, tc.tz)
 					now, _ := time.Parse("2006-01-02 15:04", tc.now)
-					insightsSetClock(f.clock, now)
+					f.clock.Set(now)
 					add := func(sp span, in *time.Location) {
 						s, err1 := time.ParseInLocation("2006-01-02 15:04", sp.start, in)
 						en, err2 := time.ParseInLocation("2006-01-02 15:04", sp.end, in)
@@ -310,9 +304,9 @@ func TestInsightsTimerAcrossMidnightAndCap(t *testing.T) {
 			f := newFixture(t, e, "Europe/Berlin")
 			berlin := insightsLoc(t, "Europe/Berlin")
 			task := f.task(t, "2026-03-09", "late night")
-			insightsSetClock(f.clock, time.Date(2026, 3, 9, 23, 20, 0, 0, berlin))
+			f.clock.Set(time.Date(2026, 3, 9, 23, 20, 0, 0, berlin))
 			tm := f.act(t, focusflow.ActionStart, task.ID, 0)
-			f.clock.Add(time.Hour) // 00:20 on the 10th
+			f.clock.Advance(time.Hour) // 00:20 on the 10th
 			want := map[string]time.Duration{"2026-03-09": 40 * time.Minute, "2026-03-10": 20 * time.Minute}
 			st := f.insights(t, "2026-03-01", "2026-03-10")
 			if got := focusByDate(st); !equalMaps(got, want) {
@@ -333,9 +327,9 @@ func TestInsightsTimerAcrossMidnightAndCap(t *testing.T) {
 			// Forgotten: 10 hours later it counts 4 hours (the default cap).
 			g := insightsUser(t, f, "UTC")
 			task2 := g.task(t, "2026-03-10", "forgotten")
-			insightsSetClock(g.clock, time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC))
+			g.clock.Set(time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC))
 			g.act(t, focusflow.ActionStart, task2.ID, 0)
-			g.clock.Add(10 * time.Hour)
+			g.clock.Advance(10 * time.Hour)
 			st = g.insights(t, "2026-03-10", "2026-03-10")
 			if st.Totals.Focus != focusflow.DefaultTimerCap {
 				t.Fatalf("live forgotten timer counts %v, want the cap", st.Totals.Focus)
@@ -396,7 +390,7 @@ func TestInsightsStreaks(t *testing.T) {
 					f.user, _ = f.db.User(f.ctx, f.user.ID)
 					ny := insightsLoc(t, "America/New_York")
 					// Now: 20:00 in New York on "today".
-					insightsSetClock(f.clock, time.Date(2026, 3, 10, 20, 0, 0, 0, ny))
+					f.clock.Set(time.Date(2026, 3, 10, 20, 0, 0, 0, ny))
 					for _, d := range tc.done {
 						task := f.task(t, localdate.AddDays(today, d), "done")
 						f.complete(t, task.ID)
@@ -451,7 +445,7 @@ func TestInsightsStreaks(t *testing.T) {
 func TestInsightsStreaksAgreeOnRandomHistories(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			c := &clock{now: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
+			c := fake.NewClock(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 			db, raw := insightsOpenRaw(t, e, c.Now)
 			f := &fixture{db: db, clock: c, ctx: context.Background()}
 			rng := rand.New(rand.NewPCG(7, 11))
@@ -499,7 +493,7 @@ func TestAchievementsStayUnlocked(t *testing.T) {
 			f := newFixture(t, e, "America/New_York")
 			ny := insightsLoc(t, "America/New_York")
 			now := time.Date(2026, 3, 10, 15, 0, 0, 0, ny)
-			insightsSetClock(f.clock, now)
+			f.clock.Set(now)
 			byID := func(list []focusflow.Achievement) map[string]focusflow.Achievement {
 				m := map[string]focusflow.Achievement{}
 				for _, a := range list {
@@ -523,7 +517,7 @@ func TestAchievementsStayUnlocked(t *testing.T) {
 			// its own date: unlocked at the end of that local day.
 			start := time.Date(2026, 3, 10, 8, 0, 0, 0, ny)
 			past, task := f.earnSome(t, start)
-			insightsSetClock(f.clock, now)
+			f.clock.Set(now)
 			got := byID(mustAchievements(t, f))
 			first := got["first_task"]
 			wantAt := time.Date(2026, 3, 3, 23, 59, 59, 999e6, ny).UTC()
@@ -562,7 +556,7 @@ func TestAchievementsStayUnlocked(t *testing.T) {
 			if err := f.db.DeleteTask(f.ctx, f.user, task.ID); err != nil {
 				t.Fatal(err)
 			}
-			f.clock.Add(time.Hour)
+			f.clock.Advance(time.Hour)
 			after := byID(mustAchievements(t, f))
 			for id, a := range got {
 				b := after[id]
@@ -630,7 +624,7 @@ func TestAchievementsStreaksAndSteadyFocus(t *testing.T) {
 			}
 			f.user, _ = f.db.User(f.ctx, f.user.ID)
 			now := time.Date(2026, 3, 10, 18, 0, 0, 0, berlin) // a Tuesday
-			insightsSetClock(f.clock, now)
+			f.clock.Set(now)
 			// 21 days, 18 Feb (Wed) … 10 Mar (Tue), each with a completed task
 			// and the goal met: Mon 23 Feb – Sun 1 Mar is the first full week.
 			for d := -20; d <= 0; d++ {
@@ -705,7 +699,7 @@ func TestInsightsPlanVersusReality(t *testing.T) {
 			f.complete(t, b.ID)
 			// Manual time only: no lateness; not completed.
 			c := mk("2026-03-07", "08:00", 45)
-			insightsSetClock(f.clock, at("2026-03-07", "12:00"))
+			f.clock.Set(at("2026-03-07", "12:00"))
 			if _, err := f.db.AddManualEntry(f.ctx, f.user, c.ID, at("2026-03-07", "06:00"), at("2026-03-07", "06:30")); err != nil {
 				t.Fatal(err)
 			}
@@ -713,7 +707,7 @@ func TestInsightsPlanVersusReality(t *testing.T) {
 			mk("2026-03-08", "09:00", 0)
 			old := mk("2026-01-05", "09:00", 60)
 			f.timed(t, old.ID, at("2026-01-05", "12:00"), at("2026-01-05", "12:10"))
-			insightsSetClock(f.clock, at("2026-03-10", "12:00"))
+			f.clock.Set(at("2026-03-10", "12:00"))
 			p := f.insights(t, "2026-03-01", "2026-03-10").Plan
 			if p.From != "2026-02-09" || p.To != "2026-03-10" || len(p.Days) != 30 {
 				t.Fatalf("window %s..%s (%d days)", p.From, p.To, len(p.Days))
@@ -741,13 +735,13 @@ func TestInsightsRangeFigures(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e, "UTC")
-			insightsSetClock(f.clock, time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+			f.clock.Set(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 			// Mon 2 Mar: two tasks, one done, 1 h timer; Tue 3 Mar: 30 min manual.
 			a := f.task(t, "2026-03-02", "a")
 			f.task(t, "2026-03-02", "b")
 			f.timed(t, a.ID, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 			f.complete(t, a.ID)
-			insightsSetClock(f.clock, time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+			f.clock.Set(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 			f.manual(t, "2026-03-03", time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 3, 9, 30, 0, 0, time.UTC))
 			st := f.insights(t, "2026-02-20", "2026-03-10")
 			tot := st.Totals
@@ -810,13 +804,13 @@ func TestInsightsLiveTimerLiftsFocusStreak(t *testing.T) {
 				f.manual(t, date, start, start.Add(goal))
 			}
 			task := f.task(t, "2026-03-10", "now")
-			insightsSetClock(f.clock, time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+			f.clock.Set(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 			f.act(t, focusflow.ActionStart, task.ID, 0)
-			f.clock.Add(10 * time.Minute)
+			f.clock.Advance(10 * time.Minute)
 			if st := f.insights(t, "2026-03-01", "2026-03-10"); st.FocusStreak.Current != 2 || st.FocusStreak.Longest != 2 {
 				t.Fatalf("below the goal: %+v", st.FocusStreak)
 			}
-			f.clock.Add(25 * time.Minute)
+			f.clock.Advance(25 * time.Minute)
 			st := f.insights(t, "2026-03-01", "2026-03-10")
 			if st.FocusStreak.Current != 3 || st.FocusStreak.Longest != 3 || st.Totals.GoalDays != 3 {
 				t.Fatalf("lifted by the running timer: %+v %+v", st.FocusStreak, st.Totals)
@@ -834,7 +828,7 @@ func TestInsightsLeapDayStreak(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e, "Pacific/Auckland")
-			insightsSetClock(f.clock, time.Date(2024, 2, 29, 22, 0, 0, 0, time.UTC)) // 1 March, 11:00 in Auckland
+			f.clock.Set(time.Date(2024, 2, 29, 22, 0, 0, 0, time.UTC)) // 1 March, 11:00 in Auckland
 			for _, d := range []string{"2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01"} {
 				task := f.task(t, d, "leap")
 				f.complete(t, task.ID)
@@ -862,7 +856,7 @@ func TestInsightsLeapDayStreak(t *testing.T) {
 func TestInsightsStreakCalendarEdges(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			c := &clock{now: time.Date(2100, 3, 2, 12, 0, 0, 0, time.UTC)}
+			c := fake.NewClock(time.Date(2100, 3, 2, 12, 0, 0, 0, time.UTC))
 			db, raw := insightsOpenRaw(t, e, c.Now)
 			f := insightsUser(t, &fixture{db: db, clock: c, ctx: context.Background()}, "UTC")
 			var rows []string
@@ -906,7 +900,7 @@ func TestInsightsLiveTimerAcrossWeeks(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.user, _ = f.db.User(f.ctx, f.user.ID)
-			insightsSetClock(f.clock, time.Date(2026, 3, 8, 22, 0, 0, 0, time.UTC))
+			f.clock.Set(time.Date(2026, 3, 8, 22, 0, 0, 0, time.UTC))
 			for _, d := range []string{"2026-03-06", "2026-03-07"} { // Friday, Saturday: met
 				start := localdate.DayStart(d, time.UTC).Add(9 * time.Hour)
 				f.manual(t, d, start, start.Add(goal))
@@ -914,9 +908,9 @@ func TestInsightsLiveTimerAcrossWeeks(t *testing.T) {
 			start := localdate.DayStart("2026-03-08", time.UTC).Add(9 * time.Hour) // Sunday: 20 minutes stored
 			f.manual(t, "2026-03-08", start, start.Add(20*time.Minute))
 			task := f.task(t, "2026-03-08", "late")
-			insightsSetClock(f.clock, time.Date(2026, 3, 8, 23, 40, 0, 0, time.UTC))
+			f.clock.Set(time.Date(2026, 3, 8, 23, 40, 0, 0, time.UTC))
 			f.act(t, focusflow.ActionStart, task.ID, 0)
-			insightsSetClock(f.clock, time.Date(2026, 3, 9, 0, 5, 0, 0, time.UTC)) // Monday
+			f.clock.Set(time.Date(2026, 3, 9, 0, 5, 0, 0, time.UTC)) // Monday
 			want := focusflow.StreakStats{Current: 3, Longest: 3, LongestStart: "2026-03-06", LongestEnd: "2026-03-08"}
 			for _, r := range [][2]string{{"2025-03-10", "2026-03-09"}, {"2020-01-01", "2020-12-31"}, {"2026-03-08", "2026-03-08"}} {
 				st := f.insights(t, r[0], r[1])
@@ -934,7 +928,7 @@ func TestInsightsLiveTimerAcrossWeeks(t *testing.T) {
 func TestInsightsMaintainedRunsAgreeWithHistory(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			c := &clock{now: time.Date(2026, 3, 10, 20, 0, 0, 0, time.UTC)}
+			c := fake.NewClock(time.Date(2026, 3, 10, 20, 0, 0, 0, time.UTC))
 			f := insightsUser(t, &fixture{db: e.Open(t, c.Now), clock: c, ctx: context.Background()}, "UTC")
 			rng := rand.New(rand.NewPCG(3, 5))
 			check := func(step string) {

@@ -37,7 +37,7 @@ func TestPhaseEndsAtItsInstantOnce(t *testing.T) {
 			f := newFixture(t, e, "UTC")
 			task := f.pomodoro(t, false)
 			start := f.clock.Now()
-			f.clock.Add(3 * time.Hour) // nobody connected, the server down
+			f.clock.Advance(3 * time.Hour) // nobody connected, the server down
 			tm, err := f.db.Timer(f.ctx, f.user)
 			if err != nil || tm.Phase != focusflow.PhaseShortBreak && tm.Phase != focusflow.PhaseWaiting {
 				t.Fatalf("read after the phase end: %+v %v", tm, err)
@@ -89,7 +89,7 @@ func TestReadsCountThePhasesThatPassed(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e, "UTC")
 			f.pomodoro(t, true)
-			f.clock.Add(62 * time.Minute) // focus 25, break 5, focus 25, break 5, 2 min into focus
+			f.clock.Advance(62 * time.Minute) // focus 25, break 5, focus 25, break 5, 2 min into focus
 			before := f.day(t, "2026-03-10")
 			if before.Stats.Focus != 52*time.Minute || before.Timer.Phase != focusflow.PhaseFocus || before.Timer.Cycle != 2 {
 				t.Fatalf("read before recording: %+v timer %+v", before.Stats, before.Timer)
@@ -111,7 +111,7 @@ func TestStopKeepsTimeCompleteFinishes(t *testing.T) {
 			f := newFixture(t, e, "UTC")
 			worked := f.task(t, "2026-03-10", "Worked on")
 			tm := f.act(t, focusflow.ActionStart, worked.ID, 0)
-			f.clock.Add(10 * time.Minute)
+			f.clock.Advance(10 * time.Minute)
 			if f.act(t, focusflow.ActionStop, 0, tm.Version) != nil {
 				t.Fatal("stop left the timer on")
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 	"github.com/focusflow/focusflow/internal/userdata"
@@ -78,17 +79,17 @@ func exportSeed(t *testing.T, db *sqlstore.DB, c *clock, u *focusflow.User) *foc
 
 	// A forgotten timer, capped at the hour (source capped).
 	v := act(focusflow.ActionStart, forgotten.ID, 0)
-	c.Add(3 * time.Hour)
+	c.Advance(3 * time.Hour)
 	if _, err := db.CapExpiredTimers(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// Timer work with a pause, then stop (completes the task).
 	v = act(focusflow.ActionStart, report.ID, v+1)
-	c.Add(25*time.Minute + 333*time.Millisecond)
+	c.Advance(25*time.Minute + 333*time.Millisecond)
 	v = act(focusflow.ActionPause, 0, v)
-	c.Add(5 * time.Minute)
+	c.Advance(5 * time.Minute)
 	v = act(focusflow.ActionResume, 0, v)
-	c.Add(10 * time.Minute)
+	c.Advance(10 * time.Minute)
 	act(focusflow.ActionComplete, 0, v)
 	// Manual time the evening before.
 	if _, err := db.AddManualEntry(ctx, u, formula.ID, time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC),
@@ -105,7 +106,7 @@ func exportSeed(t *testing.T, db *sqlstore.DB, c *clock, u *focusflow.User) *foc
 		if err := db.CreateNote(ctx, u, n); err != nil {
 			t.Fatal(err)
 		}
-		c.Add(time.Minute)
+		c.Advance(time.Minute)
 	}
 	return u
 }
@@ -174,7 +175,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run("sqlite→"+e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			c := &clock{now: time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC)}
+			c := fake.NewClock(time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC))
 			src := storetest.Engines(t)[0].Open(t, c.Now)
 			dst := e.Open(t, c.Now)
 			// The same person's account on the other instance, made at the
@@ -182,7 +183,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			alice := exportAccount(t, src, "alice")
 			there := exportAccount(t, dst, "alice")
 			alice = exportSeed(t, src, c, alice)
-			c.Add(time.Hour)
+			c.Advance(time.Hour)
 
 			doc, raw := exportDoc(t, src, c.Now, alice)
 			if doc.Format != "focusflow-export" || doc.Version != 1 || len(doc.Tasks) != 4 || len(doc.Entries) != 4 ||

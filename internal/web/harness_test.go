@@ -60,6 +60,7 @@ import (
 	"github.com/focusflow/focusflow/internal/auth"
 	"github.com/focusflow/focusflow/internal/backup"
 	"github.com/focusflow/focusflow/internal/config"
+	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/focusflow/focusflow/internal/live"
 	"github.com/focusflow/focusflow/internal/metrics"
 	"github.com/focusflow/focusflow/internal/ratelimit"
@@ -87,36 +88,12 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, e storetest.Engine)) {
 // fakeClock is the one clock of a test server: the store, the rate limiter,
 // CSRF tokens, sessions and the lockout all read it. Tests move it forward
 // instead of sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type fakeClock = fake.Clock
 
 // testEpoch is where every fake clock starts.
 var testEpoch = time.Date(2025, 7, 5, 9, 0, 0, 0, time.UTC)
 
-func newFakeClock(start time.Time) *fakeClock { return &fakeClock{now: start} }
-
-// Now returns the fake time. It is safe for concurrent use.
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// Set moves the clock to t.
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
+func newFakeClock(start time.Time) *fakeClock { return fake.NewClock(start) }
 
 // ---------------------------------------------------------------- config
 
@@ -469,22 +446,7 @@ func randomHex(n int) string {
 // ---------------------------------------------------------------- logs
 
 // logBuffer collects the server's JSON log lines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type logBuffer struct{ fake.Buffer }
 
 // entries parses the log into one map per line.
 func (b *logBuffer) entries(t testing.TB) []map[string]any {
