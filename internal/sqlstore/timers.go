@@ -17,10 +17,12 @@ func focusSettings(user *focusflow.User) focus.Settings {
 	return focus.Settings{Cap: user.TimerCap, Plan: user.Session}
 }
 
-// timerColumns are the timer row's columns in the order scanTimerRow reads.
-const timerColumns = `task_id, state, version, mode, phase, phase_started_at, phase_ends_at, phase_len_ms,
-	phase_left_ms, next_phase, cycle, flow_focus_ms, plan_focus_ms, plan_short_ms, plan_long_ms, plan_every,
-	plan_ratio, plan_auto_breaks, plan_auto_focus`
+// timerColumns are the timer row's columns in the order timerDest reads.
+const timerColumns = `task_id, state, version, phase_ends_at, session, updated_at`
+
+// joinedTimerColumns are timerColumns of a timers row t that a LEFT JOIN
+// may not find (an idle user who never started one): they scan as NULL.
+const joinedTimerColumns = `t.task_id, t.state, t.version, t.phase_ends_at, t.session, t.updated_at`
 
 // lockTimer locks (creating if needed) the user's timer row and reads, in
 // the same round trip on PostgreSQL, the running entry, the timer's task,
@@ -75,30 +77,14 @@ func (s *timerState) scanTimerRow(row rowScanner) error {
 // timerDest is where a scan of timerColumns goes, and what turns it into
 // the state once scanned.
 func (s *timerState) timerDest() ([]any, func()) {
-	var task, started, ends sql.NullInt64
-	var state, mode, phase, next sql.NullString
-	var length, left, flow int64
-	var plan planColumns
-	dest := append([]any{&task, &state, &s.Version, &mode, &phase, &started, &ends, &length, &left, &next,
-		&s.Cycle, &flow}, plan.dest()[1:]...)
-	return dest, func() {
-		plan.mode = mode.String
-		s.TaskID, s.Status, s.Mode, s.Phase, s.Next = task.Int64, state.String, mode.String, phase.String, next.String
-		s.PhaseStart, s.PhaseEnd = fromNullMS(started), fromNullMS(ends)
-		s.PhaseLen, s.PhaseLeft, s.FlowFocus = ms(length), ms(left), ms(flow)
-		s.Plan = plan.plan()
+	var task, version, ends, updated sql.NullInt64
+	var state, session sql.NullString
+	return []any{&task, &state, &version, &ends, &session, &updated}, func() {
+		s.TaskID, s.Status, s.Version = task.Int64, state.String, version.Int64
+		s.PhaseEnd = fromNullMS(ends)
+		readSession(session, &s.State, fromNullMS(updated))
 	}
 }
-
-// joinedTimerColumns are timerColumns of a timers row t that a LEFT JOIN
-// may not find (an idle user who never started one).
-const joinedTimerColumns = `t.task_id, t.state, COALESCE(t.version, 0), t.mode, t.phase, t.phase_started_at,
-	t.phase_ends_at, COALESCE(t.phase_len_ms, 0), COALESCE(t.phase_left_ms, 0), t.next_phase, COALESCE(t.cycle, 0),
-	COALESCE(t.flow_focus_ms, 0), COALESCE(t.plan_focus_ms, 0), COALESCE(t.plan_short_ms, 0),
-	COALESCE(t.plan_long_ms, 0), COALESCE(t.plan_every, 0), COALESCE(t.plan_ratio, 0),
-	COALESCE(t.plan_auto_breaks, FALSE), COALESCE(t.plan_auto_focus, FALSE)`
-
-func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // entryAndTask are the queries of the running entry and of the timer's
 // task. The task comes by a subquery, not a join: PostgreSQL plans a join
@@ -180,28 +166,16 @@ func writeChange(ctx context.Context, tx execer, user *focusflow.User, c focus.C
 
 // saveTimer writes the timer row.
 func saveTimer(ctx context.Context, tx execer, userID int64, s focus.State, now time.Time) error {
-	nullText := func(v string) any {
-		if v == "" {
-			return nil
-		}
-		return v
+	var state, ends any
+	if s.Status != "" {
+		state = s.Status
 	}
-	nullTime := func(t time.Time) any {
-		if t.IsZero() {
-			return nil
-		}
-		return t.UnixMilli()
+	if !s.PhaseEnd.IsZero() {
+		ends = s.PhaseEnd.UnixMilli()
 	}
-	p := s.Plan
-	return tx.Exec(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5, mode = $6,
-		phase = $7, phase_started_at = $8, phase_ends_at = $9, phase_len_ms = $10, phase_left_ms = $11,
-		next_phase = $12, cycle = $13, flow_focus_ms = $14, plan_focus_ms = $15, plan_short_ms = $16,
-		plan_long_ms = $17, plan_every = $18, plan_ratio = $19, plan_auto_breaks = $20, plan_auto_focus = $21
-		WHERE user_id = $1`,
-		userID, nullID(s.TaskID), nullText(s.Status), s.Version, now.UnixMilli(), nullText(p.Mode),
-		nullText(s.Phase), nullTime(s.PhaseStart), nullTime(s.PhaseEnd), s.PhaseLen.Milliseconds(),
-		s.PhaseLeft.Milliseconds(), nullText(s.Next), s.Cycle, s.FlowFocus.Milliseconds(), p.Focus.Milliseconds(),
-		p.ShortBreak.Milliseconds(), p.LongBreak.Milliseconds(), p.LongBreakEvery, p.FlowRatio, p.AutoBreaks, p.AutoFocus)
+	return tx.Exec(ctx, `UPDATE timers SET task_id = $2, state = $3, version = $4, updated_at = $5, phase_ends_at = $6,
+		session = $7 WHERE user_id = $1`,
+		userID, nullID(s.TaskID), state, s.Version, now.UnixMilli(), ends, sessionJSON(s))
 }
 
 // writeEntryOp opens, closes or writes whole one time entry, keeping its

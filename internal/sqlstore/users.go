@@ -14,8 +14,7 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.email, u.timezone, u.theme, u.focus_mode, u.daily_goal_ms, u.timer_cap_ms,
-	u.created_at, u.last_login_at, u.locked_at, u.session_mode, u.focus_ms, u.short_break_ms, u.long_break_ms,
-	u.long_break_every, u.flow_break_ratio, u.auto_start_breaks, u.auto_start_focus, u.sound_volume, u.sound_muted, u.notify`
+	u.created_at, u.last_login_at, u.locked_at, u.focus_settings`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -23,14 +22,13 @@ func scanUser(row rowScanner, extra ...any) (*focusflow.User, error) {
 	var u focusflow.User
 	var goal, limit, created int64
 	var lastLogin, locked sql.NullInt64
-	var plan planColumns
-	dest := append([]any{&u.ID, &u.Username, &u.Email, &u.Timezone, &u.Theme, &u.FocusMode, &goal, &limit,
-		&created, &lastLogin, &locked}, plan.dest()...)
-	dest = append(dest, &u.Signals.Volume, &u.Signals.Muted, &u.Signals.Notify)
+	var settings sql.NullString
+	dest := []any{&u.ID, &u.Username, &u.Email, &u.Timezone, &u.Theme, &u.FocusMode, &goal, &limit,
+		&created, &lastLogin, &locked, &settings}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
-	u.Session = plan.plan()
+	readFocusSettings(settings, &u)
 	u.DailyGoal = time.Duration(goal) * time.Millisecond
 	u.TimerCap = time.Duration(limit) * time.Millisecond
 	u.CreatedAt = fromMS(created)
@@ -138,11 +136,27 @@ func (db *DB) RecordLogin(ctx context.Context, userID int64) error {
 
 // UpdateSettings changes the given settings of a user.
 func (db *DB) UpdateSettings(ctx context.Context, userID int64, s focusflow.UserSettings) error {
-	query, args := settingsUpdate(userID, s)
-	if query == "" {
-		return nil
-	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		// The session plan and the signals share one document: the one
+		// not given keeps its value, read under the row lock.
+		if (s.Session == nil) != (s.Signals == nil) {
+			var raw sql.NullString
+			if err := tx.QueryRowContext(ctx, `SELECT focus_settings FROM users WHERE id = $1`+db.dialect.forUpdate,
+				userID).Scan(&raw); err != nil {
+				return wrapDBError(err)
+			}
+			var cur focusflow.User
+			readFocusSettings(raw, &cur)
+			if s.Session == nil {
+				s.Session = &cur.Session
+			} else {
+				s.Signals = &cur.Signals
+			}
+		}
+		query, args := settingsUpdate(userID, s)
+		if query == "" {
+			return nil
+		}
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return wrapDBError(err)
@@ -188,20 +202,9 @@ func settingsUpdate(userID int64, s focusflow.UserSettings) (string, []any) {
 	if s.TimerCap != nil {
 		add("timer_cap_ms", s.TimerCap.Milliseconds())
 	}
-	if p := s.Session; p != nil {
-		add("session_mode", p.Mode)
-		add("focus_ms", p.Focus.Milliseconds())
-		add("short_break_ms", p.ShortBreak.Milliseconds())
-		add("long_break_ms", p.LongBreak.Milliseconds())
-		add("long_break_every", p.LongBreakEvery)
-		add("flow_break_ratio", p.FlowRatio)
-		add("auto_start_breaks", p.AutoBreaks)
-		add("auto_start_focus", p.AutoFocus)
-	}
-	if g := s.Signals; g != nil {
-		add("sound_volume", g.Volume)
-		add("sound_muted", g.Muted)
-		add("notify", g.Notify)
+	if s.Session != nil || s.Signals != nil {
+		// The document holds both (UpdateSettings fills in the other).
+		add("focus_settings", focusSettingsJSON(*s.Session, *s.Signals))
 	}
 	if len(sets) == 0 {
 		return "", nil
@@ -282,23 +285,4 @@ func (db *DB) execOne(ctx context.Context, what, query string, args ...any) erro
 		return notFound(what)
 	}
 	return nil
-}
-
-// planColumns scans a session plan stored as its columns (the user's
-// default, or the plan a timer's session runs with).
-type planColumns struct {
-	mode                string
-	focus, short, long  int64
-	every, ratio        int
-	autoBreaks, autoFoc bool
-}
-
-func (p *planColumns) dest() []any {
-	return []any{&p.mode, &p.focus, &p.short, &p.long, &p.every, &p.ratio, &p.autoBreaks, &p.autoFoc}
-}
-
-func (p *planColumns) plan() focusflow.SessionPlan {
-	return focusflow.SessionPlan{Mode: p.mode, Focus: time.Duration(p.focus) * time.Millisecond,
-		ShortBreak: time.Duration(p.short) * time.Millisecond, LongBreak: time.Duration(p.long) * time.Millisecond,
-		LongBreakEvery: p.every, FlowRatio: p.ratio, AutoBreaks: p.autoBreaks, AutoFocus: p.autoFoc}
 }

@@ -1,45 +1,20 @@
 -- Focus sessions: planned lengths, breaks and cycles run by the server.
 --
--- users: the default session plan (overridable per start) and how phase
--- ends are signalled on the user's devices.
-ALTER TABLE users ADD COLUMN session_mode TEXT NOT NULL DEFAULT 'stopwatch'
-    CHECK (session_mode IN ('stopwatch', 'countdown', 'pomodoro', 'flowtime'));
-ALTER TABLE users ADD COLUMN focus_ms BIGINT NOT NULL DEFAULT 1500000;
-ALTER TABLE users ADD COLUMN short_break_ms BIGINT NOT NULL DEFAULT 300000;
-ALTER TABLE users ADD COLUMN long_break_ms BIGINT NOT NULL DEFAULT 900000;
-ALTER TABLE users ADD COLUMN long_break_every INTEGER NOT NULL DEFAULT 4;
-ALTER TABLE users ADD COLUMN flow_break_ratio INTEGER NOT NULL DEFAULT 5;
-ALTER TABLE users ADD COLUMN auto_start_breaks BOOLEAN NOT NULL DEFAULT TRUE;
-ALTER TABLE users ADD COLUMN auto_start_focus BOOLEAN NOT NULL DEFAULT FALSE;
-ALTER TABLE users ADD COLUMN sound_volume INTEGER NOT NULL DEFAULT 70;
-ALTER TABLE users ADD COLUMN sound_muted BOOLEAN NOT NULL DEFAULT FALSE;
-ALTER TABLE users ADD COLUMN notify BOOLEAN NOT NULL DEFAULT FALSE;
+-- users.focus_settings: the user's default session plan (overridable per
+-- start) and how phase ends are signalled on their devices, as one JSON
+-- document (sqlstore/sessions.go); NULL means the defaults. It is read on
+-- every signed-in request, so it travels as one column, not eleven.
+ALTER TABLE users ADD COLUMN focus_settings TEXT;
 
--- timers: the running session. The plan it runs with is copied at its
--- start (a later change of the user's settings does not move its phases).
--- phase_ends_at is when the current phase ends by itself (NULL: it has no
--- end, or it is paused, when phase_left_ms says what remains).
-ALTER TABLE timers ADD COLUMN mode TEXT;
-ALTER TABLE timers ADD COLUMN phase TEXT CHECK (phase IN ('focus', 'short_break', 'long_break', 'waiting'));
-ALTER TABLE timers ADD COLUMN phase_started_at BIGINT;
+-- timers: the running session. phase_ends_at is when the current phase
+-- ends by itself (NULL: it has no end, or it is paused); the scheduler
+-- finds the phases about to end by it. The rest of the session — its
+-- phase, what is left of a paused one, the cycle, and the plan copied at
+-- its start (a later change of the user's settings does not move its
+-- phases) — is one JSON document; NULL on a running timer means a
+-- stopwatch in focus, as every timer was before sessions.
 ALTER TABLE timers ADD COLUMN phase_ends_at BIGINT;
-ALTER TABLE timers ADD COLUMN phase_len_ms BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE timers ADD COLUMN phase_left_ms BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE timers ADD COLUMN next_phase TEXT;
-ALTER TABLE timers ADD COLUMN cycle INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE timers ADD COLUMN flow_focus_ms BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE timers ADD COLUMN plan_focus_ms BIGINT NOT NULL DEFAULT 1500000;
-ALTER TABLE timers ADD COLUMN plan_short_ms BIGINT NOT NULL DEFAULT 300000;
-ALTER TABLE timers ADD COLUMN plan_long_ms BIGINT NOT NULL DEFAULT 900000;
-ALTER TABLE timers ADD COLUMN plan_every INTEGER NOT NULL DEFAULT 4;
-ALTER TABLE timers ADD COLUMN plan_ratio INTEGER NOT NULL DEFAULT 5;
-ALTER TABLE timers ADD COLUMN plan_auto_breaks BOOLEAN NOT NULL DEFAULT TRUE;
-ALTER TABLE timers ADD COLUMN plan_auto_focus BOOLEAN NOT NULL DEFAULT FALSE;
-
--- A timer that was on when this runs is a stopwatch session in focus.
-UPDATE timers SET mode = 'stopwatch', phase = 'focus', phase_started_at = updated_at WHERE state IS NOT NULL;
-
--- The scheduler finds the phases about to end.
+ALTER TABLE timers ADD COLUMN session TEXT;
 CREATE INDEX timers_phase_ends ON timers(phase_ends_at) WHERE phase_ends_at IS NOT NULL;
 
 -- Finished phases: focus phases beside their time entries, and breaks,
