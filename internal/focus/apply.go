@@ -131,7 +131,8 @@ func (c *Change) newSession(t Task, cmd focusflow.TimerCommand, now time.Time, s
 // switchTask goes on with the session on task t.
 func (c *Change) switchTask(t Task, now time.Time) {
 	s := &c.State
-	if s.TaskID != t.ID {
+	if s.TaskID != t.ID && s.Entry == nil {
+		// (a running entry's task is paused as the entry closes)
 		c.Statuses = append(c.Statuses, StatusChange{TaskID: s.TaskID, Status: focusflow.StatusPaused})
 	}
 	switch {
