@@ -34,8 +34,26 @@ type Insights struct {
 	Streak      StreakStats // days with at least one completed task
 	FocusStreak StreakStats // days whose focus time reached the daily goal
 	Plan        PlanStats
+	Sessions    SessionStats
 	GoalToday   DayStats   // today, live timer included
 	GoalWeek    []DayStats // Monday–Sunday of today's week
+}
+
+// SessionStats sum the focus sessions whose phases began in a range.
+type SessionStats struct {
+	PlannedPhases   int           // focus phases with a planned length (countdown, pomodoro)
+	CompletedPhases int           // … that ran to their planned end
+	Breaks          int           // breaks taken (started and ended, skipped ones included)
+	BreakTime       time.Duration // time spent on them
+	Cycles          int           // full pomodoro cycles: long breaks reached
+}
+
+// PhaseCount counts the recorded phases of one kind and outcome.
+type PhaseCount struct {
+	Kind, Outcome string
+	Count         int
+	Planned       int           // of them with a planned length
+	Time          time.Duration // their total length
 }
 
 // InsightTotals sum a range.

@@ -57,13 +57,26 @@ type Facts struct {
 	DeepWork []time.Time
 	// Planned are the planned tasks of PlanWindow (punctuality).
 	Planned []PlannedTask
+	// Of focus sessions, oldest first and no more than the largest
+	// target: the ends of focus phases completed as planned, the ends of
+	// breaks, the starts of long breaks (full cycles).
+	PhasesDone, Breaks, Cycles []time.Time
 }
+
+// SessionFacts are how many of each session fact the achievements need
+// at most.
+const (
+	MaxPhasesDone = 25
+	MaxBreaks     = 20
+	MaxCycles     = 1
+)
 
 // Needs says which facts are read.
 type Needs struct {
 	History  bool // History, Completions and Entries
 	DeepWork bool
 	Plan     bool
+	Sessions bool // PhasesDone, Breaks and Cycles
 }
 
 // NeedsOf says which facts the locked achievements need: none when every
@@ -75,6 +88,7 @@ func NeedsOf(stored map[string]time.Time) Needs {
 			n.History = n.History || d.reads.History
 			n.DeepWork = n.DeepWork || d.reads.DeepWork
 			n.Plan = n.Plan || d.reads.Plan
+			n.Sessions = n.Sessions || d.reads.Sessions
 		}
 	}
 	return n

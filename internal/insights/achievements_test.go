@@ -102,6 +102,10 @@ func TestAchievementThresholds(t *testing.T) {
 			endOf("2026-01-11"), 0},
 		{"deep_work_10", Facts{DeepWork: instants(10)}, Facts{DeepWork: instants(9)}, instants(10)[9], 9},
 		{"punctual_10", Facts{Planned: onTime(10)}, Facts{Planned: onTime(9)}, time.Date(2026, 3, 19, 17, 0, 0, 0, time.UTC), 9},
+		{"phase_first", Facts{PhasesDone: instants(1)}, Facts{}, instants(1)[0], 0},
+		{"phases_25", Facts{PhasesDone: instants(25)}, Facts{PhasesDone: instants(24)}, instants(25)[24], 24},
+		{"cycle_first", Facts{Cycles: instants(1)}, Facts{}, instants(1)[0], 0},
+		{"breaks_20", Facts{Breaks: instants(20)}, Facts{Breaks: instants(19)}, instants(20)[19], 19},
 	}
 	if len(cases) != Count() {
 		t.Fatalf("%d cases for %d achievements", len(cases), Count())
@@ -219,7 +223,7 @@ func TestStoredAchievementsStay(t *testing.T) {
 	if n := NeedsOf(all); n != (Needs{DeepWork: true}) {
 		t.Fatalf("deep work locked: needs %+v", n)
 	}
-	if n := NeedsOf(nil); n != (Needs{History: true, DeepWork: true, Plan: true}) {
+	if n := NeedsOf(nil); n != (Needs{History: true, DeepWork: true, Plan: true, Sessions: true}) {
 		t.Fatalf("nothing stored: needs %+v", n)
 	}
 	list = Achievements(Facts{Now: now, Loc: time.UTC, Stored: all})

@@ -95,6 +95,8 @@ type RangeInput struct {
 	Runs       KeptRuns
 	Planned    []PlannedTask // the planned tasks of PlanWindow(Today)
 	Live       *Live         // the running entry; nil when none runs
+	// Phases count the recorded session phases that began in the range.
+	Phases []focusflow.PhaseCount
 }
 
 // Stats computes the figures of a range: totals, days, weekdays, hours,
@@ -117,7 +119,30 @@ func Stats(in RangeInput) (*focusflow.Insights, error) {
 	}
 	st.Streak, st.FocusStreak = StreaksFromRuns(in.Runs, in.Today, in.Goal, liveDay)
 	st.Plan = Plan(in.Planned, in.Live, in.Today, in.Loc)
+	st.Sessions = Sessions(in.Phases)
 	return st, nil
+}
+
+// Sessions sums recorded phases: focus phases completed as planned, breaks
+// taken and full cycles.
+func Sessions(counts []focusflow.PhaseCount) focusflow.SessionStats {
+	var s focusflow.SessionStats
+	for _, c := range counts {
+		switch c.Kind {
+		case focusflow.PhaseFocus:
+			s.PlannedPhases += c.Planned
+			if c.Outcome == "completed" {
+				s.CompletedPhases += c.Count
+			}
+		case focusflow.PhaseShortBreak, focusflow.PhaseLongBreak:
+			s.Breaks += c.Count
+			s.BreakTime += c.Time
+			if c.Kind == focusflow.PhaseLongBreak {
+				s.Cycles += c.Count
+			}
+		}
+	}
+	return s
 }
 
 // mergeLive adds the running entry's time to the stored rows of [from, to]

@@ -20,6 +20,7 @@ var (
 	fromHistory  = Needs{History: true}
 	fromDeepWork = Needs{DeepWork: true}
 	fromPlan     = Needs{Plan: true}
+	fromSessions = Needs{Sessions: true}
 )
 
 // defs is the list, in the order shown. IDs are stable: they are stored.
@@ -41,7 +42,15 @@ var defs = []def{
 	{"goal_streak_30", "Habit formed", "Reach your daily focus goal 30 days in a row.", "steady", "days", 30, focusStreak, fromHistory},
 	{"deep_work_10", "Deep work", "Focus for 25 minutes or more without pausing, 10 times within 30 days (timer sessions).", "steady", "sessions", 10, deepWork, fromDeepWork},
 	{"punctual_10", "Right on time", "Start 10 planned tasks within 5 minutes of their planned time, within 30 days.", "steady", "tasks", 10, punctual, fromPlan},
+	{"phase_first", "In the zone", "Finish a planned focus phase (countdown or pomodoro) without cutting it short.", "sessions", "phases", 1, phasesDone, fromSessions},
+	{"phases_25", "Tomato farmer", "Finish 25 planned focus phases without cutting them short.", "sessions", "phases", MaxPhasesDone, phasesDone, fromSessions},
+	{"cycle_first", "Full circle", "Complete a full pomodoro cycle: focus phases and short breaks up to a long break.", "sessions", "cycles", MaxCycles, cycles, fromSessions},
+	{"breaks_20", "Well rested", "Take 20 breaks between focus phases.", "sessions", "breaks", MaxBreaks, breaksTaken, fromSessions},
 }
+
+func phasesDone(e *eval, target int) (int, time.Time)  { return nth(e.PhasesDone, target) }
+func cycles(e *eval, target int) (int, time.Time)      { return nth(e.Cycles, target) }
+func breaksTaken(e *eval, target int) (int, time.Time) { return nth(e.Breaks, target) }
 
 func completedTasks(e *eval, target int) (int, time.Time) {
 	n, at := e.cumulative(int64(target), func(d focusflow.DayStats) int64 { return int64(d.Completed) },

@@ -136,6 +136,28 @@ func queueFacts(b *readBatch, userID int64, f *insights.Facts, needs insights.Ne
 	if needs.Plan {
 		queuePlanned(b, userID, today, &f.Planned)
 	}
+	if needs.Sessions {
+		queueSessionFacts(b, userID, f)
+	}
+}
+
+// queueSessionFacts reads the first session facts, as many as the
+// achievements count (the index on user and start keeps each short).
+func queueSessionFacts(b *readBatch, userID int64, f *insights.Facts) {
+	instants := func(dst *[]time.Time) func(rowScanner) error {
+		return func(row rowScanner) error {
+			var at int64
+			err := row.Scan(&at)
+			*dst = append(*dst, fromMS(at))
+			return err
+		}
+	}
+	b.Query(`SELECT ended_at FROM timer_phases WHERE user_id = $1 AND kind = 'focus' AND outcome = 'completed'
+		ORDER BY started_at LIMIT $2`, []any{userID, insights.MaxPhasesDone}, instants(&f.PhasesDone))
+	b.Query(`SELECT ended_at FROM timer_phases WHERE user_id = $1 AND kind IN ('short_break', 'long_break')
+		ORDER BY started_at LIMIT $2`, []any{userID, insights.MaxBreaks}, instants(&f.Breaks))
+	b.Query(`SELECT started_at FROM timer_phases WHERE user_id = $1 AND kind = 'long_break'
+		ORDER BY started_at LIMIT $2`, []any{userID, insights.MaxCycles}, instants(&f.Cycles))
 }
 
 // AwardAchievements stores the achievements newly earned by the users

@@ -133,3 +133,44 @@ func TestStopKeepsTimeCompleteFinishes(t *testing.T) {
 		})
 	}
 }
+
+// Stats and achievements count the recorded phases: a full pomodoro cycle
+// is four focus phases completed as planned, four breaks, one cycle.
+func TestSessionStatsAndAchievements(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e, "UTC")
+			f.pomodoro(t, true)
+			start := f.clock.Now()
+			f.clock.Advance(3 * time.Hour) // 4×25 + 3×5 + 15 = 130 min, then it waits
+			if _, err := f.db.AdvanceTimer(f.ctx, f.user); err != nil {
+				t.Fatal(err)
+			}
+			st, err := f.db.Insights(f.ctx, f.user, "2026-03-10", "2026-03-10")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := focusflow.SessionStats{PlannedPhases: 4, CompletedPhases: 4, Breaks: 4, BreakTime: 30 * time.Minute, Cycles: 1}
+			if st.Sessions != want {
+				t.Fatalf("sessions %+v, want %+v", st.Sessions, want)
+			}
+			list, err := f.db.Achievements(f.ctx, f.user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]focusflow.Achievement{}
+			for _, a := range list {
+				got[a.ID] = a
+			}
+			if a := got["phase_first"]; !a.Unlocked || !a.UnlockedAt.Equal(start.Add(25*time.Minute)) {
+				t.Fatalf("phase_first %+v", a)
+			}
+			if a := got["cycle_first"]; !a.Unlocked || !a.UnlockedAt.Equal(start.Add(115*time.Minute)) {
+				t.Fatalf("cycle_first %+v", a)
+			}
+			if a := got["breaks_20"]; a.Unlocked || a.Current != 4 {
+				t.Fatalf("breaks_20 %+v", a)
+			}
+		})
+	}
+}

@@ -65,6 +65,17 @@ func (db *DB) Insights(ctx context.Context, user *focusflow.User, from, to strin
 	})
 	queueKeptRuns(b, user.ID, today, &in.Runs)
 	queuePlanned(b, user.ID, today, &in.Planned)
+	b.Query(`SELECT kind, outcome, COUNT(*), SUM(CASE WHEN planned_ms > 0 THEN 1 ELSE 0 END), SUM(ended_at - started_at)
+		FROM timer_phases WHERE user_id = $1 AND started_at >= $2 AND started_at < $3 GROUP BY kind, outcome`,
+		[]any{user.ID, localdate.DayStart(from, user.Location()).UnixMilli(), localdate.DayEnd(to, user.Location()).UnixMilli()},
+		func(row rowScanner) error {
+			var c focusflow.PhaseCount
+			var total int64
+			err := row.Scan(&c.Kind, &c.Outcome, &c.Count, &c.Planned, &total)
+			c.Time = ms(total)
+			in.Phases = append(in.Phases, c)
+			return err
+		})
 	if err := b.Run(ctx); err != nil {
 		return nil, err
 	}

@@ -147,6 +147,11 @@ func writeChange(ctx context.Context, tx execer, user *focusflow.User, c focus.C
 			return err
 		}
 	}
+	if earnsSomething(c.Phases) {
+		if err := markAchievementsDue(ctx, tx, user.ID); err != nil {
+			return err
+		}
+	}
 	if c.Save {
 		if err := saveTimer(ctx, tx, user.ID, c.State, now); err != nil {
 			return err
@@ -162,6 +167,17 @@ func writeChange(ctx context.Context, tx execer, user *focusflow.User, c focus.C
 		}
 	}
 	return nil
+}
+
+// earnsSomething reports whether recorded phases count towards an
+// achievement: a focus phase completed as planned, or a break.
+func earnsSomething(phases []focus.PhaseRecord) bool {
+	for _, p := range phases {
+		if focusflow.IsBreak(p.Kind) || p.Kind == focusflow.PhaseFocus && p.Outcome == focus.OutcomeCompleted {
+			return true
+		}
+	}
+	return false
 }
 
 // saveTimer writes the timer row.

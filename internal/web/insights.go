@@ -44,6 +44,10 @@ var statsDefinitions = map[string]string{
 		"day). longest is the longest such run ever, up to today, whatever the range asked for.",
 	"days_active": "Days with any focus time or at least one completed task.",
 	"goal_days":   "Days whose focus time reached the daily goal.",
+	"sessions": "Focus sessions whose phases began in the range: planned_phases are focus phases with a planned " +
+		"length (countdown, pomodoro), completed_phases those that ran to their planned end (not skipped or stopped), " +
+		"breaks the breaks taken (skipped ones included) and break_ms their time, cycles the long breaks reached " +
+		"(full pomodoro cycles). Breaks are never focus time.",
 	"plan": "Plan versus reality over the last 30 days, for tasks with a planned start time and duration. " +
 		"Lateness is the first timer start minus the planned start in your time zone (negative: early), " +
 		"averaged over tasks that have a timer entry; on time means within 5 minutes either side. " +
@@ -151,9 +155,18 @@ type statsJSON struct {
 	Streak      streakJSON         `json:"streak"`
 	FocusStreak streakJSON         `json:"focus_streak"`
 	Plan        planJSON           `json:"plan"`
+	Sessions    sessionStatsJSON   `json:"sessions"`
 	Goal        goalJSON           `json:"goal"`
 	Definitions map[string]string  `json:"definitions"`
 	ServerTime  string             `json:"server_time"`
+}
+
+type sessionStatsJSON struct {
+	PlannedPhases   int   `json:"planned_phases"`
+	CompletedPhases int   `json:"completed_phases"`
+	Breaks          int   `json:"breaks"`
+	BreakMS         int64 `json:"break_ms"`
+	Cycles          int   `json:"cycles"`
 }
 
 func optDate(d string) *string {
@@ -226,6 +239,9 @@ func (s *Server) toStatsJSON(st *focusflow.Insights, tz string) statsJSON {
 	for i, d := range p.Days {
 		out.Plan.Days[i] = planDayJSON{Date: d.Date, Planned: d.Planned, EstimateMS: d.Estimate.Milliseconds(), SpentMS: d.Spent.Milliseconds()}
 	}
+	ss := st.Sessions
+	out.Sessions = sessionStatsJSON{PlannedPhases: ss.PlannedPhases, CompletedPhases: ss.CompletedPhases, Breaks: ss.Breaks,
+		BreakMS: ss.BreakTime.Milliseconds(), Cycles: ss.Cycles}
 	out.Goal = goalJSON{GoalMS: st.Goal.Milliseconds(), Today: goalDay(st.GoalToday, st.Goal)}
 	for _, d := range st.GoalWeek {
 		out.Goal.Week = append(out.Goal.Week, goalDay(d, st.Goal))
@@ -408,6 +424,7 @@ type insightsView struct {
 	Hours           barChart
 	Months          barChart
 	Plan            planView
+	Sessions        []factView
 	Week            []goalDayView
 	Achievements    []achievementView
 	Unlocked, Total int
@@ -450,6 +467,13 @@ func buildInsightsView(st *focusflow.Insights, list []focusflow.Achievement, loc
 	v.Hours = buildHourChart(st)
 	v.Months = buildMonthChart(st)
 	v.Plan = buildPlanView(st.Plan)
+	ss := st.Sessions
+	v.Sessions = []factView{
+		{"Focus phases finished as planned", fmt.Sprintf("%d of %d", ss.CompletedPhases, ss.PlannedPhases),
+			fmt.Sprintf("%d%%", percentOf(ss.CompletedPhases, ss.PlannedPhases))},
+		{"Breaks taken", strconv.Itoa(ss.Breaks), formatDuration(ss.BreakTime)},
+		{"Full cycles", strconv.Itoa(ss.Cycles), "a long break reached"},
+	}
 	for _, d := range st.GoalWeek {
 		g := goalDayView{Date: d.Date, Label: dayLabel(d.Date, "Mon 2 Jan"), Focus: formatDuration(d.Focus),
 			Percent: goalPercent(d.Focus, st.Goal), Met: st.Goal > 0 && d.Focus >= st.Goal}

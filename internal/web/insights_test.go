@@ -210,7 +210,7 @@ func TestAchievementsAndProfilePages(t *testing.T) {
 			`<svg class="bars"`, `id="weekday-chart"`, `id="hour-chart"`, `id="month-chart"`, `id="plan-chart"`,
 			`<table>`, `<th scope="row">Friday</th>`, `<th scope="row">08:00–08:59</th>`,
 			`First step`, `Perfect week`, `Unlocked <time datetime="2025-07-04T23:59:59Z">4 Jul 2025</time>`,
-			`<progress max="600" value="90"`, `2 of 17 unlocked`, `How these figures are counted`,
+			`<progress max="600" value="90"`, `2 of 21 unlocked`, `How these figures are counted`,
 			`/static/css/insights.`,
 		} {
 			if !strings.Contains(body, want) {
@@ -229,7 +229,7 @@ func TestAchievementsAndProfilePages(t *testing.T) {
 
 		prof := c.get("/profile").expect(t, http.StatusOK).Body
 		for _, want := range []string{`id="stats-h"`, "Tasks completed</dt><dd>1 of 1 (100%)", "1 h 30 min <small>(of which manual 1 h 30 min)</small>",
-			"<dt>Streak</dt><dd>1 day <small>(longest 1)</small>", "2 of 17 unlocked", "Member since"} {
+			"<dt>Streak</dt><dd>1 day <small>(longest 1)</small>", "2 of 21 unlocked", "Member since"} {
 			if !strings.Contains(prof, want) {
 				t.Errorf("the profile lacks %q", want)
 			}
