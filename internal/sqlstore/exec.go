@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -119,17 +120,31 @@ func (db *DB) txExec(ctx context.Context, fn func(execer) error) error {
 		p := &pipeExec{conn: pgxConn(driverConn)}
 		p.Exec(ctx, "BEGIN")
 		if err := fn(p); err != nil {
-			// A failed pipeline may have left the transaction open or
-			// aborted; ROLLBACK ends either (and is harmless otherwise).
-			p.pending = nil
-			if _, rbErr := p.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
-				return errors.Join(err, driverBad(rbErr))
-			}
-			return err
+			return p.rollback(ctx, err)
 		}
+		// The writes and the COMMIT go out together. An error in any of
+		// them makes the server skip the rest of the pipeline, COMMIT
+		// included, leaving the transaction open: it is rolled back
+		// before the connection goes back to the pool.
 		p.Exec(ctx, "COMMIT")
-		return p.Query(ctx, "", nil, nil)
+		if err := p.Query(ctx, "", nil, nil); err != nil {
+			return p.rollback(ctx, err)
+		}
+		return nil
 	})
+}
+
+// rollback ends a transaction that failed (or whose pipeline failed,
+// leaving it open or aborted) even when ctx is cancelled; a connection on
+// which even that fails is discarded, never handed back mid-transaction.
+func (p *pipeExec) rollback(ctx context.Context, cause error) error {
+	p.pending = nil
+	end, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, err := p.conn.Exec(end, "ROLLBACK"); err != nil {
+		return errors.Join(cause, driverBad(err))
+	}
+	return cause
 }
 
 // driverBad marks the connection unusable after a failed rollback, so the
