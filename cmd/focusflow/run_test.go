@@ -245,3 +245,19 @@ func TestUserAndSessionCommands(t *testing.T) {
 		})
 	}
 }
+
+// Control and bidi characters from the database are printed escaped.
+func TestShownEscapesWhatCouldRewriteTheTerminal(t *testing.T) {
+	for in, want := range map[string]string{
+		"ann":                     "ann",
+		"evil\u202egpj.exe":       `evil\u202egpj.exe`,
+		"clear\x1b[2Jscreen":      `clear\u001b[2Jscreen`,
+		"zoë":                     "zoë",
+		"tab\there":               `tab\u0009here`,
+		string([]byte{'a', 0xff}): `a\ufffd`,
+	} {
+		if got := shown(in); got != want {
+			t.Errorf("shown(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

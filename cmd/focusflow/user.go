@@ -11,6 +11,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
@@ -115,7 +117,7 @@ func userList(ctx context.Context, a *app, db *sqlstore.DB, args []string) int {
 			n >= auth.LockoutThreshold && time.Now().Before(last.Add(auth.LockoutFor(n))) {
 			state = fmt.Sprintf("locked out (%d failed logins)", n)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\n", u.ID, u.Username, u.Email, u.CreatedAt.Format("2006-01-02"),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\n", u.ID, shown(u.Username), shown(u.Email), u.CreatedAt.Format("2006-01-02"),
 			formatWhen(u.LastLoginAt), state, u.Sessions)
 	}
 	tw.Flush()
@@ -202,7 +204,7 @@ func userCreate(ctx context.Context, a *app, db *sqlstore.DB, args []string) int
 		return a.failf("%s", focusflow.ErrorMessage(err))
 	}
 	adminEvent(ctx, db, focusflow.EventSignup, u, "created by administrator")
-	fmt.Fprintf(a.stdout, "created user %s (id %d)\n", u.Username, u.ID)
+	fmt.Fprintf(a.stdout, "created user %s (id %d)\n", shown(u.Username), u.ID)
 	return exitOK
 }
 
@@ -244,7 +246,7 @@ func userSetPassword(ctx context.Context, a *app, db *sqlstore.DB, args []string
 	a.signOut(ctx, db, u.ID)
 	db.ClearLoginFailures(ctx, auth.NormalizeLogin(u.Username))
 	adminEvent(ctx, db, focusflow.EventPasswordChange, u, "set by administrator")
-	fmt.Fprintf(a.stdout, "password of %s changed; %d sessions ended\n", u.Username, n)
+	fmt.Fprintf(a.stdout, "password of %s changed; %d sessions ended\n", shown(u.Username), n)
 	return exitOK
 }
 
@@ -264,13 +266,13 @@ func userLock(lock bool) func(context.Context, *app, *sqlstore.DB, []string) int
 		if !lock {
 			db.ClearLoginFailures(ctx, auth.NormalizeLogin(u.Username))
 			adminEvent(ctx, db, focusflow.EventAccountUnlocked, u, "")
-			fmt.Fprintf(a.stdout, "unlocked %s\n", u.Username)
+			fmt.Fprintf(a.stdout, "unlocked %s\n", shown(u.Username))
 			return exitOK
 		}
 		n, _ := db.DeleteUserSessions(ctx, u.ID, 0)
 		a.signOut(ctx, db, u.ID)
 		adminEvent(ctx, db, focusflow.EventAccountLocked, u, "")
-		fmt.Fprintf(a.stdout, "locked %s; %d sessions ended\n", u.Username, n)
+		fmt.Fprintf(a.stdout, "locked %s; %d sessions ended\n", shown(u.Username), n)
 		return exitOK
 	}
 }
@@ -306,7 +308,7 @@ func userDelete(ctx context.Context, a *app, db *sqlstore.DB, args []string) int
 		return a.failf("%s", sqlstore.SafeError(err))
 	}
 	a.signOut(ctx, db, u.ID)
-	fmt.Fprintf(a.stdout, "deleted %s and all their data\n", u.Username)
+	fmt.Fprintf(a.stdout, "deleted %s and all their data\n", shown(u.Username))
 	return exitOK
 }
 
@@ -332,7 +334,7 @@ func userEvents(ctx context.Context, a *app, db *sqlstore.DB, args []string) int
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WHEN\tEVENT\tCOUNT\tIP\tDETAIL")
 	for _, e := range events {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", formatWhen(e.At), e.Kind, e.Count, e.IP, e.Detail)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", formatWhen(e.At), e.Kind, e.Count, shown(e.IP), shown(e.Detail))
 	}
 	tw.Flush()
 	return exitOK
@@ -391,6 +393,23 @@ func cmdSession(ctx context.Context, a *app, args []string) int {
 	}
 	a.signOut(ctx, db, u.ID)
 	adminEvent(ctx, db, focusflow.EventSessionsRevoked, u, fmt.Sprintf("%d sessions, by administrator", n))
-	fmt.Fprintf(a.stdout, "%d sessions of %s revoked\n", n, u.Username)
+	fmt.Fprintf(a.stdout, "%d sessions of %s revoked\n", n, shown(u.Username))
 	return exitOK
+}
+
+// shown makes text from the database safe to print on a terminal: control
+// characters (escape sequences among them) and bidirectional-formatting
+// characters, which could rewrite or reverse what the operator reads,
+// are printed escaped. Accounts imported from the original app may hold
+// anything.
+func shown(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -383,3 +383,19 @@ func BenchmarkHash(b *testing.B) {
 		}
 	}
 }
+
+// Repetitive and sequential passwords are refused, in any case, forwards
+// and backwards; a shorter run inside a longer password is fine.
+func TestRepetitiveAndSequentialPasswords(t *testing.T) {
+	for _, bad := range []string{"aaaaaaaa", "        ", "ZZZZZZZZZZZZ", "12345678x", "x87654321", "abcdefghij",
+		"MY-QWERTYUIOP", "lkjhgfdsa!", "zxcvbnm1", "98765432-a"} {
+		if err := CheckPassword(bad, "someone", "someone@example.test"); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	for _, good := range []string{"1234567 plus words", "abc defg hij kl", "correct horse battery staple", "qwertyu-asdfghj"} {
+		if err := CheckPassword(good, "someone", "someone@example.test"); err != nil {
+			t.Errorf("%q refused: %v", good, err)
+		}
+	}
+}

@@ -71,7 +71,57 @@ func CheckPassword(password, username, email string) error {
 	if _, common := commonPasswords()[lower]; common {
 		return focusflow.Invalid("password", "This is one of the most commonly used passwords; choose another.")
 	}
+	if repeated(lower) {
+		return focusflow.Invalid("password", "Your password must not be one character repeated.")
+	}
+	if s := sequence(lower); s != "" {
+		return focusflow.Invalid("password", "Your password must not contain a run of 8 or more characters in order (%s).", s)
+	}
 	return nil
+}
+
+// repeated reports whether s (spaces included) is one character repeated:
+// "aaaaaaaa" or eight spaces.
+func repeated(s string) bool {
+	first, _ := utf8.DecodeRuneInString(s)
+	return strings.Trim(s, string(first)) == ""
+}
+
+// sequences are the runs a password must not contain 8 or more characters
+// of, forwards or backwards (NIST SP 800-63B: "repetitive or sequential
+// characters").
+var sequences = []struct{ name, run string }{
+	{"digits", "0123456789"},
+	{"the alphabet", "abcdefghijklmnopqrstuvwxyz"},
+	{"a keyboard row", "qwertyuiop"},
+	{"a keyboard row", "asdfghjkl"},
+	{"a keyboard row", "zxcvbnm"},
+}
+
+// minSequence is the shortest run refused.
+const minSequence = 8
+
+// sequence names what s (lower case) has a run of minSequence or more
+// consecutive characters of, ascending or descending; "" when nothing.
+func sequence(s string) string {
+	for _, q := range sequences {
+		for _, run := range []string{q.run, reverse(q.run)} {
+			for i := 0; i+minSequence <= len(run); i++ {
+				if strings.Contains(s, run[i:i+minSequence]) {
+					return q.name
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func reverse(s string) string {
+	b := []byte(s)
+	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
 }
 
 // emailLocalPart returns the lower-cased part before the last "@" (the whole

@@ -33,6 +33,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Environment names. Environment is normalised to one of these.
@@ -389,10 +391,27 @@ func (l *loader) loadDatabaseURL(production bool) string {
 		l.problem(name, "unsupported scheme %q in %s (use postgres://, postgresql:// or sqlite:///path/to/focusflow.db)", u.Scheme, RedactURL(raw))
 		return ""
 	}
+	// The driver's own parser: a typo in a parameter (sslmode=requir, a
+	// port out of range) stops the start here instead of being retried as
+	// an outage.
+	if _, err := pgx.ParseConfig(raw); err != nil {
+		l.problem(name, "is not a valid PostgreSQL URL: %s", driverReason(err))
+		return ""
+	}
 	if production && strings.EqualFold(u.Query().Get("sslmode"), "disable") {
 		l.warn("DATABASE_URL has sslmode=disable in production: database traffic, including the password, is not encrypted")
 	}
 	return raw
+}
+
+// driverReason is what the driver found wrong, without the URL it quotes
+// (masked as it is, it is not needed twice).
+func driverReason(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "`: "); i >= 0 {
+		return msg[i+3:]
+	}
+	return msg
 }
 
 // isSQLiteURL reports whether raw uses the sqlite: scheme (any case).

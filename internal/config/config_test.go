@@ -266,6 +266,8 @@ func TestInvalidValues(t *testing.T) {
 		{"DATABASE_URL", "sqlite://", `DATABASE_URL: sqlite URL has no file path`},
 		{"DATABASE_URL", "sqlite::memory:", `DATABASE_URL: an in-memory SQLite database`},
 		{"DATABASE_URL", "sqlite:///x.db?mode=ro", `DATABASE_URL: sqlite URL "sqlite:///x.db?mode=ro" must not have query parameters`},
+		{"DATABASE_URL", "postgres://USER:PASSWORD@db.invalid/ff?sslmode=requir", `DATABASE_URL: is not a valid PostgreSQL URL: failed to configure TLS (sslmode is invalid)`},
+		{"DATABASE_URL", "postgres://USER:PASSWORD@db.invalid:99999/ff", `DATABASE_URL: is not a valid PostgreSQL URL: invalid port`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
