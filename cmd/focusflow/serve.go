@@ -40,7 +40,7 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 		logger.Info("generated a development SECRET_KEY and saved it in DATA_DIR (set SECRET_KEY in production)")
 	}
 	logger.Info("starting FocusFlow", "version", buildVersion(), "config", cfg)
-	a.tuneGC()
+	mem := a.tuneGC()
 
 	db, ok := a.openStore(ctx, schemaMigrate)
 	if !ok {
@@ -61,7 +61,7 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 	lv := a.startLive(db, m)
 	defer lv.stop()
 	srv, err := web.New(web.Deps{Config: cfg, Store: db, Limiter: limiter, Metrics: m, Logger: logger,
-		Hasher: auth.NewHasher(auth.DefaultParams, runtime.NumCPU(), 2*time.Second), Version: buildVersion(),
+		Hasher: auth.NewHasher(auth.DefaultParams, mem.HashWorkers, 2*time.Second), Version: buildVersion(),
 		Live: lv.hub, Phases: lv.scheduler, EventsRecheck: lv.recheck})
 	lv.server = srv
 	if err != nil {
@@ -248,11 +248,15 @@ func cmdHealthcheck(ctx context.Context, a *app, args []string) int {
 // runs constantly under load: GOGC=300 served about a third more day views
 // per second on 2 cores. The soft memory limit makes the collector work
 // harder again before the heap could grow past it.
-func (a *app) tuneGC() {
+func (a *app) tuneGC() memoryPlan {
 	if v, ok := a.env.lookup("GOGC"); !ok || v == "" {
 		debug.SetGCPercent(300)
 	}
-	if v, ok := a.env.lookup("GOMEMLIMIT"); !ok || v == "" {
-		debug.SetMemoryLimit(512 << 20)
+	v, _ := a.env.lookup("GOMEMLIMIT")
+	plan := planMemory(v, cgroupLimit, runtime.NumCPU(), int64(auth.DefaultParams.Memory)<<10)
+	if plan.Source != "GOMEMLIMIT" {
+		debug.SetMemoryLimit(plan.Limit)
 	}
+	a.logger.Info("memory", "plan", plan.String())
+	return plan
 }
