@@ -2,10 +2,12 @@
 // GET /api/v1/days/{date} and kept in step, and the progress, streak and
 // week drawn from it. The server owns every fact; the page renders its last
 // answer and re-syncs on load, on focus, when the tab becomes visible, when
-// the network returns and every 30 seconds.
+// the network returns, on the live events that concern it (sync.js) and,
+// while no event stream is live, every 30 seconds.
 
 import { api, flash, signedOut } from './api.js';
 import { $, h } from './dom.js';
+import { liveState } from './live.js';
 import { compactDuration, formatDuration, spokenDuration, weekdayLong, weekdayShort } from './format.js';
 
 export const root = document.getElementById('dashboard');
@@ -25,6 +27,7 @@ export const S = {
   streak: 0,
   week: [],
   clock: null,
+  me: null, // the user's session plan and signals (GET /api/v1/me)
   loaded: false,
   epoch: 0, // bumped by every change this page makes; stale reads are dropped
   timerBusy: false,
@@ -135,7 +138,7 @@ export function keepInSync() {
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') loadDay(); });
   window.addEventListener('online', () => loadDay());
   window.addEventListener('pageshow', (ev) => { if (ev.persisted) loadDay(); });
-  setInterval(() => { if (document.visibilityState !== 'hidden') loadDay(); }, SYNC_EVERY_MS);
+  setInterval(() => { if (document.visibilityState !== 'hidden' && liveState() !== 'live') loadDay(); }, SYNC_EVERY_MS);
 }
 
 // forgetNotice drops a one-time notice (?notice=…) from the address, so
