@@ -134,6 +134,7 @@ function retryNow() {
 
 function comeBack() {
   setState('connecting');
+  channel.postMessage({ type: 'hello' }); // the leader, if any, says how the stream is
   elect();
   on.poll();
 }

@@ -76,7 +76,6 @@ export function labels(t) {
   const l = { pause: 'Pause', resume: 'Resume', skip: 'Skip break' };
   if (!t) return l;
   if (t.mode === 'flowtime' && isFocus(t)) l.pause = 'Take a break';
-  if (isBreak(t.phase)) { l.pause = 'Pause break'; l.resume = 'Resume break'; }
   if (t.phase === 'waiting') l.resume = `Start ${nextName(t) === 'next focus' ? 'focus' : nextName(t)}`;
   if (isFocus(t)) l.skip = t.mode === 'countdown' ? 'Finish now' : 'Skip to break';
   return l;
