@@ -163,6 +163,7 @@ func turnOnNotifications(t *testing.T, ctx context.Context) {
 	do(t, ctx, "ticking desktop notifications", chromedp.Click(chromedp.ID("notify")))
 	waitJS(t, ctx, "the permission granted", `document.getElementById('notify-status').textContent.includes('shows FocusFlow')`)
 	do(t, ctx, "saving the signals", chromedp.SetValue(chromedp.ID("sound_volume"), "40"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('.notice')?.remove()`), // the last save's
 		chromedp.Click(chromedp.CSS(`#signals-form button[type=submit]`)))
 	waitJS(t, ctx, "the signals saved", `document.querySelector('.notice')?.textContent === 'Settings saved.'
 		&& document.getElementById('notify').checked && document.getElementById('sound_volume').value === '40'`)
