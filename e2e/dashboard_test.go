@@ -89,6 +89,8 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		if _, body := apiJSON(t, ctx, "GET", "/api/v1/timer", nil); body["timer"].(map[string]any)["state"] != "paused" {
 			t.Errorf("server timer after pause = %v, want paused", body)
 		}
+		// The schedule redraws as the pause's event and read come in.
+		waitJS(t, ctx, "the schedule's Resume", fmt.Sprintf(`!!document.querySelector('#task-%s [data-action="resume"]')`, report))
 		do(t, ctx, "resuming from the schedule",
 			chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="resume"]`, report))))
 		waitJS(t, ctx, "the timer running again", `document.getElementById('timer-state').textContent === 'Running'`)

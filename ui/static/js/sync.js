@@ -37,17 +37,26 @@ function announce(atMs, endedPhase, after, mode) {
 
 let refreshTimer = 0;
 
+// shows reports whether the page already shows timer t (the event of
+// this page's own action, whose answer came first).
+function shows(t) {
+  const c = S.clock.timer;
+  return !!c && !!t && c.version === t.version && c.state === t.state && c.phase === t.phase;
+}
+
 // adoptTimer takes the timer an event carries at once; the tasks' statuses
 // and times that changed with it follow from a read of the day.
 function adoptTimer(kind, data) {
-  S.epoch++; // a read under way started before this change: it is read again
-  if (!S.clock.adopt(data.timer ?? null, data.server_time)) return;
-  renderTimer();
-  renderTasks();
-  const t = data.timer;
+  const t = data.timer ?? null;
+  if (!shows(t)) {
+    S.epoch++; // a read under way started before this change: it is read again
+    if (!S.clock.adopt(t, data.server_time)) return;
+    renderTimer();
+    renderTasks();
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(loadDay, 300);
+  }
   if (kind === 'phase' && t) announce(Date.parse(t.phase_started_at), ended(t), t, t.mode);
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(loadDay, 300);
 }
 
 function onEvent(kind, data) {
