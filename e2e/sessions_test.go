@@ -27,6 +27,7 @@ func TestFocusSessions(t *testing.T) {
 	// Focus 4 "minutes" (4 s), breaks long enough to look at.
 	setSessionPlan(t, a, srv, "pomodoro", 4, 60, 180, 2)
 	turnOnNotifications(t, a)
+	screenshot(t, a, "profile-sessions-1280-light", 1280, 800)
 
 	dev := b.newDevice("device B")
 	login(t, dev, srv, name)
