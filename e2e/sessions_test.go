@@ -24,8 +24,8 @@ func TestFocusSessions(t *testing.T) {
 	a := b.ctx
 	name := signup(t, a, srv, "pomo")
 	setPermission(t, a, srv, cdpbrowser.PermissionSettingGranted)
-	// Focus 4 "minutes" (4 s), breaks long enough to look at.
-	setSessionPlan(t, a, srv, "pomodoro", 4, 60, 180, 2)
+	// Focus 6 "minutes" (6 s), breaks long enough to look at.
+	setSessionPlan(t, a, srv, "pomodoro", 6, 60, 180, 2)
 	turnOnNotifications(t, a)
 	screenshot(t, a, "profile-sessions-1280-light", 1280, 800)
 
@@ -132,8 +132,12 @@ func TestFocusSessions(t *testing.T) {
 				&& document.getElementById('task-%s')?.dataset.status === 'paused' && document.title === 'Dashboard · FocusFlow'
 				&& document.querySelector('link[rel="icon"]').dataset.icon === 'idle'`, task))
 		}
+		// A stopwatch this time, so that no phase ends before Done.
+		do(t, a, "choosing the stopwatch", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('timer-mode-select');
+			s.value = 'stopwatch'; s.dispatchEvent(new Event('change')); })()`))
 		do(t, a, "starting again from the schedule", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="start"]`, task))))
-		waitJS(t, dev, "device B to see the focus", `document.getElementById('timer-phase').textContent === 'Focus'`)
+		waitJS(t, dev, "device B to see the stopwatch", `document.getElementById('timer-phase').textContent === 'Focus'
+			&& document.getElementById('timer-mode').textContent === 'Stopwatch' && document.getElementById('timer-skip').hidden`)
 		do(t, dev, "pressing Done on device B", chromedp.Click(chromedp.ID("timer-complete")))
 		for _, p := range []context.Context{a, dev} {
 			waitJS(t, p, "the task done", fmt.Sprintf(`document.getElementById('timer-state').textContent === 'Idle'

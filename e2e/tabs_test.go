@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -54,13 +55,13 @@ func TestSevenTabsShareOneStream(t *testing.T) {
 	// The holder is frozen: another tab takes the stream over.
 	setLifecycle(t, tabs[0], true)
 	rest := tabs[1:]
-	waitJS(t, rest[0], "another tab to take the stream over", `(async () => {
-		const held = await navigator.locks.query();
-		return held.held.some(l => l.name === 'focusflow-events');
-	})()`)
+	waitAny(t, rest, "another tab to take the stream over", `document.documentElement.dataset.liveRole === 'leader'`)
 	everyTab(rest, "the others live again", `document.documentElement.dataset.live === 'live'`)
 	if n := leaders(rest); n != 1 {
 		t.Fatalf("%d of the other tabs hold a stream, want one", n)
+	}
+	if role := eval[string](t, rest[0], `navigator.locks.query().then(q => q.held.length + ' held, ' + q.pending.length + ' waiting')`); role != "1 held, 5 waiting" {
+		t.Errorf("the lock: %s, want 1 held and 5 waiting (tab 1 is frozen and out of line)", role)
 	}
 	do(t, rest[2], "pausing in tab 4", chromedp.Click(chromedp.ID("timer-pause")))
 	everyTab(rest, "the pause everywhere", `document.getElementById('timer-state').textContent === 'Paused'`)
@@ -73,4 +74,19 @@ func TestSevenTabsShareOneStream(t *testing.T) {
 		&& document.documentElement.dataset.live === 'live'`, extra))
 	do(t, tabs[0], "resuming in tab 1", chromedp.Click(chromedp.ID("timer-resume")))
 	everyTab(tabs, "the timer running in all seven", `document.getElementById('timer-state').textContent === 'Running'`)
+}
+
+// waitAny waits until the expression is true in one of the tabs.
+func waitAny(t *testing.T, tabs []context.Context, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for time.Now().Before(deadline) {
+		for _, ctx := range tabs {
+			if eval[bool](t, ctx, "!!("+expr+")") {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("waiting for %s in one of %d tabs (%s): still false", what, len(tabs), expr)
 }
