@@ -68,6 +68,8 @@ let inflight = null;
 let again = false;
 let failures = 0;
 let retryTimer = 0;
+let reading = null; // aborts the read under way
+const READ_TIMEOUT_MS = 20_000;
 
 // drawDayWith sets the functions that draw the day, in the order they run
 // after every answer; each reads S.
@@ -91,18 +93,31 @@ export function loadDay() {
   return inflight;
 }
 
+// reloadDay reads the day again at once, dropping a read under way: one
+// that began before the page was frozen or slept may never end.
+export function reloadDay() {
+  if (inflight) { again = true; reading?.abort('restart'); return inflight; }
+  return loadDay();
+}
+
 async function fetchDay() {
   const epoch = S.epoch;
+  const ctl = new AbortController();
+  reading = ctl;
+  const timeout = setTimeout(() => ctl.abort('timeout'), READ_TIMEOUT_MS);
   try {
-    const d = await api('GET', `/api/v1/days/${encodeURIComponent(S.date)}`);
+    const d = await api('GET', `/api/v1/days/${encodeURIComponent(S.date)}`, undefined, ctl.signal);
     if (epoch !== S.epoch) { again = true; return; }
     failures = 0;
     clearTimeout(retryTimer);
     applyDay(d);
     $('timer-sync').textContent = '';
   } catch (e) {
+    if (ctl.signal.reason === 'restart') return;
     if (!signedOut(e)) retryLater();
     if (!S.loaded) $('tasks-empty').textContent = 'Could not load this day. It will retry shortly.';
+  } finally {
+    clearTimeout(timeout);
   }
 }
 
@@ -136,8 +151,9 @@ function applyDay(d) {
 export function keepInSync() {
   window.addEventListener('focus', () => loadDay());
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') loadDay(); });
-  window.addEventListener('online', () => loadDay());
-  window.addEventListener('pageshow', (ev) => { if (ev.persisted) loadDay(); });
+  window.addEventListener('online', () => reloadDay());
+  window.addEventListener('pageshow', (ev) => { if (ev.persisted) reloadDay(); });
+  document.addEventListener('resume', () => reloadDay());
   setInterval(() => { if (document.visibilityState !== 'hidden' && liveState() !== 'live') loadDay(); }, SYNC_EVERY_MS);
 }
 

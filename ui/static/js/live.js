@@ -23,6 +23,10 @@ let lastId = '';
 let state = '';
 let retryIn = FIRST_RETRY_MS;
 let retryTimer = 0;
+// A leader's term is when it took the lock: a follower heeds the state of
+// the newest leader only (the one that stepped down may be heard late).
+let term = 0;
+let heardTerm = 0;
 
 // liveState: live (a stream is open), connecting, polling (no stream; it
 // is retried), paused (superseded: no stream until a reload) or
@@ -36,8 +40,12 @@ function setState(s) {
   if (state === s) return;
   state = s;
   doc.dataset.live = s;
-  if (leader) channel.postMessage({ type: 'state', state: s, lastId });
+  if (leader) announceState();
   on.status(s);
+}
+
+function announceState(s = state) {
+  channel.postMessage({ type: 'state', state: s, lastId, term });
 }
 
 function parse(text) {
@@ -89,7 +97,10 @@ function retryLater() {
 function lead() {
   waiting = null;
   leader = true;
+  term = Math.max(Date.now(), heardTerm + 1);
   doc.dataset.liveRole = 'leader';
+  state = ''; // announce this term's state even if it looks the same
+  setState('connecting');
   openStream();
   return new Promise((resolve) => { release = resolve; });
 }
@@ -110,17 +121,21 @@ function stepDown() {
   closeSource();
   leader = false;
   doc.dataset.liveRole = 'follower';
-  channel.postMessage({ type: 'state', state: 'connecting', lastId });
+  announceState('connecting');
+  heardTerm = term;
   if (release) release();
   release = null;
 }
 
 function onMessage(m) {
   if (!m || typeof m !== 'object') return;
-  if (m.type === 'hello' && leader) channel.postMessage({ type: 'state', state, lastId });
+  if (m.type === 'hello' && leader) announceState();
   if (leader) return;
   if (m.lastId || m.id) lastId = m.lastId || m.id;
-  if (m.type === 'state') setState(m.state);
+  if (m.type === 'state' && Number(m.term) >= heardTerm) {
+    heardTerm = Number(m.term);
+    setState(m.state);
+  }
   if (m.type === 'event') on.event(m.kind, m.data || {});
 }
 
