@@ -85,10 +85,12 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 
 		do(t, ctx, "pausing", chromedp.Click(chromedp.ID("timer-pause")))
 		waitJS(t, ctx, "the timer paused", `document.getElementById('timer-state').textContent === 'Paused'
-			&& !document.getElementById('timer-resume').disabled && document.getElementById('timer-pause').disabled`)
+			&& !document.getElementById('timer-resume').hidden && document.getElementById('timer-pause').hidden`)
 		if _, body := apiJSON(t, ctx, "GET", "/api/v1/timer", nil); body["timer"].(map[string]any)["state"] != "paused" {
 			t.Errorf("server timer after pause = %v, want paused", body)
 		}
+		// The schedule redraws as the pause's event and read come in.
+		waitJS(t, ctx, "the schedule's Resume", fmt.Sprintf(`!!document.querySelector('#task-%s [data-action="resume"]')`, report))
 		do(t, ctx, "resuming from the schedule",
 			chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="resume"]`, report))))
 		waitJS(t, ctx, "the timer running again", `document.getElementById('timer-state').textContent === 'Running'`)
@@ -112,52 +114,48 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		waitDashboard(t, tab2)
 		waitJS(t, tab2, "tab 2 to show the running timer", `document.getElementById('timer-state').textContent === 'Running'`)
 
-		// Pause in tab 1; tab 2 sees it as soon as it gets focus.
-		do(t, ctx, "pausing in tab 1", chromedp.Click(chromedp.ID("timer-pause")))
-		waitJS(t, ctx, "tab 1 paused", `document.getElementById('timer-state').textContent === 'Paused'`)
-		do(t, tab2, "focusing tab 2", chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event('focus'))`))
-		waitJS(t, tab2, "tab 2 to show the pause", `document.getElementById('timer-state').textContent === 'Paused'`)
-
-		// Resume in tab 1; tab 2 sees it when it becomes visible.
-		do(t, ctx, "resuming in tab 1", chromedp.Click(chromedp.ID("timer-resume")))
-		waitJS(t, ctx, "tab 1 running", `document.getElementById('timer-state').textContent === 'Running'`)
-		do(t, tab2, "tab 2 becoming visible", chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new Event('visibilitychange'))`))
-		waitJS(t, tab2, "tab 2 to show the timer running", `document.getElementById('timer-state').textContent === 'Running'`)
-
-		// Tab 1 pauses; tab 2, not yet synced, tries to stop with the old
-		// version: the server refuses, and tab 2 adopts the real state.
-		do(t, ctx, "pausing in tab 1", chromedp.Click(chromedp.ID("timer-pause")))
-		waitJS(t, ctx, "tab 1 paused", `document.getElementById('timer-state').textContent === 'Paused'`)
-		do(t, tab2, "stopping in tab 2 with a stale version", chromedp.Click(chromedp.ID("timer-stop")))
-		waitJS(t, tab2, "tab 2 to report the other tab's change",
-			`document.getElementById('flash').textContent.includes('another tab') && document.getElementById('timer-state').textContent === 'Paused'`)
-		if _, body := apiJSON(t, ctx, "GET", "/api/v1/timer", nil); body["timer"] == nil || body["timer"].(map[string]any)["state"] != "paused" {
-			t.Errorf("server timer after the stale stop = %v, want still paused", body)
+		// Tab 1 holds the browser's event stream and passes every change on:
+		// tab 2 follows without a focus, a reload or a poll.
+		if role := eval[string](t, tab2, `document.documentElement.dataset.liveRole`); role != "follower" {
+			t.Errorf("tab 2's role = %q, want follower (tab 1 holds the stream)", role)
 		}
+		do(t, ctx, "pausing in tab 1", chromedp.Click(chromedp.ID("timer-pause")))
+		waitJS(t, ctx, "tab 1 paused", `document.getElementById('timer-state').textContent === 'Paused'`)
+		waitJS(t, tab2, "tab 2 to show the pause", `document.getElementById('timer-state').textContent === 'Paused'`)
+		do(t, tab2, "resuming in tab 2", chromedp.Click(chromedp.ID("timer-resume")))
+		waitJS(t, ctx, "tab 1 to show the timer running", `document.getElementById('timer-state').textContent === 'Running'`)
+		do(t, ctx, "pausing in tab 1", chromedp.Click(chromedp.ID("timer-pause")))
+		waitJS(t, tab2, "tab 2 paused", `document.getElementById('timer-state').textContent === 'Paused'`)
 
-		// The schedule agrees too: a task added in tab 2 shows in tab 1 on
-		// focus, and its deletion in tab 1 reaches tab 2.
+		// The schedule agrees too: a task added in tab 2 shows in tab 1, and
+		// its deletion in tab 1 reaches tab 2.
 		extra := addTask(t, tab2, "Added in tab 2", "", "")
-		do(t, ctx, "focusing tab 1", chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event('focus'))`))
 		waitJS(t, ctx, "tab 1 to show tab 2's task", fmt.Sprintf(`!!document.getElementById('task-%s')`, extra))
 		do(t, ctx, "deleting it in tab 1", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="delete"]`, extra))))
 		waitJS(t, ctx, "the confirmation", `document.getElementById('confirm-dialog').open`)
 		do(t, ctx, "confirming", chromedp.Click(chromedp.ID("confirm-yes")))
 		waitJS(t, ctx, "the task gone in tab 1", fmt.Sprintf(`!document.getElementById('task-%s')`, extra))
-		do(t, tab2, "tab 2 becoming visible", chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new Event('visibilitychange'))`))
 		waitJS(t, tab2, "the task gone in tab 2", fmt.Sprintf(`!document.getElementById('task-%s')`, extra))
 	})
 
-	t.Run("stop completes the task", func(t *testing.T) {
-		do(t, ctx, "focusing tab 1", chromedp.Evaluate[chromedp.Void](`window.dispatchEvent(new Event('focus'))`))
-		waitJS(t, ctx, "the stop button enabled", `!document.getElementById('timer-stop').disabled`)
+	t.Run("stop keeps the time, done completes the task", func(t *testing.T) {
+		waitJS(t, ctx, "the stop button shown", `!document.getElementById('timer-stop').hidden`)
 		do(t, ctx, "stopping", chromedp.Click(chromedp.ID("timer-stop")))
-		waitJS(t, ctx, "the timer idle and the task done",
+		waitJS(t, ctx, "the timer idle and the task paused with its time",
 			fmt.Sprintf(`document.getElementById('timer-state').textContent === 'Idle' && document.getElementById('timer-clock').textContent === '00:00:00'
-			 && document.getElementById('task-%s')?.dataset.status === 'completed'`, report))
+			 && document.getElementById('task-%s')?.dataset.status === 'paused'`, report))
+		if spent := eval[string](t, ctx, fmt.Sprintf(`document.querySelector('[data-spent="%s"]').textContent`, report)); spent == "0m" {
+			t.Errorf("the stopped task's spent time = %q, want the time the timer ran", spent)
+		}
+		do(t, ctx, "starting again", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="start"]`, report))))
+		waitJS(t, ctx, "the timer running with Done shown", `document.getElementById('timer-state').textContent === 'Running'
+			&& !document.getElementById('timer-complete').hidden && document.getElementById('timer-start').hidden`)
+		do(t, ctx, "pressing Done", chromedp.Click(chromedp.ID("timer-complete")))
+		waitJS(t, ctx, "the timer idle and the task done",
+			fmt.Sprintf(`document.getElementById('timer-state').textContent === 'Idle' && document.getElementById('task-%s')?.dataset.status === 'completed'`, report))
 		_, day := apiJSON(t, ctx, "GET", "/api/v1/days/"+today(t, ctx), nil)
 		if day["timer"] != nil {
-			t.Errorf("day timer after stop = %v, want null", day["timer"])
+			t.Errorf("day timer after Done = %v, want null", day["timer"])
 		}
 		progress, _ := day["progress"].(map[string]any)
 		if fmt.Sprint(progress["completed"]) != "1" || fmt.Sprint(progress["total"]) != "3" {
@@ -165,7 +163,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		}
 		waitJS(t, ctx, "the progress panel", `document.getElementById('stat-done').textContent === '1 of 3'`)
 		kinds := eval[[]string](t, ctx, `[...document.querySelectorAll('#activity-list li')].map(li => li.dataset.kind)`)
-		for _, k := range []string{"task_added", "timer_started", "timer_paused", "timer_resumed", "timer_stopped"} {
+		for _, k := range []string{"task_added", "timer_started", "timer_paused", "timer_resumed", "timer_stopped", "task_completed"} {
 			if !contains(kinds, k) {
 				t.Errorf("activity kinds %q lack %s", kinds, k)
 			}

@@ -197,10 +197,12 @@ func (b *browser) newTab(name string) (context.Context, context.CancelFunc) {
 }
 
 // expected console noise: failed requests the tests cause on purpose (the
-// stale-version 409, a validation 400, going offline).
+// stale-version 409, a validation 400, going offline, an event stream the
+// server refuses with a JSON error).
 func expectedNoise(m chromedp.ConsoleMessage) bool {
 	return m.Source == "network" || strings.Contains(m.Text, "Failed to load resource") ||
-		strings.Contains(m.Text, "net::ERR_INTERNET_DISCONNECTED")
+		strings.Contains(m.Text, "net::ERR_INTERNET_DISCONNECTED") ||
+		strings.Contains(m.Text, "EventSource's response has a MIME type")
 }
 
 func (b *browser) watch(ctx context.Context, name string) {

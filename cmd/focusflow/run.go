@@ -185,20 +185,31 @@ func (a *app) setupLogging() {
 // storeOptions says which database the configuration names.
 func (a *app) storeOptions() sqlstore.Options {
 	opts := sqlstore.Options{MaxConns: a.cfg.DBMaxConns, Logger: a.logger}
-	// A short timer cap lets browser tests see a forgotten timer capped;
-	// it is ignored outside development.
-	if v, ok := a.env.lookup("FOCUSFLOW_TEST_TIMER_CAP"); ok && v != "" && !a.cfg.Production {
-		if d, err := time.ParseDuration(v); err == nil && d > 0 {
-			opts.TimerCapOverride = d
-			a.logger.Warn("FOCUSFLOW_TEST_TIMER_CAP overrides every timer cap (testing only)", "cap", d.String())
-		}
-	}
+	// A short timer cap lets browser tests see a forgotten timer capped,
+	// and a short minute lets them see a session's phases end.
+	opts.TimerCapOverride = a.testDuration("FOCUSFLOW_TEST_TIMER_CAP", "overrides every timer cap", 0)
+	opts.TestMinute = a.testDuration("FOCUSFLOW_TEST_MINUTE", "shortens the phases of new sessions", time.Minute)
 	if p, ok := a.cfg.SQLitePath(); ok {
 		opts.SQLitePath = p
 	} else {
 		opts.URL = a.cfg.DatabaseURL
 	}
 	return opts
+}
+
+// testDuration reads a duration that only tests set (below limit, when
+// one is given); it is ignored outside development, and logged.
+func (a *app) testDuration(name, what string, limit time.Duration) time.Duration {
+	v, ok := a.env.lookup(name)
+	if !ok || v == "" || a.cfg.Production {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || (limit > 0 && d >= limit) {
+		return 0
+	}
+	a.logger.Warn(name+" "+what+" (testing only)", "value", d.String())
+	return d
 }
 
 // schemaUse is what a command may do about the database's schema. Only

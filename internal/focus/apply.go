@@ -115,6 +115,7 @@ func (c *Change) newSession(t Task, cmd focusflow.TimerCommand, now time.Time, s
 			plan.Focus = min(left, focusflow.MaxPhase).Truncate(time.Second)
 		}
 	}
+	plan = set.scale(plan)
 	if !s.Idle() {
 		c.endSession(now, OutcomeStopped)
 	}

@@ -72,6 +72,21 @@ func (s State) Idle() bool { return s.Status == "" || s.TaskID == 0 }
 type Settings struct {
 	Cap  time.Duration         // a running entry longer than this is forgotten
 	Plan focusflow.SessionPlan // the user's default session plan
+	// Minute, when positive, is how long a minute of a new session's
+	// phases lasts. Only browser tests set it (FOCUSFLOW_TEST_MINUTE in
+	// development), to see phases end within seconds.
+	Minute time.Duration
+}
+
+// scale shortens a new session's phases to the test minute, if one is set.
+func (set Settings) scale(p focusflow.SessionPlan) focusflow.SessionPlan {
+	if set.Minute <= 0 {
+		return p
+	}
+	for _, d := range []*time.Duration{&p.Focus, &p.ShortBreak, &p.LongBreak} {
+		*d = time.Duration(float64(*d) / float64(time.Minute) * float64(set.Minute))
+	}
+	return p
 }
 
 // EntryOp is one write of a time entry, in order. An opened entry that

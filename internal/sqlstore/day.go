@@ -27,7 +27,7 @@ func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash s
 		return nil, err
 	}
 	now := db.now()
-	set := focusSettings(user)
+	set := db.focusSettings(user)
 	if s.TaskID != 0 {
 		if s.Task, err = db.timerTask(ctx, user.ID, s.TaskID, d.Tasks); err != nil {
 			return nil, err

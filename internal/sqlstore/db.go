@@ -34,6 +34,10 @@ type Options struct {
 	// Only for tests of the capping path (FOCUSFLOW_TEST_TIMER_CAP in
 	// development); production never sets it.
 	TimerCapOverride time.Duration
+	// TestMinute, when positive, is how long a minute of a new session's
+	// phases lasts (FOCUSFLOW_TEST_MINUTE in development, for browser
+	// tests); production never sets it.
+	TestMinute time.Duration
 }
 
 // DB is the store. For SQLite, writes go through a single connection (SQLite
@@ -45,6 +49,7 @@ type DB struct {
 	now         func() time.Time
 	logger      *slog.Logger
 	capOverride time.Duration
+	testMinute  time.Duration
 }
 
 // Open opens the database and checks it answers once. It does not migrate.
@@ -62,7 +67,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	// that, so what a write returns is exactly what a later read gives.
 	clock := opts.Now
 	db := &DB{now: func() time.Time { return clock().Truncate(time.Millisecond) }, logger: opts.Logger,
-		capOverride: opts.TimerCapOverride}
+		capOverride: opts.TimerCapOverride, testMinute: opts.TestMinute}
 	var err error
 	if opts.URL != "" {
 		err = db.openPostgres(opts)

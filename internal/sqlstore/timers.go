@@ -13,8 +13,8 @@ import (
 // state the rules need, and writes what they decided.
 
 // focusSettings are the settings of user the timer's rules depend on.
-func focusSettings(user *focusflow.User) focus.Settings {
-	return focus.Settings{Cap: user.TimerCap, Plan: user.Session}
+func (db *DB) focusSettings(user *focusflow.User) focus.Settings {
+	return focus.Settings{Cap: user.TimerCap, Plan: user.Session, Minute: db.testMinute}
 }
 
 // timerColumns are the timer row's columns in the order timerDest reads.
@@ -248,7 +248,7 @@ func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, cmd focusfl
 		// The clock is read once the lock is held: an action that waited
 		// for another never records an instant before that one's.
 		now := db.now()
-		c, err := focus.Apply(s, cmd, t, now, focusSettings(user))
+		c, err := focus.Apply(s, cmd, t, now, db.focusSettings(user))
 		if err != nil {
 			return err
 		}
@@ -256,7 +256,7 @@ func (db *DB) TimerAction(ctx context.Context, user *focusflow.User, cmd focusfl
 			return err
 		}
 		res.Anomalies, res.Capped = c.Anomalies, capped(user, c)
-		res.Timer = focus.View(c.State, now, focusSettings(user))
+		res.Timer = focus.View(c.State, now, db.focusSettings(user))
 		return nil
 	})
 	if isUniqueViolation(err) {
@@ -286,7 +286,7 @@ func (db *DB) releaseTimer(ctx context.Context, tx execer, user *focusflow.User,
 	if err != nil {
 		return err
 	}
-	c, _ := focus.Advance(s, now, focusSettings(user))
+	c, _ := focus.Advance(s, now, db.focusSettings(user))
 	r := focus.Release(c.State, taskID, now)
 	if err := writeChange(ctx, tx, user, c, now); err != nil {
 		return err
@@ -313,7 +313,7 @@ func (db *DB) Timer(ctx context.Context, user *focusflow.User) (*focusflow.Timer
 	if err != nil {
 		return nil, err
 	}
-	return focus.View(s, db.now(), focusSettings(user)), nil
+	return focus.View(s, db.now(), db.focusSettings(user)), nil
 }
 
 // AdvanceTimer records the boundaries the user's timer has passed (phase
@@ -329,7 +329,7 @@ func (db *DB) AdvanceTimer(ctx context.Context, user *focusflow.User) (*focus.Ch
 			return err
 		}
 		now := db.now()
-		c, ok := focus.Advance(s, now, focusSettings(user))
+		c, ok := focus.Advance(s, now, db.focusSettings(user))
 		if !ok {
 			return nil
 		}
@@ -426,7 +426,7 @@ func (db *DB) AdvanceTimerOf(ctx context.Context, userID int64) (t *focusflow.Ti
 		return nil, time.Time{}, false, err
 	}
 	if c != nil {
-		t = focus.View(c.State, db.now(), focusSettings(u))
+		t = focus.View(c.State, db.now(), db.focusSettings(u))
 	} else if t, err = db.Timer(ctx, u); err != nil {
 		return nil, time.Time{}, false, err
 	}

@@ -53,6 +53,10 @@ func loadAssetsFS(fsys fs.FS) (*assets, error) {
 	return l.a, err
 }
 
+// extraTypes are types of static files that Go's own table lacks (a slim
+// container has no system table to add them).
+var extraTypes = map[string]string{".wav": "audio/wav"}
+
 type assetLoader struct {
 	fsys    fs.FS
 	a       *assets
@@ -79,7 +83,10 @@ func (l *assetLoader) add(name string) (string, error) {
 	}
 	sum := sha256.Sum256(body)
 	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-	ct := mime.TypeByExtension(ext)
+	ct := extraTypes[ext]
+	if ct == "" {
+		ct = mime.TypeByExtension(ext)
+	}
 	if ct == "" {
 		ct = "application/octet-stream"
 	}

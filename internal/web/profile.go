@@ -20,6 +20,9 @@ type profileData struct {
 	Themes         []string
 	SignupDisabled bool
 	Stats          any // the statistics summary (nil when unavailable)
+	Plan           *sessionPlanJSON
+	Signals        signalsJSON
+	Modes          []string
 }
 
 type sessionRow struct {
@@ -54,7 +57,8 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, a *authSt
 	}
 	p.Title = "Profile"
 	p.Data = profileData{Sessions: rows, Events: events, GoalMinutes: int(a.user.DailyGoal / time.Minute),
-		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes, Stats: stats}
+		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes, Stats: stats,
+		Plan: toSessionPlanJSON(a.user.Session), Signals: toSignalsJSON(a.user.Signals), Modes: focusflow.Modes}
 	s.renderStatus(w, r, status, "profile", p)
 }
 
@@ -118,6 +122,10 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 	if r.PostForm.Has("focus_mode_set") {
 		on := r.PostFormValue("focus_mode") != ""
 		set.FocusMode = &on
+	}
+	if err := sessionSettings(r, &set); err != nil {
+		fail(err)
+		return
 	}
 	s.sessions.dropUser(a.user.ID)
 	if err := s.store.UpdateSettings(r.Context(), a.user.ID, set); err != nil {

@@ -1680,7 +1680,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 
 // ---------------------------------------------------------------- headers
 
-const wantCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+const wantCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; " +
 	"font-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // assertSecurityHeaders checks the headers every response must carry.

@@ -24,12 +24,13 @@ export async function csrfToken() {
 export const pageToken = () => (meta ? meta.content : '');
 
 // api sends a JSON request with the CSRF header and returns the parsed
-// body; a failed request throws an Error carrying status and field.
-export async function api(method, url, body) {
+// body; a failed request throws an Error carrying status and field. A
+// signal may abort it.
+export async function api(method, url, body, signal) {
   const headers = { 'Accept': 'application/json' };
   if (method !== 'GET') headers['X-CSRF-Token'] = await csrfToken();
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(url, { method, headers, credentials: 'same-origin',
+  const res = await fetch(url, { method, headers, credentials: 'same-origin', signal,
     body: body === undefined ? undefined : JSON.stringify(body) });
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {

@@ -12,6 +12,8 @@ import { wireDialogs } from './dialogs.js';
 import { $ } from './dom.js';
 import { initEntries, renderCapped } from './entries.js';
 import { initNotes, renderDayNote, renderNotes } from './notes.js';
+import { startSync } from './sync.js';
+import { initTab } from './tabtitle.js';
 import { initTasks, renderTasks } from './tasks.js';
 import { initTimer, renderTimer, timerView } from './timer.js';
 
@@ -45,8 +47,10 @@ function init() {
   document.querySelectorAll('#dashboard h2').forEach((el) => el.setAttribute('tabindex', '-1'));
   drawDayWith(renderTasks, timerView, renderProgress, renderWeek, renderNotes, renderActivity, renderCapped, renderDayNote);
   keepInSync();
+  initTab(root);
   renderTimer();
   loadDay();
+  startSync();
 }
 
 if (root) init();

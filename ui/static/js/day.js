@@ -2,10 +2,12 @@
 // GET /api/v1/days/{date} and kept in step, and the progress, streak and
 // week drawn from it. The server owns every fact; the page renders its last
 // answer and re-syncs on load, on focus, when the tab becomes visible, when
-// the network returns and every 30 seconds.
+// the network returns, on the live events that concern it (sync.js) and,
+// while no event stream is live, every 30 seconds.
 
 import { api, flash, signedOut } from './api.js';
 import { $, h } from './dom.js';
+import { liveState } from './live.js';
 import { compactDuration, formatDuration, spokenDuration, weekdayLong, weekdayShort } from './format.js';
 
 export const root = document.getElementById('dashboard');
@@ -25,6 +27,7 @@ export const S = {
   streak: 0,
   week: [],
   clock: null,
+  me: null, // the user's session plan and signals (GET /api/v1/me)
   loaded: false,
   epoch: 0, // bumped by every change this page makes; stale reads are dropped
   timerBusy: false,
@@ -65,6 +68,8 @@ let inflight = null;
 let again = false;
 let failures = 0;
 let retryTimer = 0;
+let reading = null; // aborts the read under way
+const READ_TIMEOUT_MS = 20_000;
 
 // drawDayWith sets the functions that draw the day, in the order they run
 // after every answer; each reads S.
@@ -88,18 +93,31 @@ export function loadDay() {
   return inflight;
 }
 
+// reloadDay reads the day again at once, dropping a read under way: one
+// that began before the page was frozen or slept may never end.
+export function reloadDay() {
+  if (inflight) { again = true; reading?.abort('restart'); return inflight; }
+  return loadDay();
+}
+
 async function fetchDay() {
   const epoch = S.epoch;
+  const ctl = new AbortController();
+  reading = ctl;
+  const timeout = setTimeout(() => ctl.abort('timeout'), READ_TIMEOUT_MS);
   try {
-    const d = await api('GET', `/api/v1/days/${encodeURIComponent(S.date)}`);
+    const d = await api('GET', `/api/v1/days/${encodeURIComponent(S.date)}`, undefined, ctl.signal);
     if (epoch !== S.epoch) { again = true; return; }
     failures = 0;
     clearTimeout(retryTimer);
     applyDay(d);
     $('timer-sync').textContent = '';
   } catch (e) {
+    if (ctl.signal.reason === 'restart') return;
     if (!signedOut(e)) retryLater();
     if (!S.loaded) $('tasks-empty').textContent = 'Could not load this day. It will retry shortly.';
+  } finally {
+    clearTimeout(timeout);
   }
 }
 
@@ -133,9 +151,10 @@ function applyDay(d) {
 export function keepInSync() {
   window.addEventListener('focus', () => loadDay());
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') loadDay(); });
-  window.addEventListener('online', () => loadDay());
-  window.addEventListener('pageshow', (ev) => { if (ev.persisted) loadDay(); });
-  setInterval(() => { if (document.visibilityState !== 'hidden') loadDay(); }, SYNC_EVERY_MS);
+  window.addEventListener('online', () => reloadDay());
+  window.addEventListener('pageshow', (ev) => { if (ev.persisted) reloadDay(); });
+  document.addEventListener('resume', () => reloadDay());
+  setInterval(() => { if (document.visibilityState !== 'hidden' && liveState() !== 'live') loadDay(); }, SYNC_EVERY_MS);
 }
 
 // forgetNotice drops a one-time notice (?notice=…) from the address, so

@@ -7,6 +7,7 @@ import { clearErrors, confirmDialog, openDialog, showError } from './dialogs.js'
 import { $, h, rerender, timeEl, vh } from './dom.js';
 import { openEntries } from './entries.js';
 import { formatDuration, plannedText, shortDate } from './format.js';
+import { isBreak, kind } from './session.js';
 import { timerAction } from './timer.js';
 
 const STATUS_LABEL = { pending: 'To do', 'in-progress': 'In progress', paused: 'Paused', completed: 'Done' };
@@ -19,7 +20,7 @@ function taskSpent(t) {
 
 export function renderTasks() {
   // Skip the redraw when nothing it shows changed (the 30-second sync).
-  const sig = JSON.stringify([S.tasks, S.clock.taskId, S.clock.state]);
+  const sig = JSON.stringify([S.tasks, S.clock.taskId, kind(S.clock.timer), S.clock.timer?.phase]);
   if (sig === S.taskSig) return;
   S.taskSig = sig;
   const empty = $('tasks-empty');
@@ -28,22 +29,23 @@ export function renderTasks() {
   rerender($('task-list'), () => sortTasks(S.tasks).map(taskItem));
 }
 
-// timerButton is the task's own timer control: Pause while it runs,
-// Resume while paused, Start while idle and not done.
+// timerButton is the task's own timer control: Pause while it is in
+// focus, Resume while its focus is paused, Focus now during its break or
+// wait, Start otherwise unless done.
 function timerButton(t, id, quoted) {
-  const running = idKey(S.clock.taskId ?? '') === id ? S.clock.state : null;
+  const k = idKey(S.clock.taskId ?? '') === id ? kind(S.clock.timer) : null;
   const label = vh(` timer for ${quoted}`);
-  if (running === 'running') {
+  if (k === 'focus') {
     return h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-timer`, action: 'pause' },
       onclick: () => timerAction('pause') }, 'Pause', label);
   }
-  if (running === 'paused') {
+  if (k === 'paused' && !isBreak(S.clock.timer.phase)) {
     return h('button', { type: 'button', class: 'small', dataset: { key: `${id}-timer`, action: 'resume' },
       onclick: () => timerAction('resume') }, 'Resume', label);
   }
   if (t.status === 'completed') return null;
   return h('button', { type: 'button', class: 'small', dataset: { key: `${id}-timer`, action: 'start' },
-    onclick: () => timerAction('start', t.id) }, 'Start', label);
+    onclick: () => timerAction('start', t.id) }, k ? 'Focus now' : 'Start', label);
 }
 
 function taskItem(t) {

@@ -1,87 +1,36 @@
-// The focus timer as the page sees it: the server's state plus a local clock
-// that ticks between syncs, and the timer card that shows and drives it. The
-// server is the only authority; this module only extrapolates from its last
-// answer, and every answer replaces it.
+// The timer card: the session's mode, phase, round and clock, and only
+// the actions that apply now. It draws S.clock (the server's last word,
+// see clock.js) and sends the user's actions; the server decides.
 
 import { api, flash, signedOut } from './api.js';
+import { Clock, formatClock, isoDuration } from './clock.js';
 import { S, idKey, loadDay, renderFocusTotal, sortTasks, taskOf } from './day.js';
 import { $, h } from './dom.js';
 import { formatDuration } from './format.js';
+import { MODES, actions, badge, cycle, endsAt, isBreak, kind, labels, phaseLabel, shown } from './session.js';
+import { renderTab } from './tabtitle.js';
 
-// Clock holds the last timer the server reported and when it was received.
-// elapsed() is the server's elapsed_ms advanced by the local time since the
-// answer, so that a skewed client clock does not matter: only the local
-// clock's rate does, and a re-sync corrects any drift (sleep, lost network).
-export class Clock {
-  constructor() {
-    this.timer = null;
-    this.receivedAt = 0; // local ms when timer was received
-    this.offset = 0; // server clock minus local clock, ms
-  }
+// timerHooks.boundary(atMs, endedPhase, timer) runs once when this page
+// sees a running phase reach its end.
+export const timerHooks = { boundary: () => {} };
 
-  // adopt takes a timer object (or null) from the server. serverTime is the
-  // RFC 3339 server_time of the answer when it carries one; otherwise the
-  // answer is taken as fresh, with the last known offset kept.
-  adopt(timer, serverTime) {
-    const now = Date.now();
-    if (serverTime) {
-      const t = Date.parse(serverTime);
-      if (!Number.isNaN(t)) this.offset = t - now;
-    }
-    this.timer = timer || null;
-    this.receivedAt = now;
-  }
-
-  get state() { return this.timer ? this.timer.state : 'idle'; }
-  get taskId() { return this.timer ? this.timer.task_id : null; }
-  get version() { return this.timer ? this.timer.version : null; }
-
-  // elapsed is the task's total spent time now, in ms.
-  elapsed(now = Date.now()) {
-    if (!this.timer) return 0;
-    const base = Number(this.timer.elapsed_ms) || 0;
-    if (this.timer.state !== 'running') return base;
-    return base + Math.max(0, now - this.receivedAt);
-  }
-
-  // live is the part of elapsed() that the server has not reported yet.
-  live(now = Date.now()) {
-    return this.timer && this.timer.state === 'running' ? Math.max(0, now - this.receivedAt) : 0;
-  }
-
-  // serverNow estimates the server's clock.
-  serverNow(now = Date.now()) { return now + this.offset; }
-}
-
-const pad = (n) => String(n).padStart(2, '0');
-
-// formatClock renders ms as HH:MM:SS.
-export function formatClock(ms) {
-  const s = Math.floor(Math.max(0, ms) / 1000);
-  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
-}
-
-// isoDuration renders ms as an ISO 8601 duration for <time datetime>.
-export function isoDuration(ms) {
-  const s = Math.floor(Math.max(0, ms) / 1000);
-  return `PT${Math.floor(s / 3600)}H${Math.floor(s / 60) % 60}M${s % 60}S`;
-}
-
-// ---------------------------------------------------------------- timer card
+const BUTTONS = ['start', 'pause', 'resume', 'skip', 'extend', 'stop', 'complete'];
+const WHAT = { left: 'left', elapsed: 'on this task', spent: 'on this task so far' };
 
 let tickTimer = 0;
 let lastTick = 0;
+let seenBoundary = '';
 
 // titles remembers task titles seen on any day this page loaded, for a
 // timer that runs on a task of another day than the one shown.
 const titles = new Map();
 const titleLookups = new Set();
 
-function timerTaskTitle() {
+export function timerTaskTitle() {
   const id = S.clock.taskId;
+  if (id === null) return '';
   const t = taskOf(id);
   if (t) return t.title;
-  if (S.clock.timer?.task_title) return S.clock.timer.task_title;
   if (titles.has(idKey(id))) return titles.get(idKey(id));
   // Most often the timer runs on a task of today: look there once.
   if (S.date !== S.today && !titleLookups.has(idKey(id))) {
@@ -101,69 +50,111 @@ export function timerView() {
 }
 
 export function renderTimer() {
-  const st = S.clock.state;
-  $('timer-panel').dataset.state = st;
-  $('timer-state').textContent = st === 'running' ? 'Running' : st === 'paused' ? 'Paused' : 'Idle';
-  $('timer-state').dataset.state = st;
-  $('timer-task').textContent = st === 'idle' ? 'No task is being timed.' : timerTaskTitle();
+  const t = S.clock.timer;
+  const panel = $('timer-panel');
+  panel.dataset.state = S.clock.state;
+  panel.dataset.kind = kind(t);
+  $('timer-state').textContent = badge(t);
+  $('timer-state').dataset.state = kind(t) === 'break' ? 'break' : S.clock.state;
+  $('timer-task').textContent = t ? timerTaskTitle() : 'No task is being timed.';
+  $('timer-session').hidden = !t;
+  $('timer-mode').textContent = t ? MODES[t.mode] || 'Stopwatch' : '';
+  $('timer-phase').textContent = phaseLabel(t);
+  $('timer-cycle').textContent = cycle(t);
+  $('timer-pick').hidden = !!t;
   renderPicker();
   renderButtons();
   clearInterval(tickTimer);
-  if (st === 'running') tickTimer = setInterval(tick, 250);
+  if (S.clock.state === 'running') tickTimer = setInterval(tick, 250);
   tick();
 }
 
 // renderPicker rebuilds the task picker only when its choices change, so
 // that a sync does not close it under the user's pointer.
 function renderPicker() {
-  const c = S.clock;
   const sel = $('timer-select');
   const open = sortTasks(S.tasks.filter((t) => t.status !== 'completed'));
-  const optSig = JSON.stringify([open.map((t) => [t.id, t.title]), S.tasks.length > 0, idKey(c.taskId ?? '')]);
+  const optSig = JSON.stringify([open.map((t) => [t.id, t.title]), S.tasks.length > 0]);
+  const modeSel = $('timer-mode-select');
+  if (!modeSel.dataset.touched && S.me?.session?.mode) modeSel.value = S.me.session.mode;
   if (sel.dataset.sig === optSig) return;
   const prev = sel.value;
   const opts = open.map((t) => h('option', { value: idKey(t.id) }, t.title));
   if (!opts.length) opts.push(h('option', { value: '' }, S.tasks.length ? 'All tasks are done' : 'Add a task first'));
   sel.replaceChildren(...opts);
-  const want = [idKey(c.taskId ?? ''), prev].find((v) => v && open.some((t) => idKey(t.id) === v));
-  if (want) sel.value = want;
+  if (prev && open.some((t) => idKey(t.id) === prev)) sel.value = prev;
   sel.disabled = !open.length;
   sel.dataset.sig = optSig;
 }
 
+// renderButtons shows only the actions that apply; while one is under
+// way the others wait.
 function renderButtons() {
-  const st = S.clock.state;
-  const busy = S.timerBusy;
-  const chosen = $('timer-select').value;
-  $('timer-start').disabled = busy || !chosen || (st !== 'idle' && chosen === idKey(S.clock.taskId));
-  $('timer-pause').disabled = busy || st !== 'running';
-  $('timer-resume').disabled = busy || st !== 'paused';
-  $('timer-stop').disabled = busy || st === 'idle';
+  const t = S.clock.timer;
+  const apply = actions(t);
+  const words = labels(t);
+  for (const name of BUTTONS) {
+    const b = $(`timer-${name}`);
+    const on = apply.includes(name) && (name !== 'start' || !!$('timer-select').value);
+    b.hidden = !on;
+    b.disabled = !on || S.timerBusy;
+    if (words[name] && b.firstChild?.nodeType === Node.TEXT_NODE && b.firstChild.data !== words[name]) b.firstChild.data = words[name];
+  }
+  $('timer-start-hint').hidden = !(apply.includes('start') && !$('timer-select').value);
 }
 
 // tick redraws what moves with the clock: the big clock, the running task's
-// spent time and today's focus total. A long gap between ticks means the
-// machine slept: ask the server for the truth at once.
+// spent time, today's focus total and the tab. A long gap between ticks
+// means the machine slept: ask the server for the truth at once.
 function tick() {
   const now = Date.now();
-  if (lastTick && now - lastTick > 5000 && S.clock.state === 'running') loadDay();
-  lastTick = S.clock.state === 'running' ? now : 0;
   const c = S.clock;
-  const ms = c.elapsed();
+  if (lastTick && now - lastTick > 5000 && c.state === 'running') loadDay();
+  lastTick = c.state === 'running' ? now : 0;
+  const s = shown(c.timer, c, now);
   const clock = $('timer-clock');
-  const text = formatClock(ms);
+  const text = formatClock(s.ms);
   if (clock.textContent !== text) {
     clock.textContent = text;
-    clock.setAttribute('datetime', isoDuration(ms));
+    clock.setAttribute('datetime', isoDuration(s.ms));
   }
+  const what = c.timer ? WHAT[s.what] : '';
+  if ($('timer-clock-what').textContent !== what) $('timer-clock-what').textContent = what;
   if (c.taskId !== null) {
     const spent = document.querySelector(`[data-spent="${CSS.escape(idKey(c.taskId))}"]`);
-    if (spent) {
-      const t = formatDuration(ms);
-      if (spent.textContent !== t) spent.textContent = t;
-    }
+    const t = formatDuration(c.elapsed(now));
+    if (spent && spent.textContent !== t) spent.textContent = t;
   }
   renderFocusTotal();
+  renderTab(c.timer, c, timerTaskTitle());
+  checkBoundary(now);
+}
+
+// checkBoundary notices a running phase reaching its end. The server
+// moves on at the same instant and says so over the event stream; if no
+// word comes soon (no stream), the page asks.
+function checkBoundary(now) {
+  const t = S.clock.timer;
+  const end = endsAt(t);
+  if (!Number.isFinite(end) || S.clock.serverNow(now) < end || seenBoundary === `${t.version}@${end}`) return;
+  seenBoundary = `${t.version}@${end}`;
+  timerHooks.boundary(end, isBreak(t.phase) ? 'break' : 'focus', t);
+  setTimeout(() => { if (S.clock.version === t.version) loadDay(); }, 1500);
+}
+
+const DONE = {
+  stop: () => 'Timer stopped. The task keeps its time.',
+  complete: () => 'Timer stopped and the task marked done.',
+  extend: () => 'Added 5 minutes.',
+};
+
+function actionBody(action, taskId) {
+  if (action === 'start') {
+    const body = { task_id: taskId };
+    if (!S.clock.timer) body.mode = $('timer-mode-select').value;
+    return body;
+  }
+  return action === 'extend' ? { version: S.clock.version, minutes: 5 } : { version: S.clock.version };
 }
 
 export async function timerAction(action, taskId) {
@@ -173,14 +164,13 @@ export async function timerAction(action, taskId) {
   S.epoch++;
   renderTimer();
   try {
-    const body = action === 'start' ? { task_id: taskId } : { version: S.clock.version };
-    const r = await api('POST', `/api/v1/timer/${action}`, body);
-    S.clock.adopt(r.timer);
-    if (action === 'complete') flash('Timer stopped and the task marked done.');
+    const r = await api('POST', `/api/v1/timer/${action}`, actionBody(action, taskId));
+    S.clock.adopt(r.timer, r.server_time);
+    if (DONE[action]) flash(DONE[action]());
   } catch (e) {
     if (e.status === 409 && e.data && 'timer' in e.data) {
-      S.clock.adopt(e.data.timer);
-      flash('The timer was changed in another tab; this page now shows its current state.', 'warn');
+      S.clock.adopt(e.data.timer, e.data.server_time);
+      flash('The timer was changed in another tab or on another device; this page now shows its current state.', 'warn');
     } else if (!signedOut(e)) {
       flash(`The timer could not ${action}: ${e.message}`, 'error');
     }
@@ -193,21 +183,21 @@ export async function timerAction(action, taskId) {
 }
 
 // keepFocusInPanel moves focus to the next useful control when the one
-// that was pressed has just been disabled.
+// that was pressed has just gone.
 function keepFocusInPanel() {
-  if (document.activeElement !== document.body && !document.activeElement?.disabled) return;
-  const next = ['timer-pause', 'timer-resume', 'timer-start', 'timer-stop'].map($).find((b) => !b.disabled);
+  const a = document.activeElement;
+  if (a && a !== document.body && !a.disabled && !a.hidden) return;
+  const next = ['pause', 'resume', 'start', 'stop'].map((n) => $(`timer-${n}`)).find((b) => !b.hidden && !b.disabled);
   (next || $('timer-select')).focus();
 }
 
 export function initTimer() {
   S.clock = new Clock();
   $('timer-select').addEventListener('change', renderTimer);
+  $('timer-mode-select').addEventListener('change', (ev) => { ev.currentTarget.dataset.touched = 'true'; });
   $('timer-start').addEventListener('click', () => {
     const t = taskOf($('timer-select').value);
     if (t) timerAction('start', t.id);
   });
-  $('timer-pause').addEventListener('click', () => timerAction('pause'));
-  $('timer-resume').addEventListener('click', () => timerAction('resume'));
-  $('timer-stop').addEventListener('click', () => timerAction('complete'));
+  for (const name of BUTTONS.slice(1)) $(`timer-${name}`).addEventListener('click', () => timerAction(name));
 }
