@@ -70,7 +70,7 @@ func (db *DB) Summary(ctx context.Context, user *focusflow.User) (*focusflow.Sum
 			return nil, err
 		}
 	}
-	live := insights.LiveOf(entry(), now, focusSettings(user))
+	live := insights.LiveOf(entry(), now, db.focusSettings(user))
 	return insights.Summarise(f.History, live, insights.Achievements(f), now, f.Loc, f.Goal), nil
 }
 

@@ -82,7 +82,7 @@ func (db *DB) Insights(ctx context.Context, user *focusflow.User, from, to strin
 	if together {
 		in.Week = in.Days
 	}
-	in.Live = insights.LiveOf(entry(), now, focusSettings(user))
+	in.Live = insights.LiveOf(entry(), now, db.focusSettings(user))
 	return insights.Stats(in)
 }
 
