@@ -70,17 +70,24 @@ func Parse(data []byte) (*focusflow.ExportDoc, error) {
 	if err != nil {
 		return nil, asImportError(err)
 	}
+	// The format and version first, leniently: another format's file, or a
+	// later version's, has fields this one does not know, and its reader
+	// should hear why rather than about the first of them.
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if json.Unmarshal(data, &head) == nil {
+		if err := checkHead(top, head.Format, head.Version); err != nil {
+			return nil, err
+		}
+	}
 	var sec docSection
 	if err := top.Decode(&sec, "format", "version"); err != nil {
 		return nil, asImportError(err)
 	}
-	if sec.Format != focusflow.ExportFormat {
-		return nil, invalidDoc("format", "This is not a FocusFlow export (format %q, expected %q).",
-			focusflow.Shorten(sec.Format, 40), focusflow.ExportFormat)
-	}
-	if sec.Version < 1 || sec.Version > focusflow.ExportVersion {
-		return nil, invalidDoc("version", "Version %d of the export format is not supported; this FocusFlow reads versions 1 to %d.",
-			sec.Version, focusflow.ExportVersion)
+	if err := checkHead(top, sec.Format, sec.Version); err != nil {
+		return nil, err
 	}
 	p := &focusflow.ImportError{}
 	own, later := keysOf(sec.Version, func(k versionKeys) []string { return k.top })
@@ -104,6 +111,20 @@ func Parse(data []byte) (*focusflow.ExportDoc, error) {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// checkHead refuses a document of another format, or of a version this
+// FocusFlow does not read, when it says which.
+func checkHead(top *strictjson.Object, format string, version int) error {
+	if top.Require("format") == nil && format != focusflow.ExportFormat {
+		return invalidDoc("format", "This is not a FocusFlow export (format %q, expected %q).",
+			focusflow.Shorten(format, 40), focusflow.ExportFormat)
+	}
+	if top.Require("version") == nil && (version < 1 || version > focusflow.ExportVersion) {
+		return invalidDoc("version", "Version %d of the export format is not supported; this FocusFlow reads versions 1 to %d.",
+			version, focusflow.ExportVersion)
+	}
+	return nil
 }
 
 // requireKeys records in p every key of own that o (at path, "" or

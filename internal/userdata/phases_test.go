@@ -134,3 +134,29 @@ func TestLaterFieldsAreUnknownInEarlierVersions(t *testing.T) {
 		}
 	}
 }
+
+// A later version, or another format, is refused for what it is, not for
+// the first field this version does not know.
+func TestLaterVersionsAndOtherFormatsAreNamed(t *testing.T) {
+	doc := validDoc()
+	doc["version"], doc["goals"] = 3, []any{}
+	set(doc, "profile.language", "fr")
+	_, err := parseAndCheck(t, doc)
+	if focusflow.ErrorField(err) != "version" ||
+		!strings.Contains(focusflow.ErrorMessage(err), "Version 3 of the export format is not supported") {
+		t.Errorf("a version 3 document: %v", err)
+	}
+	_, err = Parse([]byte(`{"format":"other-app","version":1,"items":[]}`))
+	if focusflow.ErrorField(err) != "format" || !strings.Contains(focusflow.ErrorMessage(err), "not a FocusFlow export") {
+		t.Errorf("another format: %v", err)
+	}
+	for body, field := range map[string]string{
+		`{"format":null,"version":1}`:                 "format",
+		`{"format":"focusflow-export","version":"2"}`: "version",
+		`{"format":"focusflow-export"}`:               "version",
+	} {
+		if _, err := Parse([]byte(body)); focusflow.ErrorField(err) != field {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
+}
