@@ -19,7 +19,8 @@ import (
 // source (timer, manual, capped, imported): relabelling would make the
 // export–import round trip lossy. The document is still client-supplied,
 // so its entries pass the same checks as manual ones (in the past, at most
-// 24 hours, overlapping nothing), which gives no power a user lacks already.
+// 24 hours, overlapping nothing), which gives no power a user lacks already,
+// and its phases must be what the timer's rules can record.
 // A running timer's current stretch is not exported (it is not finished),
 // and a task that was in progress arrives paused. Achievements are not part
 // of it: they are recomputed from the data.
