@@ -160,3 +160,11 @@ func TestLaterVersionsAndOtherFormatsAreNamed(t *testing.T) {
 		}
 	}
 }
+
+// A new version must say which keys it added, or its documents would be
+// read with the previous version's.
+func TestEveryVersionListsItsKeys(t *testing.T) {
+	if len(added) != focusflow.ExportVersion {
+		t.Errorf("added lists %d versions; the export format is at version %d", len(added), focusflow.ExportVersion)
+	}
+}
