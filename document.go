@@ -1,6 +1,9 @@
 package focusflow
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // The export document: everything a user owns, as one versioned JSON
 // document that an import loads back (into the same account or another).
@@ -16,17 +19,23 @@ import "fmt"
 // source (timer, manual, capped, imported): relabelling would make the
 // export–import round trip lossy. The document is still client-supplied,
 // so its entries pass the same checks as manual ones (in the past, at most
-// 24 hours, overlapping nothing), which gives no power a user lacks already.
+// 24 hours, overlapping nothing), which gives no power a user lacks already,
+// and its phases must be what the timer's rules can record.
 // A running timer's current stretch is not exported (it is not finished),
 // and a task that was in progress arrives paused. Achievements are not part
 // of it: they are recomputed from the data.
+//
+// Version 2 added focus sessions: the session settings and signals in the
+// profile, and the finished phases (focus and breaks; breaks are kept
+// there only, never as time entries). An import reads every version up to
+// ExportVersion, each with exactly its own fields.
 const (
 	ExportFormat  = "focusflow-export"
-	ExportVersion = 1
+	ExportVersion = 2
 )
 
-// ExportDoc is the document. Field names are a contract: a version 1
-// document must stay readable.
+// ExportDoc is the document. Field names are a contract: a document of
+// every earlier version must stay readable.
 type ExportDoc struct {
 	Format     string           `json:"format"`
 	Version    int              `json:"version"`
@@ -38,6 +47,8 @@ type ExportDoc struct {
 	DayNotes   []ExportDayNote  `json:"day_notes"`
 	Notes      []ExportNote     `json:"notes"`
 	Activity   []ExportActivity `json:"activity"`
+	// Phases are version 2's; nil in a version 1 document.
+	Phases []ExportPhase `json:"phases"`
 }
 
 // ExportProfile holds the account's settings. Username, email and join
@@ -51,6 +62,62 @@ type ExportProfile struct {
 	DailyGoalMS int64  `json:"daily_goal_ms"`
 	TimerCapMS  int64  `json:"timer_cap_ms"`
 	FocusMode   bool   `json:"focus_mode"`
+	// Session and Signals are version 2's; nil in a version 1 document.
+	Session *ExportSession `json:"session,omitempty"`
+	Signals *ExportSignals `json:"signals,omitempty"`
+}
+
+// ExportSession is the account's session plan (SessionPlan), in minutes.
+type ExportSession struct {
+	Mode              string `json:"mode"`
+	FocusMinutes      int    `json:"focus_minutes"`
+	ShortBreakMinutes int    `json:"short_break_minutes"`
+	LongBreakMinutes  int    `json:"long_break_minutes"`
+	LongBreakEvery    int    `json:"long_break_every"`
+	FlowBreakRatio    int    `json:"flow_break_ratio"`
+	AutoStartBreaks   bool   `json:"auto_start_breaks"`
+	AutoStartFocus    bool   `json:"auto_start_focus"`
+}
+
+// ExportSessionOf is p as the document writes it.
+func ExportSessionOf(p SessionPlan) *ExportSession {
+	return &ExportSession{Mode: p.Mode, FocusMinutes: int(p.Focus / time.Minute),
+		ShortBreakMinutes: int(p.ShortBreak / time.Minute), LongBreakMinutes: int(p.LongBreak / time.Minute),
+		LongBreakEvery: p.LongBreakEvery, FlowBreakRatio: p.FlowRatio, AutoStartBreaks: p.AutoBreaks,
+		AutoStartFocus: p.AutoFocus}
+}
+
+// Plan is the session plan s describes, unchecked (SessionPlan.Validate).
+func (s *ExportSession) Plan() SessionPlan {
+	return SessionPlan{Mode: s.Mode, Focus: wholeMinutes(s.FocusMinutes), ShortBreak: wholeMinutes(s.ShortBreakMinutes),
+		LongBreak: wholeMinutes(s.LongBreakMinutes), LongBreakEvery: s.LongBreakEvery, FlowRatio: s.FlowBreakRatio,
+		AutoBreaks: s.AutoStartBreaks, AutoFocus: s.AutoStartFocus}
+}
+
+// wholeMinutes is n minutes, or -1 (which no plan allows) for a number
+// of minutes so large that the duration would wrap around.
+func wholeMinutes(n int) time.Duration {
+	if n < 0 || n > int(MaxPhase/time.Minute) {
+		return -1
+	}
+	return time.Duration(n) * time.Minute
+}
+
+// ExportSignals are the account's Signals.
+type ExportSignals struct {
+	SoundVolume int  `json:"sound_volume"`
+	SoundMuted  bool `json:"sound_muted"`
+	Notify      bool `json:"notify"`
+}
+
+// ExportSignalsOf is g as the document writes it.
+func ExportSignalsOf(g Signals) *ExportSignals {
+	return &ExportSignals{SoundVolume: g.Volume, SoundMuted: g.Muted, Notify: g.Notify}
+}
+
+// Signals are the signals g describes, unchecked (UserSettings.Validate).
+func (g *ExportSignals) Signals() Signals {
+	return Signals{Volume: g.SoundVolume, Muted: g.SoundMuted, Notify: g.Notify}
 }
 
 // ExportTask is a task; its spent time is the sum of its time entries.
@@ -106,6 +173,19 @@ type ExportActivity struct {
 	TaskRef *string `json:"task_ref"`
 }
 
+// ExportPhase is a finished phase of a focus session: focus, or a break.
+// PlannedMS is 0 for a phase without a planned end (stopwatch and
+// flowtime focus).
+type ExportPhase struct {
+	Ref       string  `json:"ref"`
+	TaskRef   *string `json:"task_ref"`
+	Kind      string  `json:"kind"`
+	StartedAt string  `json:"started_at"`
+	EndedAt   string  `json:"ended_at"`
+	PlannedMS int64   `json:"planned_ms"`
+	Outcome   string  `json:"outcome"`
+}
+
 // UserRows are the rows an account owns that the document carries. Ids
 // are those of the database the rows come from: the store's own when it
 // reads them for an export, the exporting database's (the numbers in the
@@ -116,6 +196,18 @@ type UserRows struct {
 	DayNotes []DayNoteRow
 	Notes    []Note
 	Activity []ActivityRow // TaskID 0: the line names no task
+	Phases   []PhaseRow    // finished phases, in order
+}
+
+// PhaseRow is a finished phase of a focus session as stored.
+type PhaseRow struct {
+	ID        int64
+	TaskID    int64  // 0: none, or its task was deleted
+	Kind      string // PhaseFocus, PhaseShortBreak or PhaseLongBreak
+	StartedAt time.Time
+	EndedAt   time.Time
+	Planned   time.Duration // 0: the phase had no planned end
+	Outcome   string
 }
 
 // DayNoteRow is a day's note with its date.
@@ -151,7 +243,8 @@ type ImportPlan struct {
 	Account string
 	// Settings are the document's; the store applies them only when the
 	// document comes from another account (the account's own are newer
-	// than its export).
+	// than its export). Session and Signals are nil for a version 1
+	// document, which has none: the account keeps its own.
 	Settings UserSettings
 	UserRows
 }
@@ -163,6 +256,7 @@ type ImportCounts struct {
 	DayNotes    int `json:"day_notes"`
 	Notes       int `json:"notes"`
 	Activity    int `json:"activity"`
+	Phases      int `json:"phases"`
 }
 
 // ImportSummary says what an import did. Skipped rows were already there

@@ -21,20 +21,25 @@ const (
 	userExportUsage = `user export NAME FILE [--force]
 
 Writes everything the account NAME (username or email) owns — settings,
-tasks, time entries, notes, activity — to FILE as the same JSON document
+tasks, time entries, focus session phases, notes, activity — to FILE as
+the same JSON document
 GET /api/v1/export gives ("-" writes to standard output). The file holds
 personal data: it is created readable by its owner only.
 
 Flags:`
 	userImportUsage = `user import NAME FILE
 
-Loads an export document (FILE, or "-" for standard input) into the account
-NAME: every value is checked first and nothing is written unless all of it
-is valid. Rows the account already has are skipped, so importing the same
-file again changes nothing.
+Loads an export document of any version (FILE, or "-" for standard input)
+into the account NAME: every value is checked first and nothing is written
+unless all of it is valid. Rows the account already has are skipped, so
+importing the same file again changes nothing.
 
 Flags:`
 )
+
+// rowCounts words the rows of a document by kind, as the summaries of an
+// export and an import say them.
+const rowCounts = "%d tasks, %d time entries, %d session phases, %d daily notes, %d notes, %d activity entries\n"
 
 // parseWithArgs parses flags that may come before, between or after the
 // positional arguments (focusflow user export alice out.json --force), and
@@ -125,8 +130,8 @@ func cmdUserExport(ctx context.Context, a *app, args []string) int {
 		return exitFail
 	}
 	adminEvent(ctx, db, "data_export", u, fmt.Sprintf("%d tasks, %d time entries", len(doc.Tasks), len(doc.Entries)))
-	fmt.Fprintf(summary, "exported %s to %s: %d tasks, %d time entries, %d daily notes, %d notes, %d activity entries\n",
-		u.Username, file, len(doc.Tasks), len(doc.Entries), len(doc.DayNotes), len(doc.Notes), len(doc.Activity))
+	fmt.Fprintf(summary, "exported %s to %s: "+rowCounts, u.Username, file, len(doc.Tasks), len(doc.Entries), len(doc.Phases),
+		len(doc.DayNotes), len(doc.Notes), len(doc.Activity))
 	return exitOK
 }
 
@@ -177,14 +182,15 @@ func cmdUserImport(ctx context.Context, a *app, args []string) int {
 	}
 	c, k := sum.Created, sum.Skipped
 	adminEvent(ctx, db, "data_import", u, fmt.Sprintf("%d tasks, %d time entries", c.Tasks, c.TimeEntries))
-	fmt.Fprintf(a.stdout, "imported into %s: %d tasks, %d time entries, %d daily notes, %d notes, %d activity entries\n",
-		u.Username, c.Tasks, c.TimeEntries, c.DayNotes, c.Notes, c.Activity)
+	fmt.Fprintf(a.stdout, "imported into %s: "+rowCounts, u.Username, c.Tasks, c.TimeEntries, c.Phases, c.DayNotes, c.Notes,
+		c.Activity)
 	if k != (focusflow.ImportCounts{}) {
-		fmt.Fprintf(a.stdout, "already there (skipped): %d tasks, %d time entries, %d daily notes, %d notes, %d activity entries\n",
-			k.Tasks, k.TimeEntries, k.DayNotes, k.Notes, k.Activity)
+		fmt.Fprintf(a.stdout, "already there (skipped): "+rowCounts, k.Tasks, k.TimeEntries, k.Phases, k.DayNotes, k.Notes,
+			k.Activity)
 	}
 	if sum.SettingsApplied {
-		fmt.Fprintln(a.stdout, "settings (time zone, theme, goal, timer cap, focus mode) were taken from the file")
+		fmt.Fprintln(a.stdout, "settings (time zone, theme, goal, timer cap, focus mode, and a version 2 file's session "+
+			"settings and signals) were taken from the file")
 	}
 	return exitOK
 }

@@ -14,15 +14,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/focus"
 )
 
 // ImportRows writes a checked document (internal/userdata makes the plan)
 // into the user's account in one transaction, or nothing. Rows the account
 // already has are skipped: same-account rows by their ids, another
 // account's by the legacy_ids an earlier import of the document left.
-// Entries that overlap the account's own are refused as a conflict; day
-// notes from another account are merged into the account's; settings are
-// applied only from another account's document (the account's own are
+// Entries and phases that overlap the account's own are refused as a
+// conflict; day notes from another account are merged into the account's;
+// settings (session settings and signals too, when the document has them)
+// are applied only from another account's document (the account's own are
 // newer than its export).
 func (db *DB) ImportRows(ctx context.Context, user *focusflow.User, plan *focusflow.ImportPlan) (*focusflow.ImportSummary, error) {
 	account, err := db.accountRef(ctx, user, false)
@@ -77,7 +79,10 @@ func (im *rowImport) run(ctx context.Context) error {
 	if err := im.notes(ctx); err != nil {
 		return err
 	}
-	return im.activity(ctx)
+	if err := im.activity(ctx); err != nil {
+		return err
+	}
+	return im.phases(ctx)
 }
 
 // mapKind names a document row kind in legacy_ids, per source account and
@@ -231,30 +236,44 @@ func (im *rowImport) entries(ctx context.Context) error {
 // refuseOverlaps returns a conflict naming every new entry that overlaps
 // one the account has.
 func (im *rowImport) refuseOverlaps(ctx context.Context, have map[int64]int64) error {
-	busy := &spanSet{}
-	err := queryEach(ctx, im.tx, `SELECT started_at, COALESCE(ended_at, $2) FROM time_entries WHERE user_id = $1`,
-		[]any{im.user.ID, im.now.UnixMilli()}, func(r *sql.Rows) error {
-			var s entrySpan
-			if err := r.Scan(&s.start, &s.end); err != nil {
-				return err
-			}
-			if s.end > s.start {
-				busy.add(s)
-			}
-			return nil
-		})
+	busy, err := im.busy(ctx, `SELECT started_at, COALESCE(ended_at, $2) FROM time_entries WHERE user_id = $1`,
+		im.user.ID, im.now.UnixMilli())
 	if err != nil {
 		return err
 	}
-	conflicts := &focusflow.ImportError{Conflict: true}
-	for i, e := range im.plan.Entries {
-		if _, ok := have[e.ID]; ok {
-			continue
+	return overlapConflicts(busy, "time_entries", "a time entry", len(im.plan.Entries), func(i int) (time.Time, time.Time, bool) {
+		e := im.plan.Entries[i]
+		_, there := have[e.ID]
+		return e.StartedAt, e.EndedAt, !there
+	})
+}
+
+// busy reads the stretches of time (start and end) a query returns.
+func (im *rowImport) busy(ctx context.Context, query string, args ...any) (*spanSet, error) {
+	busy := &spanSet{}
+	err := queryEach(ctx, im.tx, query, args, func(r *sql.Rows) error {
+		var s entrySpan
+		if err := r.Scan(&s.start, &s.end); err != nil {
+			return err
 		}
-		if e.EndedAt.After(e.StartedAt) && busy.overlaps(entrySpan{e.StartedAt.UnixMilli(), e.EndedAt.UnixMilli()}) {
-			conflicts.Add(fmt.Sprintf("time_entries[%d].started_at", i),
-				"time_entries[%d] (%s–%s) overlaps a time entry the account already has.", i,
-				e.StartedAt.Format(time.RFC3339), e.EndedAt.Format(time.RFC3339))
+		if s.end > s.start {
+			busy.add(s)
+		}
+		return nil
+	})
+	return busy, err
+}
+
+// overlapConflicts is the conflict naming every new row of a section of
+// the document (row(i) gives its times and whether it is new) that
+// overlaps busy, the stretches the account has of what the rows are.
+func overlapConflicts(busy *spanSet, section, what string, n int, row func(int) (time.Time, time.Time, bool)) error {
+	conflicts := &focusflow.ImportError{Conflict: true}
+	for i := range n {
+		start, end, isNew := row(i)
+		if isNew && end.After(start) && busy.overlaps(entrySpan{start.UnixMilli(), end.UnixMilli()}) {
+			conflicts.Add(fmt.Sprintf("%s[%d].started_at", section, i), "%s[%d] (%s–%s) overlaps %s the account already has.",
+				section, i, start.Format(time.RFC3339), end.Format(time.RFC3339), what)
 		}
 	}
 	return conflicts.Err()
@@ -390,4 +409,66 @@ func (im *rowImport) activity(ctx context.Context) error {
 		im.sum.Created.Activity++
 	}
 	return nil
+}
+
+// phases writes the finished phases of focus sessions the account lacks;
+// breaks are phases only, never time entries. One user's phases follow
+// each other, so none may overlap a phase the account has (the current
+// phase of its session counts up to now): one that does is a conflict, and
+// nothing is written.
+func (im *rowImport) phases(ctx context.Context) error {
+	phases := im.plan.Phases
+	have, err := im.present(ctx, "timer_phases", "phase", idsOf(phases, func(p focusflow.PhaseRow) int64 { return p.ID }))
+	if err != nil {
+		return err
+	}
+	if err := im.refusePhaseOverlaps(ctx, have); err != nil {
+		return err
+	}
+	var created []focus.PhaseRecord
+	for _, p := range phases {
+		if _, ok := have[p.ID]; ok {
+			im.sum.Skipped.Phases++
+			continue
+		}
+		var id int64
+		if err := im.tx.QueryRowContext(ctx, `INSERT INTO timer_phases (user_id, task_id, kind, started_at, ended_at,
+			planned_ms, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, im.user.ID, nullID(im.taskIDs[p.TaskID]),
+			p.Kind, p.StartedAt.UnixMilli(), p.EndedAt.UnixMilli(), p.Planned.Milliseconds(), p.Outcome).Scan(&id); err != nil {
+			return wrapDBError(err)
+		}
+		if err := im.remember(ctx, "phase", p.ID, id); err != nil {
+			return err
+		}
+		created = append(created, focus.PhaseRecord{Kind: p.Kind, Outcome: p.Outcome})
+		im.sum.Created.Phases++
+	}
+	// The award pass counts phases, as it does after a timer records them.
+	if earnsSomething(created) {
+		return markAchievementsDue(ctx, sqlExec{im.tx}, im.user.ID)
+	}
+	return nil
+}
+
+// refusePhaseOverlaps returns a conflict naming every new phase that
+// overlaps one the account has, or the current phase of its session.
+func (im *rowImport) refusePhaseOverlaps(ctx context.Context, have map[int64]int64) error {
+	busy, err := im.busy(ctx, `SELECT started_at, ended_at FROM timer_phases WHERE user_id = $1`, im.user.ID)
+	if err != nil {
+		return err
+	}
+	var s timerState
+	err = s.scanTimerRow(im.tx.QueryRowContext(ctx, `SELECT `+timerColumns+` FROM timers WHERE user_id = $1`, im.user.ID))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return wrapDBError(err)
+	case !s.Idle() && (s.Phase == focusflow.PhaseFocus || focusflow.IsBreak(s.Phase)) && im.now.After(s.PhaseStart):
+		busy.add(entrySpan{s.PhaseStart.UnixMilli(), im.now.UnixMilli()})
+	}
+	return overlapConflicts(busy, "phases", "a phase", len(im.plan.Phases), func(i int) (time.Time, time.Time, bool) {
+		p := im.plan.Phases[i]
+		_, there := have[p.ID]
+		return p.StartedAt, p.EndedAt, !there
+	})
 }

@@ -50,8 +50,9 @@ func (db *DB) accountRef(ctx context.Context, u *focusflow.User, create bool) (s
 }
 
 // ExportRows reads everything the user owns for the export document: the
-// account, its reference in documents (made now if it has none), and its
-// rows with closed time entries only, all from one snapshot.
+// account with its settings, its reference in documents (made now if it
+// has none), and its rows with closed time entries and finished phases
+// only, all from one snapshot.
 func (db *DB) ExportRows(ctx context.Context, userID int64) (*focusflow.ExportRows, error) {
 	u, err := db.User(ctx, userID)
 	if err != nil {
@@ -77,7 +78,17 @@ func (db *DB) ExportRows(ctx context.Context, userID int64) (*focusflow.ExportRo
 // readUserRows reads the user's rows in a stable order: tasks by day and
 // position, everything else as it happened.
 func readUserRows(ctx context.Context, q sqlQueryer, userID int64, out *focusflow.UserRows) error {
-	args := []any{userID}
+	for _, read := range []func(context.Context, sqlQueryer, []any, *focusflow.UserRows) error{
+		readTasksAndEntries, readNotes, readActivity, readPhases,
+	} {
+		if err := read(ctx, q, []any{userID}, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readTasksAndEntries(ctx context.Context, q sqlQueryer, args []any, out *focusflow.UserRows) error {
 	err := queryEach(ctx, q, `SELECT `+taskColumns+` FROM tasks t WHERE t.user_id = $1 ORDER BY t.date, t.position, t.id`,
 		args, func(r *sql.Rows) error {
 			t, err := scanTask(r)
@@ -89,7 +100,7 @@ func readUserRows(ctx context.Context, q sqlQueryer, userID int64, out *focusflo
 	if err != nil {
 		return err
 	}
-	err = queryEach(ctx, q, `SELECT id, task_id, started_at, ended_at, source FROM time_entries
+	return queryEach(ctx, q, `SELECT id, task_id, started_at, ended_at, source FROM time_entries
 		WHERE user_id = $1 AND ended_at IS NOT NULL ORDER BY started_at, ended_at, id`, args, func(r *sql.Rows) error {
 		e, err := scanEntry(r)
 		if err == nil {
@@ -97,10 +108,11 @@ func readUserRows(ctx context.Context, q sqlQueryer, userID int64, out *focusflo
 		}
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	err = queryEach(ctx, q, `SELECT date, text, updated_at FROM day_notes WHERE user_id = $1 ORDER BY date`, args,
+}
+
+// readNotes reads the day notes and the typed notes.
+func readNotes(ctx context.Context, q sqlQueryer, args []any, out *focusflow.UserRows) error {
+	err := queryEach(ctx, q, `SELECT date, text, updated_at FROM day_notes WHERE user_id = $1 ORDER BY date`, args,
 		func(r *sql.Rows) error {
 			var n focusflow.DayNoteRow
 			var updated int64
@@ -114,7 +126,7 @@ func readUserRows(ctx context.Context, q sqlQueryer, userID int64, out *focusflo
 	if err != nil {
 		return err
 	}
-	err = queryEach(ctx, q, `SELECT `+noteColumns+` FROM notes WHERE user_id = $1 ORDER BY date, created_at, id`, args,
+	return queryEach(ctx, q, `SELECT `+noteColumns+` FROM notes WHERE user_id = $1 ORDER BY date, created_at, id`, args,
 		func(r *sql.Rows) error {
 			n, err := scanNote(r)
 			if err == nil {
@@ -122,9 +134,9 @@ func readUserRows(ctx context.Context, q sqlQueryer, userID int64, out *focusflo
 			}
 			return err
 		})
-	if err != nil {
-		return err
-	}
+}
+
+func readActivity(ctx context.Context, q sqlQueryer, args []any, out *focusflow.UserRows) error {
 	return queryEach(ctx, q, `SELECT id, date, at, kind, message, task_id FROM activity WHERE user_id = $1
 		ORDER BY at, id`, args, func(r *sql.Rows) error {
 		var a focusflow.ActivityRow
@@ -135,6 +147,23 @@ func readUserRows(ctx context.Context, q sqlQueryer, userID int64, out *focusflo
 		}
 		a.At, a.TaskID = fromMS(at), task.Int64
 		out.Activity = append(out.Activity, a)
+		return nil
+	})
+}
+
+// readPhases reads the finished phases of focus sessions (the running
+// one is not finished: it is not recorded yet).
+func readPhases(ctx context.Context, q sqlQueryer, args []any, out *focusflow.UserRows) error {
+	return queryEach(ctx, q, `SELECT id, task_id, kind, started_at, ended_at, planned_ms, outcome FROM timer_phases
+		WHERE user_id = $1 ORDER BY started_at, id`, args, func(r *sql.Rows) error {
+		var p focusflow.PhaseRow
+		var task sql.NullInt64
+		var start, end, planned int64
+		if err := r.Scan(&p.ID, &task, &p.Kind, &start, &end, &planned, &p.Outcome); err != nil {
+			return err
+		}
+		p.TaskID, p.StartedAt, p.EndedAt, p.Planned = task.Int64, fromMS(start), fromMS(end), ms(planned)
+		out.Phases = append(out.Phases, p)
 		return nil
 	})
 }

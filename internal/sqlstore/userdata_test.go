@@ -44,7 +44,8 @@ func exportReload(t *testing.T, db *sqlstore.DB, u *focusflow.User) *focusflow.U
 }
 
 // exportSeed gives the account a bit of everything: settings, tasks with
-// timer, manual and capped time, day notes, typed notes and activity.
+// timer, manual and capped time, a pomodoro with a break, day notes, typed
+// notes and activity.
 func exportSeed(t *testing.T, db *sqlstore.DB, c *clock, u *focusflow.User) *focusflow.User {
 	t.Helper()
 	ctx := context.Background()
@@ -74,7 +75,7 @@ func exportSeed(t *testing.T, db *sqlstore.DB, c *clock, u *focusflow.User) *foc
 	}
 	report := task("2026-03-02", "Write report", "Line 1\nLine 2", "09:00", 60)
 	formula := task("2026-03-02", "=SUM(A1:A9)", "", "", 0)
-	task("2026-03-03", "Plan the week", "", "", 30)
+	week := task("2026-03-03", "Plan the week", "", "", 30)
 	forgotten := task("2026-03-01", "+forgotten timer", "", "", 0)
 
 	// A forgotten timer, capped at the hour (source capped).
@@ -91,6 +92,7 @@ func exportSeed(t *testing.T, db *sqlstore.DB, c *clock, u *focusflow.User) *foc
 	v = act(focusflow.ActionResume, 0, v)
 	c.Advance(10 * time.Minute)
 	act(focusflow.ActionComplete, 0, v)
+	u = exportPomodoro(t, db, c, u, week.ID)
 	// Manual time the evening before.
 	if _, err := db.AddManualEntry(ctx, u, formula.ID, time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC),
 		time.Date(2026, 3, 1, 21, 30, 0, 0, time.UTC)); err != nil {
@@ -107,6 +109,39 @@ func exportSeed(t *testing.T, db *sqlstore.DB, c *clock, u *focusflow.User) *foc
 			t.Fatal(err)
 		}
 		c.Advance(time.Minute)
+	}
+	return u
+}
+
+// exportPomodoro sets the account's session settings and signals and runs
+// a pomodoro on a task: a focus phase and a break run to their ends, then a
+// stop during the next focus. It returns the account as it is afterwards.
+func exportPomodoro(t *testing.T, db *sqlstore.DB, c *clock, u *focusflow.User, taskID int64) *focusflow.User {
+	t.Helper()
+	ctx := context.Background()
+	plan := focusflow.SessionPlan{Mode: focusflow.ModePomodoro, Focus: 25 * time.Minute, ShortBreak: 5 * time.Minute,
+		LongBreak: 20 * time.Minute, LongBreakEvery: 3, FlowRatio: 4, AutoBreaks: true, AutoFocus: true}
+	signals := focusflow.Signals{Volume: 35, Muted: true, Notify: true}
+	if err := db.UpdateSettings(ctx, u.ID, focusflow.UserSettings{Session: &plan, Signals: &signals}); err != nil {
+		t.Fatal(err)
+	}
+	u = exportReload(t, db, u)
+	if _, err := db.TimerAction(ctx, u, focusflow.TimerCommand{Action: focusflow.ActionStart, TaskID: taskID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []time.Duration{25 * time.Minute, 5 * time.Minute} {
+		c.Advance(d)
+		if _, err := db.CapExpiredTimers(ctx); err != nil { // records the phase's end on time
+			t.Fatal(err)
+		}
+	}
+	c.Advance(10 * time.Minute)
+	tm, err := db.Timer(ctx, u)
+	if err != nil || tm == nil || tm.Phase != focusflow.PhaseFocus {
+		t.Fatalf("after the break: %+v, %v", tm, err)
+	}
+	if _, err := db.TimerAction(ctx, u, focusflow.TimerCommand{Action: focusflow.ActionStop, Version: tm.Version}); err != nil {
+		t.Fatal(err)
 	}
 	return u
 }
@@ -140,12 +175,18 @@ func normalizeExport(t *testing.T, doc *focusflow.ExportDoc) string {
 	for i := range d.Notes {
 		d.Notes[i].Ref = name(d.Notes[i].Ref)
 	}
-	for i := range d.Activity {
-		d.Activity[i].Ref = name(d.Activity[i].Ref)
-		if r := d.Activity[i].TaskRef; r != nil {
-			n := name(*r)
-			d.Activity[i].TaskRef = &n
+	optional := func(r *string) *string {
+		if r == nil {
+			return nil
 		}
+		n := name(*r)
+		return &n
+	}
+	for i := range d.Activity {
+		d.Activity[i].Ref, d.Activity[i].TaskRef = name(d.Activity[i].Ref), optional(d.Activity[i].TaskRef)
+	}
+	for i := range d.Phases {
+		d.Phases[i].Ref, d.Phases[i].TaskRef = name(d.Phases[i].Ref), optional(d.Phases[i].TaskRef)
 	}
 	out, _ := json.MarshalIndent(d, "", " ")
 	return string(out)
@@ -172,12 +213,13 @@ func importDoc(db *sqlstore.DB, now func() time.Time, u *focusflow.User, raw []b
 }
 
 func TestExportImportRoundTrip(t *testing.T) {
-	for _, e := range storetest.Engines(t) {
-		t.Run("sqlite→"+e.Name, func(t *testing.T) {
+	engines := storetest.Engines(t)
+	for _, pair := range enginePairs(engines) {
+		t.Run(pair[0].Name+"→"+pair[1].Name, func(t *testing.T) {
 			ctx := context.Background()
 			c := fake.NewClock(time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC))
-			src := storetest.Engines(t)[0].Open(t, c.Now)
-			dst := e.Open(t, c.Now)
+			src := pair[0].Open(t, c.Now)
+			dst := pair[1].Open(t, c.Now)
 			// The same person's account on the other instance, made at the
 			// same moment so that only ids tell them apart.
 			alice := exportAccount(t, src, "alice")
@@ -186,24 +228,37 @@ func TestExportImportRoundTrip(t *testing.T) {
 			c.Advance(time.Hour)
 
 			doc, raw := exportDoc(t, src, c.Now, alice)
-			if doc.Format != "focusflow-export" || doc.Version != 1 || len(doc.Tasks) != 4 || len(doc.Entries) != 4 ||
-				len(doc.DayNotes) != 1 || len(doc.Notes) != 2 || len(doc.Activity) == 0 {
+			if doc.Format != "focusflow-export" || doc.Version != 2 || len(doc.Tasks) != 4 || len(doc.Entries) != 6 ||
+				len(doc.DayNotes) != 1 || len(doc.Notes) != 2 || len(doc.Activity) == 0 || len(doc.Phases) != 5 {
 				t.Fatalf("export: %+v", doc)
 			}
 			sources := map[string]int{}
 			for _, en := range doc.Entries {
 				sources[en.Source]++
 			}
-			if sources["timer"] != 2 || sources["manual"] != 1 || sources["capped"] != 1 {
+			if sources["timer"] != 4 || sources["manual"] != 1 || sources["capped"] != 1 {
 				t.Errorf("entry sources %v", sources)
+			}
+			var phases []string
+			for _, p := range doc.Phases {
+				phases = append(phases, fmt.Sprintf("%s %s %d", p.Kind, p.Outcome, p.PlannedMS/60000))
+			}
+			if want := []string{"focus capped 0", "focus stopped 0", "focus completed 25", "short_break completed 5",
+				"focus stopped 25"}; !reflect.DeepEqual(phases, want) {
+				t.Errorf("phases %q, want %q", phases, want)
 			}
 			sum, err := importDoc(dst, c.Now, there, raw)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := focusflow.ImportCounts{Tasks: 4, TimeEntries: 4, DayNotes: 1, Notes: 2, Activity: len(doc.Activity)}
+			want := focusflow.ImportCounts{Tasks: 4, TimeEntries: 6, DayNotes: 1, Notes: 2, Activity: len(doc.Activity), Phases: 5}
 			if sum.SameAccount || !sum.SettingsApplied || sum.Created != want || sum.Skipped != (focusflow.ImportCounts{}) {
 				t.Errorf("import summary %+v", sum)
+			}
+			// Another account's session settings and signals are taken too.
+			if u := exportReload(t, dst, there); u.Session != alice.Session || u.Signals != alice.Signals ||
+				u.Session.Mode != focusflow.ModePomodoro {
+				t.Errorf("settings: %+v %+v, want %+v %+v", u.Session, u.Signals, alice.Session, alice.Signals)
 			}
 			again, _ := exportDoc(t, dst, c.Now, there)
 			if a, b := normalizeExport(t, doc), normalizeExport(t, again); a != b {
@@ -232,6 +287,19 @@ func TestExportImportRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// enginePairs are the ways a document can travel between engines: every
+// engine to itself, and SQLite to and from each other engine.
+func enginePairs(engines []storetest.Engine) [][2]storetest.Engine {
+	var out [][2]storetest.Engine
+	for _, e := range engines {
+		out = append(out, [2]storetest.Engine{e, e})
+		if e.Name != engines[0].Name {
+			out = append(out, [2]storetest.Engine{engines[0], e}, [2]storetest.Engine{e, engines[0]})
+		}
+	}
+	return out
 }
 
 // A deleted task comes back when its account imports an older export.
@@ -297,7 +365,7 @@ func TestImportRefusesOverlapsWithTheAccount(t *testing.T) {
 			t.Errorf("overlap with the account's entry: %v", err)
 		}
 		after, _ := exportDoc(t, db, nil, into)
-		if normalizeExport(t, after) != normalizeExport(t, before) || after.Profile != before.Profile {
+		if normalizeExport(t, after) != normalizeExport(t, before) || !reflect.DeepEqual(after.Profile, before.Profile) {
 			t.Errorf("the conflicting import wrote: %+v", after)
 		}
 	})

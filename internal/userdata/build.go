@@ -13,6 +13,7 @@ const (
 	entryRef    = 'e'
 	noteRef     = 'n'
 	activityRef = 'a'
+	phaseRef    = 'p'
 )
 
 func ref(letter byte, id int64) string { return string(letter) + strconv.FormatInt(id, 10) }
@@ -20,23 +21,30 @@ func ref(letter byte, id int64) string { return string(letter) + strconv.FormatI
 // formatInstant writes the document's instant format: RFC 3339, UTC, ms.
 func formatInstant(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
-// Build makes the document of an account's rows, exported at now.
+// Build makes the document of an account's rows, exported at now, in the
+// latest version.
 func Build(rows *focusflow.ExportRows, now time.Time) *focusflow.ExportDoc {
-	u := &rows.User
 	doc := &focusflow.ExportDoc{Format: focusflow.ExportFormat, Version: focusflow.ExportVersion,
-		ExportedAt: formatInstant(now), Account: rows.Account,
-		Profile: focusflow.ExportProfile{Username: u.Username, Email: u.Email, CreatedAt: formatInstant(u.CreatedAt),
-			Timezone: u.Timezone, Theme: u.Theme, DailyGoalMS: u.DailyGoal.Milliseconds(),
-			TimerCapMS: u.TimerCap.Milliseconds(), FocusMode: u.FocusMode},
+		ExportedAt: formatInstant(now), Account: rows.Account, Profile: exportProfile(&rows.User),
 		Tasks:    make([]focusflow.ExportTask, 0, len(rows.Tasks)),
 		Entries:  make([]focusflow.ExportEntry, 0, len(rows.Entries)),
 		DayNotes: make([]focusflow.ExportDayNote, 0, len(rows.DayNotes)),
 		Notes:    make([]focusflow.ExportNote, 0, len(rows.Notes)),
-		Activity: make([]focusflow.ExportActivity, 0, len(rows.Activity))}
+		Activity: make([]focusflow.ExportActivity, 0, len(rows.Activity)),
+		Phases:   make([]focusflow.ExportPhase, 0, len(rows.Phases))}
 	tasks := map[int64]bool{}
 	for i := range rows.Tasks {
 		doc.Tasks = append(doc.Tasks, exportTask(&rows.Tasks[i]))
 		tasks[rows.Tasks[i].ID] = true
+	}
+	// The log and the phases outlive deleted tasks; a ref must point into
+	// the document.
+	taskRefOf := func(id int64) *string {
+		if !tasks[id] {
+			return nil
+		}
+		r := ref(taskRef, id)
+		return &r
 	}
 	for _, e := range rows.Entries {
 		if e.Running() {
@@ -55,16 +63,23 @@ func Build(rows *focusflow.ExportRows, now time.Time) *focusflow.ExportDoc {
 			Title: n.Title, Content: n.Content, CreatedAt: formatInstant(n.CreatedAt), UpdatedAt: formatInstant(n.UpdatedAt)})
 	}
 	for _, a := range rows.Activity {
-		line := focusflow.ExportActivity{Ref: ref(activityRef, a.ID), Date: a.Date, At: formatInstant(a.At),
-			Kind: a.Kind, Message: a.Message}
-		// The log outlives deleted tasks; a ref must point into the document.
-		if tasks[a.TaskID] {
-			r := ref(taskRef, a.TaskID)
-			line.TaskRef = &r
-		}
-		doc.Activity = append(doc.Activity, line)
+		doc.Activity = append(doc.Activity, focusflow.ExportActivity{Ref: ref(activityRef, a.ID), Date: a.Date,
+			At: formatInstant(a.At), Kind: a.Kind, Message: a.Message, TaskRef: taskRefOf(a.TaskID)})
+	}
+	for _, p := range rows.Phases {
+		doc.Phases = append(doc.Phases, focusflow.ExportPhase{Ref: ref(phaseRef, p.ID), TaskRef: taskRefOf(p.TaskID),
+			Kind: p.Kind, StartedAt: formatInstant(p.StartedAt), EndedAt: formatInstant(p.EndedAt),
+			PlannedMS: p.Planned.Milliseconds(), Outcome: p.Outcome})
 	}
 	return doc
+}
+
+// exportProfile is the profile of u, session settings and signals included.
+func exportProfile(u *focusflow.User) focusflow.ExportProfile {
+	return focusflow.ExportProfile{Username: u.Username, Email: u.Email, CreatedAt: formatInstant(u.CreatedAt),
+		Timezone: u.Timezone, Theme: u.Theme, DailyGoalMS: u.DailyGoal.Milliseconds(),
+		TimerCapMS: u.TimerCap.Milliseconds(), FocusMode: u.FocusMode,
+		Session: focusflow.ExportSessionOf(u.Session), Signals: focusflow.ExportSignalsOf(u.Signals)}
 }
 
 func exportTask(t *focusflow.Task) focusflow.ExportTask {

@@ -16,7 +16,10 @@ func sampleRows() *focusflow.ExportRows {
 	at := func(h, m int) time.Time { return time.Date(2025, 5, 1, h, m, 0, 0, time.UTC) }
 	return &focusflow.ExportRows{
 		User: focusflow.User{ID: 7, Username: "kim", Email: "kim@example.com", Timezone: "Europe/Paris", Theme: "dark",
-			FocusMode: true, DailyGoal: 90 * time.Minute, TimerCap: time.Hour, CreatedAt: at(0, 0)},
+			FocusMode: true, DailyGoal: 90 * time.Minute, TimerCap: time.Hour, CreatedAt: at(0, 0),
+			Session: focusflow.SessionPlan{Mode: focusflow.ModePomodoro, Focus: 50 * time.Minute, ShortBreak: 10 * time.Minute,
+				LongBreak: 30 * time.Minute, LongBreakEvery: 3, FlowRatio: 4, AutoFocus: true},
+			Signals: focusflow.Signals{Volume: 35, Notify: true}},
 		Account: "acct-42",
 		UserRows: focusflow.UserRows{
 			Tasks: []focusflow.Task{
@@ -37,6 +40,13 @@ func sampleRows() *focusflow.ExportRows {
 				{ID: 8, Date: "2025-05-01", Activity: focusflow.Activity{At: at(10, 5), Kind: "task_added", Message: "Gone", TaskID: 99}},
 				{ID: 9, Date: "2025-05-01", Activity: focusflow.Activity{At: at(10, 6), Kind: "note_added", Message: "Note"}},
 			},
+			Phases: []focusflow.PhaseRow{
+				{ID: 5, TaskID: 12, Kind: focusflow.PhaseFocus, StartedAt: at(9, 0), EndedAt: at(9, 30).Add(500 * time.Millisecond),
+					Planned: 25 * time.Minute, Outcome: "completed"},
+				{ID: 6, TaskID: 12, Kind: focusflow.PhaseShortBreak, StartedAt: at(9, 30).Add(500 * time.Millisecond),
+					EndedAt: at(9, 35).Add(500 * time.Millisecond), Planned: 5 * time.Minute, Outcome: "completed"},
+				{ID: 8, TaskID: 99, Kind: focusflow.PhaseFocus, StartedAt: at(10, 0), EndedAt: at(10, 3), Outcome: "stopped"},
+			},
 		},
 	}
 }
@@ -48,9 +58,12 @@ func TestBuild(t *testing.T) {
 		t.Errorf("header: %+v", doc)
 	}
 	wantProfile := focusflow.ExportProfile{Username: "kim", Email: "kim@example.com", CreatedAt: "2025-05-01T00:00:00.000Z",
-		Timezone: "Europe/Paris", Theme: "dark", DailyGoalMS: 5_400_000, TimerCapMS: 3_600_000, FocusMode: true}
-	if doc.Profile != wantProfile {
-		t.Errorf("profile: %+v", doc.Profile)
+		Timezone: "Europe/Paris", Theme: "dark", DailyGoalMS: 5_400_000, TimerCapMS: 3_600_000, FocusMode: true,
+		Session: &focusflow.ExportSession{Mode: "pomodoro", FocusMinutes: 50, ShortBreakMinutes: 10, LongBreakMinutes: 30,
+			LongBreakEvery: 3, FlowBreakRatio: 4, AutoStartFocus: true},
+		Signals: &focusflow.ExportSignals{SoundVolume: 35, Notify: true}}
+	if !reflect.DeepEqual(doc.Profile, wantProfile) {
+		t.Errorf("profile: %+v %+v %+v", doc.Profile, doc.Profile.Session, doc.Profile.Signals)
 	}
 	t1, t2 := doc.Tasks[0], doc.Tasks[1]
 	if t1.Ref != "t12" || *t1.StartTime != "09:00" || *t1.DurationMinutes != 45 || t1.SpentMS != 1_800_500 ||
@@ -83,12 +96,24 @@ func TestBuild(t *testing.T) {
 	if want := []string{"a7:t12", "a8:-", "a9:-"}; !reflect.DeepEqual(refs, want) {
 		t.Errorf("activity refs %v, want %v (a deleted task is named by no ref)", refs, want)
 	}
+	t12 := "t12"
+	wantPhases := []focusflow.ExportPhase{
+		{Ref: "p5", TaskRef: &t12, Kind: "focus", StartedAt: "2025-05-01T09:00:00.000Z", EndedAt: "2025-05-01T09:30:00.500Z",
+			PlannedMS: 1_500_000, Outcome: "completed"},
+		{Ref: "p6", TaskRef: &t12, Kind: "short_break", StartedAt: "2025-05-01T09:30:00.500Z",
+			EndedAt: "2025-05-01T09:35:00.500Z", PlannedMS: 300_000, Outcome: "completed"},
+		{Ref: "p8", Kind: "focus", StartedAt: "2025-05-01T10:00:00.000Z", EndedAt: "2025-05-01T10:03:00.000Z",
+			Outcome: "stopped"}, // its task is gone: named by no ref
+	}
+	if !reflect.DeepEqual(doc.Phases, wantPhases) {
+		t.Errorf("phases: %+v", doc.Phases)
+	}
 
 	// An account with nothing still has every section, as empty arrays.
 	raw, _ := json.Marshal(Build(&focusflow.ExportRows{Account: "acct-1"}, time.Now()))
 	var sections map[string]json.RawMessage
 	json.Unmarshal(raw, &sections)
-	for _, k := range []string{"tasks", "time_entries", "day_notes", "notes", "activity"} {
+	for _, k := range []string{"tasks", "time_entries", "day_notes", "notes", "activity", "phases"} {
 		if string(sections[k]) != "[]" {
 			t.Errorf("%s of an empty account: %s", k, sections[k])
 		}
@@ -120,11 +145,14 @@ func TestBuildParseCheckRoundTrip(t *testing.T) {
 	}
 	want.Activity = append([]focusflow.ActivityRow(nil), rows.Activity...)
 	want.Activity[1].TaskID = 0 // its task is not in the document
+	want.Phases = append([]focusflow.PhaseRow(nil), rows.Phases...)
+	want.Phases[2].TaskID = 0 // likewise
 	if !reflect.DeepEqual(plan.UserRows, want) {
 		t.Errorf("plan rows:\n%+v\nwant\n%+v", plan.UserRows, want)
 	}
 	if plan.Account != rows.Account || *plan.Settings.Timezone != rows.User.Timezone ||
-		*plan.Settings.DailyGoal != rows.User.DailyGoal || *plan.Settings.TimerCap != rows.User.TimerCap {
+		*plan.Settings.DailyGoal != rows.User.DailyGoal || *plan.Settings.TimerCap != rows.User.TimerCap ||
+		*plan.Settings.Session != rows.User.Session || *plan.Settings.Signals != rows.User.Signals {
 		t.Errorf("plan header: %q %+v", plan.Account, plan.Settings)
 	}
 }

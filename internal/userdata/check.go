@@ -15,7 +15,7 @@ import (
 var (
 	// A ref is its row's letter and id, written as the export writes it:
 	// ids are positive, so "t0" and "t012" name no row.
-	refPattern     = regexp.MustCompile(`^[tena][1-9][0-9]{0,17}$`)
+	refPattern     = regexp.MustCompile(`^[tenap][1-9][0-9]{0,17}$`)
 	accountPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	kindPattern    = regexp.MustCompile(`^[a-z_]{1,40}$`)
 )
@@ -42,14 +42,16 @@ type checker struct {
 // to write. Nothing is written yet; problems come back as one
 // *focusflow.ImportError.
 func Check(doc *focusflow.ExportDoc, now time.Time) (*focusflow.ImportPlan, error) {
-	if doc.Format != focusflow.ExportFormat || doc.Version != focusflow.ExportVersion {
-		return nil, invalidDoc("format", "This is not a version %d FocusFlow export.", focusflow.ExportVersion)
+	if doc.Format != focusflow.ExportFormat || doc.Version < 1 || doc.Version > focusflow.ExportVersion {
+		return nil, invalidDoc("format", "This is not a FocusFlow export of versions 1 to %d.", focusflow.ExportVersion)
 	}
 	c := &checker{now: now, p: &focusflow.ImportError{}, plan: &focusflow.ImportPlan{Account: doc.Account}}
 	c.header(doc)
 	c.tasks(doc.Tasks)
 	c.entries(doc.Entries)
-	c.overlaps()
+	c.overlaps("time_entries", spansOf(c.plan.Entries, func(e focusflow.TimeEntry) (time.Time, time.Time) {
+		return e.StartedAt, e.EndedAt
+	}))
 	for i, t := range doc.Tasks {
 		if t.SpentMS != c.spent[i] {
 			c.p.Add(fmt.Sprintf("tasks[%d].spent_ms", i), "tasks[%d].spent_ms is %d but its time entries add up to %d ms.",
@@ -59,6 +61,10 @@ func Check(doc *focusflow.ExportDoc, now time.Time) (*focusflow.ImportPlan, erro
 	c.dayNotes(doc.DayNotes)
 	c.notes(doc.Notes)
 	c.activity(doc.Activity)
+	c.phases(doc.Phases)
+	c.overlaps("phases", spansOf(c.plan.Phases, func(p focusflow.PhaseRow) (time.Time, time.Time) {
+		return p.StartedAt, p.EndedAt
+	}))
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
@@ -137,6 +143,9 @@ func (c *checker) header(doc *focusflow.ExportDoc) {
 	}
 	c.plan.Settings = focusflow.UserSettings{Timezone: &pr.Timezone, Theme: &pr.Theme, FocusMode: &pr.FocusMode,
 		DailyGoal: &goal, TimerCap: &limit}
+	if doc.Version >= 2 {
+		c.sessionSettings(pr)
+	}
 }
 
 func (c *checker) tasks(tasks []focusflow.ExportTask) {
@@ -209,11 +218,9 @@ func (c *checker) entries(entries []focusflow.ExportEntry) {
 	for i, e := range entries {
 		f := fmt.Sprintf("time_entries[%d]", i)
 		row := focusflow.TimeEntry{ID: c.ref(f, e.Ref, "e40", seen), Source: e.Source}
-		ti, ok := c.taskIndex[e.TaskRef]
+		ti, ok := c.task(f, e.TaskRef)
 		if ok {
 			row.TaskID = c.plan.Tasks[ti].ID
-		} else {
-			c.p.Add(f+".task_ref", "%s.task_ref %q names no task of the document.", f, focusflow.Shorten(e.TaskRef, 40))
 		}
 		switch e.Source {
 		case focusflow.SourceTimer, focusflow.SourceManual, focusflow.SourceCapped, focusflow.SourceImported:
@@ -227,12 +234,7 @@ func (c *checker) entries(entries []focusflow.ExportEntry) {
 			continue
 		}
 		lasts := row.EndedAt.Sub(row.StartedAt)
-		switch {
-		case lasts < 0:
-			c.p.Add(f+".ended_at", "%s ends before it starts.", f)
-		case lasts > focusflow.MaxManualEntry:
-			c.p.Add(f+".ended_at", "%s is longer than 24 hours.", f)
-		case e.DurationMS != lasts.Milliseconds():
+		if c.lasting(f, lasts, focusflow.MaxManualEntry, "is longer than 24 hours") && e.DurationMS != lasts.Milliseconds() {
 			c.p.Add(f+".duration_ms", "%s.duration_ms is %d but the entry lasts %d ms.", f, e.DurationMS, lasts.Milliseconds())
 		}
 		if ok {
@@ -241,29 +243,78 @@ func (c *checker) entries(entries []focusflow.ExportEntry) {
 	}
 }
 
-// overlaps finds entries of the document that overlap each other.
-func (c *checker) overlaps() {
-	es := c.plan.Entries
-	order := make([]int, 0, len(es))
-	for i, e := range es {
-		if !e.StartedAt.IsZero() && !e.EndedAt.IsZero() && !e.EndedAt.Before(e.StartedAt) {
+// lasting checks how long row f lasts: from its start to its end, and at
+// most longest (tooLong says it is not). It reports whether it passed.
+func (c *checker) lasting(f string, lasts, longest time.Duration, tooLong string) bool {
+	switch {
+	case lasts < 0:
+		c.p.Add(f+".ended_at", "%s ends before it starts.", f)
+	case lasts > longest:
+		c.p.Add(f+".ended_at", "%s %s.", f, tooLong)
+	default:
+		return true
+	}
+	return false
+}
+
+// optionalTask is the id of the task a row (f) names by r, when it names
+// one; 0 when r is nil (or names no task: a problem then).
+func (c *checker) optionalTask(f string, r *string) int64 {
+	if r == nil {
+		return 0
+	}
+	if ti, ok := c.task(f, *r); ok {
+		return c.plan.Tasks[ti].ID
+	}
+	return 0
+}
+
+// span is a stretch of time a row of the document covers.
+type span struct{ start, end time.Time }
+
+func spansOf[T any](rows []T, times func(T) (time.Time, time.Time)) []span {
+	out := make([]span, len(rows))
+	for i, r := range rows {
+		out[i].start, out[i].end = times(r)
+	}
+	return out
+}
+
+// overlaps finds rows of a section of the document (spans[i] is what
+// section[i] covers) that overlap each other. Rows without valid times
+// are refused already; an instant overlaps nothing, and rows that only
+// touch do not overlap.
+func (c *checker) overlaps(section string, spans []span) {
+	order := make([]int, 0, len(spans))
+	for i, s := range spans {
+		if !s.start.IsZero() && !s.end.IsZero() && !s.end.Before(s.start) {
 			order = append(order, i)
 		}
 	}
-	sort.SliceStable(order, func(a, b int) bool { return es[order[a]].StartedAt.Before(es[order[b]].StartedAt) })
+	sort.SliceStable(order, func(a, b int) bool { return spans[order[a]].start.Before(spans[order[b]].start) })
 	last := -1
 	for _, i := range order {
-		e := es[i]
-		if e.StartedAt.Equal(e.EndedAt) {
-			continue // an instant overlaps nothing
+		s := spans[i]
+		if s.start.Equal(s.end) {
+			continue
 		}
-		if last >= 0 && e.StartedAt.Before(es[last].EndedAt) {
-			c.p.Add(fmt.Sprintf("time_entries[%d].started_at", i), "time_entries[%d] overlaps time_entries[%d].", i, last)
+		if last >= 0 && s.start.Before(spans[last].end) {
+			c.p.Add(fmt.Sprintf("%s[%d].started_at", section, i), "%s[%d] overlaps %s[%d].", section, i, section, last)
 		}
-		if last < 0 || e.EndedAt.After(es[last].EndedAt) {
+		if last < 0 || s.end.After(spans[last].end) {
 			last = i
 		}
 	}
+}
+
+// task returns the index of the task a row (f) names by r, recording a
+// problem when no task of the document has that ref.
+func (c *checker) task(f, r string) (int, bool) {
+	ti, ok := c.taskIndex[r]
+	if !ok {
+		c.p.Add(f+".task_ref", "%s.task_ref %q names no task of the document.", f, focusflow.Shorten(r, 40))
+	}
+	return ti, ok
 }
 
 func (c *checker) dayNotes(notes []focusflow.ExportDayNote) {
@@ -320,13 +371,7 @@ func (c *checker) activity(lines []focusflow.ExportActivity) {
 		}
 		row.Kind = a.Kind
 		row.Message = c.text(focusflow.ActivityText, f+".message", a.Message)
-		if a.TaskRef != nil {
-			if ti, ok := c.taskIndex[*a.TaskRef]; ok {
-				row.TaskID = c.plan.Tasks[ti].ID
-			} else {
-				c.p.Add(f+".task_ref", "%s.task_ref %q names no task of the document.", f, focusflow.Shorten(*a.TaskRef, 40))
-			}
-		}
+		row.TaskID = c.optionalTask(f, a.TaskRef)
 		c.plan.Activity[i] = row
 	}
 }

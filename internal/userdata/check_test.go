@@ -14,13 +14,17 @@ import (
 // checkNow is the clock of the checks: after everything validDoc names.
 var checkNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-// validDoc is a small valid document, as decoded JSON so that cases can
-// break it in ways the Go types cannot express.
+// validDoc is a small valid document of the latest version, as decoded
+// JSON so that cases can break it in ways the Go types cannot express.
 func validDoc() map[string]any {
 	return map[string]any{
-		"format": "focusflow-export", "version": 1, "exported_at": "2025-06-01T10:00:00.000Z", "account": "acct-0123",
+		"format": "focusflow-export", "version": 2, "exported_at": "2025-06-01T10:00:00.000Z", "account": "acct-0123",
 		"profile": map[string]any{"username": "x", "email": "x@example.com", "created_at": "2025-01-01T00:00:00.000Z",
-			"timezone": "UTC", "theme": "auto", "daily_goal_ms": 7200000, "timer_cap_ms": 14400000, "focus_mode": false},
+			"timezone": "UTC", "theme": "auto", "daily_goal_ms": 7200000, "timer_cap_ms": 14400000, "focus_mode": false,
+			"session": map[string]any{"mode": "pomodoro", "focus_minutes": 25, "short_break_minutes": 5,
+				"long_break_minutes": 15, "long_break_every": 4, "flow_break_ratio": 5, "auto_start_breaks": true,
+				"auto_start_focus": false},
+			"signals": map[string]any{"sound_volume": 70, "sound_muted": false, "notify": true}},
 		"tasks": []any{
 			map[string]any{"ref": "t1", "date": "2025-05-01", "title": "One", "description": "", "start_time": nil,
 				"duration_minutes": nil, "status": "completed", "position": 1, "spent_ms": 3600000,
@@ -38,7 +42,31 @@ func validDoc() map[string]any {
 			"created_at": "2025-05-01T12:00:00.000Z", "updated_at": "2025-05-01T12:00:00.000Z"}},
 		"activity": []any{map[string]any{"ref": "a1", "date": "2025-05-01", "at": "2025-05-01T10:00:00.000Z",
 			"kind": "task_completed", "message": "Completed task: One", "task_ref": "t1"}},
+		// A pomodoro: focus, break, focus skipped after a pause (it spans
+		// more than it ran), and a long break skipped, its task deleted.
+		"phases": []any{
+			phase("p1", "t1", "focus", "09:00", "09:25", 1500000, "completed"),
+			phase("p2", "t1", "short_break", "09:25", "09:30", 300000, "completed"),
+			phase("p3", "t1", "focus", "09:30", "09:58", 1500000, "skipped"),
+			phase("p4", nil, "long_break", "09:58", "10:05", 900000, "skipped"),
+		},
 	}
+}
+
+// phase is a phase of validDoc, on 1 May 2025 between two clock times.
+func phase(ref string, task any, kind, start, end string, planned int64, outcome string) map[string]any {
+	return map[string]any{"ref": ref, "task_ref": task, "kind": kind, "started_at": "2025-05-01T" + start + ":00.000Z",
+		"ended_at": "2025-05-01T" + end + ":00.000Z", "planned_ms": planned, "outcome": outcome}
+}
+
+// validDocV1 is validDoc as version 1 wrote it: without sessions.
+func validDocV1() map[string]any {
+	doc := validDoc()
+	doc["version"] = 1
+	delete(doc, "phases")
+	delete(doc["profile"].(map[string]any), "session")
+	delete(doc["profile"].(map[string]any), "signals")
+	return doc
 }
 
 // set changes the value at a dotted path ("tasks.1.title"); the value
@@ -94,7 +122,8 @@ func TestBadDocumentsAreRefused(t *testing.T) {
 		text  string
 	}{
 		{"format", "something-else", "format", "not a FocusFlow export"},
-		{"version", 2, "version", "Version 2"},
+		{"version", 3, "version", "Version 3 of the export format is not supported; this FocusFlow reads versions 1 to 2"},
+		{"version", 0, "version", "Version 0"},
 		{"version", "1", "version", "wrong type (expected a whole number)"},
 		{"account", "acct 1", "account", "1–64 letters"},
 		{"exported_at", "2025-06-01T12:05:00.000Z", "exported_at", "future"},
@@ -141,6 +170,46 @@ func TestBadDocumentsAreRefused(t *testing.T) {
 		{"profile.daily_goal_ms", 60000, "profile.daily_goal_ms", "between 5 minutes and 24 hours"},
 		{"profile.timer_cap_ms", 60000, "profile.timer_cap_ms", "between 1 and 12 hours"},
 		{"profile.focus_mode", "DELETE", "profile.focus_mode", "required"},
+		{"profile.session", "DELETE", "profile.session", "required"},
+		{"profile.session", nil, "profile.session", "must not be null"},
+		{"profile.session", "pomodoro", "profile.session", "must be a JSON object"},
+		{"profile.session.mode", "sprint", "profile.session.mode", "Mode must be one of"},
+		{"profile.session.focus_minutes", 181, "profile.session.focus_minutes", "from 1 to 180"},
+		{"profile.session.focus_minutes", 1_000_000_000_000, "profile.session.focus_minutes", "from 1 to 180"},
+		{"profile.session.short_break_minutes", 0, "profile.session.short_break_minutes", "from 1 to 180"},
+		{"profile.session.long_break_minutes", 2.5, "profile.session.long_break_minutes", "whole number"},
+		{"profile.session.long_break_every", 13, "profile.session.long_break_every", "1 to 12"},
+		{"profile.session.flow_break_ratio", 1, "profile.session.flow_break_ratio", "from 2 to 10"},
+		{"profile.session.auto_start_focus", "DELETE", "profile.session.auto_start_focus", "required"},
+		{"profile.session.colour", "red", "profile.session.colour", "Unknown field"},
+		{"profile.signals", "DELETE", "profile.signals", "required"},
+		{"profile.signals.sound_volume", 101, "profile.signals.sound_volume", "from 0 to 100"},
+		{"profile.signals.sound_volume", -1, "profile.signals.sound_volume", "from 0 to 100"},
+		{"profile.signals.notify", "yes", "profile.signals.notify", "true or false"},
+		{"profile.signals.sound_muted", "DELETE", "profile.signals.sound_muted", "required"},
+		{"phases", "DELETE", "phases", "required"},
+		{"phases", nil, "phases", "must not be null"},
+		{"phases.0.kind", "waiting", "phases[0].kind", "focus, short_break or long_break"},
+		{"phases.0.outcome", "done", "phases[0].outcome", "completed, skipped, stopped, ended or capped"},
+		{"phases.1.outcome", "capped", "phases[1].outcome", "a break is completed, skipped or stopped"},
+		{"phases.3.outcome", "ended", "phases[3].outcome", "a break is completed, skipped or stopped"},
+		{"phases.0.planned_ms", -1, "phases[0].planned_ms", "0 (no planned end) or from 1 minute to 24 hours"},
+		{"phases.2.planned_ms", 59_999, "phases[2].planned_ms", "0 (no planned end) or from 1 minute to 24 hours"},
+		{"phases.2.planned_ms", 86_400_001, "phases[2].planned_ms", "0 (no planned end) or from 1 minute to 24 hours"},
+		{"phases.1.planned_ms", 0, "phases[1].planned_ms", "a break always has a planned length"},
+		{"phases.0.planned_ms", 0, "phases[0].planned_ms", "completed (ran to its planned end)"},
+		{"phases.0.planned_ms", 1_500_001, "phases[0].ended_at", "lasts 1500000 ms, less than its planned_ms 1500001"},
+		{"phases.0.ended_at", "2025-05-01T08:59:59.999Z", "phases[0].ended_at", "ends before it starts"},
+		{"phases.0.started_at", "2025-03-31T08:59:59.999Z", "phases[0].ended_at", "spans more than 31 days"},
+		{"phases.3.ended_at", "2099-05-01T08:00:00.000Z", "phases[3].ended_at", "future"},
+		{"phases.3.started_at", "today", "phases[3].started_at", "RFC 3339"},
+		{"phases.2.task_ref", "t9", "phases[2].task_ref", "names no task"},
+		{"phases.2.task_ref", 2, "phases[2].task_ref", "wrong type (expected a string)"},
+		{"phases.2.ref", "t1", "phases[2].ref", `must be "p" and digits`},
+		{"phases.2.ref", "p1", "phases[2].ref", "appears twice"},
+		{"phases.2.planned_ms", "DELETE", "phases[2].planned_ms", "required"},
+		{"phases.2.outcome", nil, "phases[2].outcome", "must not be null"},
+		{"phases.2.colour", "red", "phases[2].colour", "Unknown field"},
 		{"profile", nil, "profile", "must not be null"},
 		{"tasks", "DELETE", "tasks", "required"},
 		{"tasks", "no", "tasks", "wrong type (expected an array)"},

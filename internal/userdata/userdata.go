@@ -20,9 +20,11 @@ type Store interface {
 	ExportRows(ctx context.Context, userID int64) (*focusflow.ExportRows, error)
 	// ImportRows writes a checked plan into the user's account in one
 	// transaction, or nothing: it skips the rows the account already has,
-	// refuses entries that overlap the account's with a conflicting
-	// *focusflow.ImportError, merges day notes, applies the settings of
-	// another account's document, and keeps the per-day figures right.
+	// refuses entries and phases that overlap the account's with a
+	// conflicting *focusflow.ImportError, merges day notes, applies the
+	// settings of another account's document (its session settings and
+	// signals when it has them), and keeps the per-day figures and the
+	// achievements right.
 	ImportRows(ctx context.Context, user *focusflow.User, plan *focusflow.ImportPlan) (*focusflow.ImportSummary, error)
 }
 

@@ -177,8 +177,8 @@ func (s *Server) importDocument(r *http.Request, a *authState, body []byte) (*fo
 	}
 	s.publish(a.user.ID, live.KindResync, "", map[string]any{}) // anything may have changed
 	s.audit(r, focusflow.SecurityEvent{Kind: eventDataImport, UserID: a.user.ID, Login: a.user.Username,
-		Detail: fmt.Sprintf("%d tasks, %d time entries, %d notes created", sum.Created.Tasks, sum.Created.TimeEntries,
-			sum.Created.Notes)}, "")
+		Detail: fmt.Sprintf("%d tasks, %d time entries, %d session phases, %d notes created", sum.Created.Tasks,
+			sum.Created.TimeEntries, sum.Created.Phases, sum.Created.Notes)}, "")
 	return sum, nil
 }
 
@@ -223,10 +223,11 @@ func (s *Server) profileImport(w http.ResponseWriter, r *http.Request, a *authSt
 // importNotice says what an import did, in one sentence.
 func importNotice(sum *focusflow.ImportSummary) string {
 	c := sum.Created
-	msg := fmt.Sprintf("Imported %s, %s, %s, %s and %s.", countOf(c.Tasks, "task"), countOf(c.TimeEntries, "time entry"),
-		countOf(c.DayNotes, "daily note"), countOf(c.Notes, "note"), countOf(c.Activity, "activity entry"))
+	msg := fmt.Sprintf("Imported %s, %s, %s, %s, %s and %s.", countOf(c.Tasks, "task"),
+		countOf(c.TimeEntries, "time entry"), countOf(c.Phases, "session phase"), countOf(c.DayNotes, "daily note"),
+		countOf(c.Notes, "note"), countOf(c.Activity, "activity entry"))
 	if k := sum.Skipped; k != (focusflow.ImportCounts{}) {
-		msg += fmt.Sprintf(" %d already there (skipped).", k.Tasks+k.TimeEntries+k.DayNotes+k.Notes+k.Activity)
+		msg += fmt.Sprintf(" %d already there (skipped).", k.Tasks+k.TimeEntries+k.Phases+k.DayNotes+k.Notes+k.Activity)
 	}
 	if sum.SettingsApplied {
 		msg += " Settings were taken from the file."

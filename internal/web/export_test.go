@@ -42,11 +42,41 @@ func exportSeedAPI(t *testing.T, ts *testServer, c *client) {
 		expect(t, http.StatusCreated)
 }
 
+// exportSessionStore runs a pomodoro on the user's task through the store:
+// a focus phase and a short break to their ends, then a stop.
+func exportSessionStore(t *testing.T, ts *testServer, userID, taskID int64) {
+	t.Helper()
+	u, err := ts.store.User(ts.ctx(), userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.store.TimerAction(ts.ctx(), u, focusflow.TimerCommand{Action: focusflow.ActionStart, TaskID: taskID,
+		Mode: focusflow.ModePomodoro}); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []time.Duration{u.Session.Focus, u.Session.ShortBreak} {
+		ts.clock.Advance(d)
+		if _, err := ts.store.CapExpiredTimers(ts.ctx()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tm, err := ts.store.Timer(ts.ctx(), u)
+	if err != nil || tm == nil {
+		t.Fatalf("timer after the break: %+v, %v", tm, err)
+	}
+	if _, err := ts.store.TimerAction(ts.ctx(), u, focusflow.TimerCommand{Action: focusflow.ActionStop, Version: tm.Version}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestExportEndpoints(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
 		ts := newTestServer(t, e)
 		c, u := ts.signedInClient(t)
 		exportSeedAPI(t, ts, c)
+		var first focusflow.ExportDoc
+		c.get("/api/v1/export").expect(t, http.StatusOK).decode(t, &first)
+		exportSessionStore(t, ts, c.userID(), refID(t, first.Tasks[1].Ref))
 
 		res := c.get("/api/v1/export").expect(t, http.StatusOK)
 		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename=focusflow-export-2025-07-05.json` {
@@ -54,9 +84,14 @@ func TestExportEndpoints(t *testing.T) {
 		}
 		var doc focusflow.ExportDoc
 		res.decode(t, &doc)
-		if doc.Format != "focusflow-export" || doc.Version != 1 || doc.Profile.Username != u.Username ||
-			len(doc.Tasks) != 2 || len(doc.Entries) != 2 || len(doc.DayNotes) != 1 || len(doc.Notes) != 1 {
+		if doc.Format != "focusflow-export" || doc.Version != 2 || doc.Profile.Username != u.Username ||
+			len(doc.Tasks) != 2 || len(doc.Entries) != 3 || len(doc.DayNotes) != 1 || len(doc.Notes) != 1 ||
+			doc.Profile.Session == nil || doc.Profile.Session.FocusMinutes != 25 || doc.Profile.Signals == nil {
 			t.Errorf("export: %+v", doc)
+		}
+		if len(doc.Phases) != 2 || doc.Phases[0].Kind != "focus" || doc.Phases[1].Kind != "short_break" ||
+			*doc.Phases[1].TaskRef != doc.Tasks[1].Ref || doc.Phases[1].PlannedMS != 300_000 {
+			t.Errorf("phases: %+v", doc.Phases)
 		}
 
 		res = c.get("/api/v1/export.csv").expect(t, http.StatusOK)
@@ -70,10 +105,12 @@ func TestExportEndpoints(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CSV: %v\n%s", err, res.Body)
 		}
+		// Time entries only: the break is in the JSON document's phases.
 		want := [][]string{
 			{"date", "task", "started_at", "ended_at", "duration_minutes", "source"},
 			{"2025-07-04", `'=HYPERLINK("http://evil")`, "2025-07-04 08:00:00", "2025-07-04 09:30:00", "90.00", "manual"},
 			{"2025-07-04", `Café, "quoted"`, "2025-07-04 10:00:00", "2025-07-04 10:20:30", "20.50", "manual"},
+			{"2025-07-05", `Café, "quoted"`, "2025-07-05 09:00:00", "2025-07-05 09:25:00", "25.00", "timer"},
 		}
 		if len(rows) != len(want) {
 			t.Fatalf("CSV rows %q", rows)
@@ -99,11 +136,12 @@ func TestExportEndpoints(t *testing.T) {
 			Imported focusflow.ImportSummary `json:"imported"`
 		}
 		other.json(http.MethodPost, "/api/v1/import", body).expect(t, http.StatusOK).decode(t, &out)
-		if out.Imported.Created.Tasks != 2 || out.Imported.Created.TimeEntries != 2 || out.Imported.SameAccount {
+		if out.Imported.Created.Tasks != 2 || out.Imported.Created.TimeEntries != 3 || out.Imported.Created.Phases != 2 ||
+			out.Imported.SameAccount {
 			t.Errorf("import: %+v", out.Imported)
 		}
 		other.json(http.MethodPost, "/api/v1/import", body).expect(t, http.StatusOK).decode(t, &out)
-		if out.Imported.Created != (focusflow.ImportCounts{}) || out.Imported.Skipped.Tasks != 2 {
+		if out.Imported.Created != (focusflow.ImportCounts{}) || out.Imported.Skipped.Tasks != 2 || out.Imported.Skipped.Phases != 2 {
 			t.Errorf("second import: %+v", out.Imported)
 		}
 		// Into the same account: nothing new.
@@ -115,6 +153,7 @@ func TestExportEndpoints(t *testing.T) {
 		// A bad document: 400, the path of every problem, nothing written.
 		doc.Tasks[1].Title = strings.Repeat("x", 256)
 		doc.Notes[0].Type = "todo"
+		doc.Phases[1].StartedAt = "2025-07-05T09:20:00.000Z"
 		bad, _ := json.Marshal(doc)
 		third, _ := ts.signedInClient(t)
 		res = third.json(http.MethodPost, "/api/v1/import", bad).expect(t, http.StatusBadRequest)
@@ -123,8 +162,8 @@ func TestExportEndpoints(t *testing.T) {
 			Problems []problemJSON `json:"problems"`
 		}
 		res.decode(t, &failure)
-		if failure.Error.Code != "invalid" || failure.Error.Field != "tasks[1].title" || len(failure.Problems) != 2 ||
-			failure.Problems[1].Field != "notes[0].type" {
+		if failure.Error.Code != "invalid" || failure.Error.Field != "tasks[1].title" || len(failure.Problems) != 3 ||
+			failure.Problems[1].Field != "notes[0].type" || failure.Problems[2].Field != "phases[1].started_at" {
 			t.Errorf("bad document: %s", res.Body)
 		}
 		var mine focusflow.ExportDoc
@@ -141,6 +180,16 @@ func TestExportEndpoints(t *testing.T) {
 		third.json(http.MethodPost, "/api/v1/import", body, noCSRF()).expect(t, http.StatusForbidden)
 		ts.newClient(t).get("/api/v1/export").expect(t, http.StatusUnauthorized)
 	})
+}
+
+// refID is the id a ref ("t12") holds.
+func refID(t *testing.T, ref string) int64 {
+	t.Helper()
+	id, err := strconv.ParseInt(ref[1:], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 // exportUpload posts the profile page's import form.
@@ -173,7 +222,7 @@ func TestProfileImportForm(t *testing.T) {
 
 		other, _ := ts.signedInClient(t)
 		res := exportUpload(t, other, []byte(doc)).expect(t, http.StatusOK)
-		if !strings.Contains(res.Body, "Imported 2 tasks, 2 time entries, 1 daily note, 1 note and") {
+		if !strings.Contains(res.Body, "Imported 2 tasks, 2 time entries, 0 session phases, 1 daily note, 1 note and") {
 			t.Errorf("no notice after the import: %s", res)
 		}
 		res = exportUpload(t, other, []byte(doc)).expect(t, http.StatusOK)
