@@ -4,20 +4,25 @@
 # the load tool through each scenario, and stopped. Prints one line per
 # run; take the medians across rounds.
 #
-#   scripts/compare.sh [-r ROUNDS] [-d DURATION] [-c CONNS] [-s "day start stats"] \
+#   scripts/compare.sh [-r ROUNDS] [-d DURATION] [-c CONNS] [-w SETTLE] [-s "day start stats"] \
 #       NAME=BINARY,LOADTOOL,DATABASE_URL [NAME=…]
 #
 # Each database is seeded beforehand by the build's own load tool
 # (focusflow-load seed --db URL --users 1000 --days 365). A start run adds
 # activity lines to today; they are pruned before each day run so that
-# every day run measures the same day. Load goes to loopback only.
+# every day run measures the same day. Each server is left to settle
+# (-w, default 20s) before it is measured: a fresh start runs its periodic
+# work at once (the achievement pass evaluates every user the previous
+# round's timer starts changed), which is not what the measurement is of.
+# Load goes to loopback only.
 set -euo pipefail
-rounds=3 duration=10s conns=64 scenarios="day start stats"
-while getopts r:d:c:s: opt; do
+rounds=3 duration=10s conns=64 settle=20 scenarios="day start stats"
+while getopts r:d:c:w:s: opt; do
 	case $opt in
 	r) rounds=$OPTARG ;;
 	d) duration=$OPTARG ;;
 	c) conns=$OPTARG ;;
+	w) settle=${OPTARG%s} ;;
 	s) scenarios=$OPTARG ;;
 	*) exit 2 ;;
 	esac
@@ -44,6 +49,7 @@ for round in $(seq "$rounds"); do
 		name=${build%%=*}
 		IFS=, read -r bin load db <<<"${build#*=}"
 		pid=$(serve "$bin" "$db")
+		sleep "$settle"
 		for scenario in $scenarios; do
 			[[ $scenario == day ]] && prune "$db"
 			out=$("$load" run --base http://127.0.0.1:$port --scenario "$scenario" --users 64 --conns "$conns" \
