@@ -51,7 +51,7 @@ func (im *importer) planAccounts(ctx context.Context) ([]*account, error) {
 	for _, u := range im.data.users {
 		acc := &account{source: u, hash: u.hash.String}
 		acc.createdAt = im.userCreatedAt(acc)
-		_, createdOK := parseTime(u.created, im.loc)
+		_, createdOK := parseTime(u.created, im.dbLoc)
 		if acc.existing = im.earlierAccount(acc, mapped[u.id]); acc.existing != 0 {
 			out = append(out, acc)
 			continue
@@ -77,8 +77,8 @@ func (im *importer) planAccounts(ctx context.Context) ([]*account, error) {
 // the earliest instant in the user's data, so that re-runs compute the same
 // value and recognise the account.
 func (im *importer) userCreatedAt(acc *account) time.Time {
-	if t, ok := parseTime(acc.source.created, im.loc); ok {
-		return t.Truncate(time.Millisecond)
+	if t, ok := im.instant(acc.source.created, im.dbLoc); ok {
+		return t
 	}
 	var earliest time.Time
 	consider := func(t time.Time, ok bool) {
@@ -87,16 +87,16 @@ func (im *importer) userCreatedAt(acc *account) time.Time {
 		}
 	}
 	for _, t := range im.tasksOf[acc.source.id] {
-		consider(parseTime(t.created, im.loc))
+		consider(im.instant(t.created, im.dbLoc))
 		if d, ok := parseDate(t.date); ok {
 			consider(localdate.DayStart(d, im.loc), true)
 		}
 	}
 	for _, n := range im.notesOf[acc.source.id] {
-		consider(parseTime(n.created, im.loc))
+		consider(im.instant(n.created, im.dbLoc))
 	}
 	for _, a := range im.activityOf[acc.source.id] {
-		consider(parseTime(a.at, im.loc))
+		consider(im.instant(a.at, im.srcLoc))
 	}
 	if earliest.IsZero() {
 		earliest = time.Unix(0, 0)
@@ -196,7 +196,7 @@ func (run *userRun) account(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := run.l.Remember(ctx, kindUser, acc.source.id, u.ID); err != nil {
+	if err := run.l.SetMark(ctx, kindUser, u.ID, sqlstore.Mark{From: acc.source.id, ID: u.ID}); err != nil {
 		return err
 	}
 	run.user = u

@@ -310,8 +310,45 @@ func (l *Loader) Timeline(ctx context.Context, userID int64) (*Timeline, error) 
 // Place takes the latest free stretch of length d that ends at end or
 // before it, and returns it.
 func (tl *Timeline) Place(end time.Time, d time.Duration) (time.Time, time.Time) {
-	s := tl.set.place(end.UnixMilli(), d.Milliseconds())
+	start, stop := tl.Free(end, d)
+	tl.Take(start, stop)
+	return start, stop
+}
+
+// Free is the latest free stretch of length d that ends at end or before
+// it; nothing is taken.
+func (tl *Timeline) Free(end time.Time, d time.Duration) (time.Time, time.Time) {
+	s := tl.set.free(end.UnixMilli(), d.Milliseconds())
 	return fromMS(s.start), fromMS(s.end)
+}
+
+// Take marks start–stop as taken.
+func (tl *Timeline) Take(start, stop time.Time) {
+	if stop.After(start) {
+		tl.set.add(entrySpan{start.UnixMilli(), stop.UnixMilli()})
+	}
+}
+
+// Gaps lists the free stretches between from and to, earliest first.
+func (tl *Timeline) Gaps(from, to time.Time) [][2]time.Time {
+	var out [][2]time.Time
+	at, end := from.UnixMilli(), to.UnixMilli()
+	for _, s := range tl.set.spans {
+		if s.end <= at {
+			continue
+		}
+		if s.start >= end {
+			break
+		}
+		if s.start > at {
+			out = append(out, [2]time.Time{fromMS(at), fromMS(s.start)})
+		}
+		at = s.end
+	}
+	if at < end {
+		out = append(out, [2]time.Time{fromMS(at), fromMS(end)})
+	}
+	return out
 }
 
 // entrySpan is a stretch of time in Unix milliseconds, [start, end).
@@ -332,18 +369,16 @@ func (tl *spanSet) add(s entrySpan) {
 	tl.spans = slices.Replace(tl.spans, i, j, s)
 }
 
-// place finds the latest interval of length ms that ends at or before end
-// and overlaps nothing, and takes it.
-func (tl *spanSet) place(end, ms int64) entrySpan {
+// free finds the latest interval of length ms that ends at or before end
+// and overlaps nothing.
+func (tl *spanSet) free(end, ms int64) entrySpan {
 	// Intervals are disjoint and sorted, so their ends are sorted too:
 	// walk back from the last one that starts before end.
 	i := sort.Search(len(tl.spans), func(i int) bool { return tl.spans[i].start >= end }) - 1
 	for ; i >= 0 && tl.spans[i].end > end-ms; i-- {
 		end = min(end, tl.spans[i].start)
 	}
-	s := entrySpan{start: end - ms, end: end}
-	tl.add(s)
-	return s
+	return entrySpan{start: end - ms, end: end}
 }
 
 // Rows an import wrote before can be read back, changed and deleted, so
@@ -438,6 +473,14 @@ func (l *Loader) IdleTimer(ctx context.Context, u *focusflow.User, taskID int64)
 	return wrapDBError(err)
 }
 
+// TimerBusy reports whether the user's timer is on a task or runs.
+func (l *Loader) TimerBusy(ctx context.Context, userID int64) (bool, error) {
+	var n int
+	err := l.tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM timers WHERE user_id = $1 AND task_id IS NOT NULL AND state IS NOT NULL)
+		+ (SELECT COUNT(*) FROM time_entries WHERE user_id = $1 AND ended_at IS NULL)`, userID).Scan(&n)
+	return n > 0, wrapDBError(err)
+}
+
 // ErrTimerBusy is StartTimer's answer when the user's timer is not idle.
 var ErrTimerBusy = errors.New("sqlstore: the user's timer is in use")
 
@@ -449,6 +492,10 @@ var ErrTimerBusy = errors.New("sqlstore: the user's timer is in use")
 // cap is returned then.
 func (l *Loader) StartTimer(ctx context.Context, u *focusflow.User, taskID int64, start time.Time) (*focusflow.CappedTimer, error) {
 	tx := sqlExec{l.tx}
+	u, err := l.User(ctx, u.ID) // the settings as stored: a new account's defaults included
+	if err != nil {
+		return nil, err
+	}
 	s, t, err := l.db.lockTimer(ctx, tx, u.ID, start, taskID)
 	if err != nil {
 		return nil, err
