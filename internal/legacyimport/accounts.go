@@ -185,7 +185,7 @@ func (run *userRun) account(ctx context.Context) error {
 		run.user = u
 		run.rep.Username = u.Username
 		run.rep.UserID = u.ID
-		return nil
+		return run.password(ctx)
 	}
 	u := &focusflow.User{Username: acc.username, Email: acc.email, Timezone: im.loc.String(), Theme: "auto",
 		DailyGoal: focusflow.DefaultDailyGoal, TimerCap: focusflow.DefaultTimerCap, CreatedAt: acc.createdAt}
@@ -196,7 +196,8 @@ func (run *userRun) account(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := run.l.SetMark(ctx, kindUser, u.ID, sqlstore.Mark{From: acc.source.id, ID: u.ID}); err != nil {
+	if err := run.l.SetMark(ctx, kindUser, u.ID, sqlstore.Mark{From: acc.source.id, ID: u.ID, SourceSig: sig(acc.hash),
+		TargetSig: sig(acc.hash)}); err != nil {
 		return err
 	}
 	run.user = u
@@ -206,4 +207,38 @@ func (run *userRun) account(ctx context.Context) error {
 		run.rep.UserID = u.ID
 	}
 	return nil
+}
+
+// password applies a password changed in the original since the last
+// import, unless the account's hash changed here since: the user set a
+// new password, or signed in, which upgrades the hash (FocusFlow's kept).
+func (run *userRun) password(ctx context.Context) error {
+	marks, err := run.l.Marks(ctx, kindUser, sqlstore.UserTable, run.user.ID)
+	if err != nil {
+		return err
+	}
+	m, ok := marks[run.acc.source.id]
+	ours, err := run.l.PasswordHash(ctx, run.user.ID)
+	if err != nil {
+		return err
+	}
+	src := sig(run.acc.hash)
+	v := judge(m, ok, src, sig(ours))
+	switch v {
+	case verdictUpdate:
+		if err := run.l.SetPasswordHash(ctx, run.user.ID, run.acc.hash); err != nil {
+			return err
+		}
+		ours = run.acc.hash
+		run.count(v, "account", "its password was changed in the original: the new one works here")
+	case verdictConflict:
+		run.count(v, "account", conflictWhat(m, "its password was changed")+
+			" (signing in here upgrades the stored hash, which counts as a change)")
+		return nil
+	case verdictNew, verdictBaseline:
+	default:
+		return nil
+	}
+	return run.l.SetMark(ctx, kindUser, run.user.ID, sqlstore.Mark{From: run.acc.source.id, ID: run.user.ID,
+		SourceSig: src, TargetSig: sig(ours)})
 }

@@ -502,3 +502,62 @@ func checkOriginalSecond(t *testing.T, ct *clockTarget, rep *legacyimport.Report
 	}
 	_ = context.Background
 }
+
+// A session the first import started that the user then stops here is
+// theirs: the original's later figures for that task's time are a
+// conflict, never counted twice. A password changed in the original
+// between two imports works here, unless the user signed in here since.
+func TestReimportKeepsWhatTheUserDidHere(t *testing.T) {
+	era := originalEras(t)[0]
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			src, srcDB := originalSource(t, era.name, 1)
+			ct := newClockTarget(t, e)
+			ct.now = era.firstNow(t, srcDB)
+			ct.importFrom(t, era, src, false)
+			alice, _ := ct.user(t, "alice")
+			timer, err := ct.db.Timer(ct.ctx, alice)
+			if err != nil || timer == nil {
+				t.Fatalf("alice's timer: %+v, %v", timer, err)
+			}
+			ct.now = ct.now.Add(5 * time.Minute)
+			if _, err := ct.db.TimerAction(ct.ctx, alice, focusflow.TimerCommand{Action: focusflow.ActionStop,
+				Version: timer.Version}); err != nil {
+				t.Fatal(err)
+			}
+			var report int64
+			if err := ct.raw.QueryRow(`SELECT id FROM tasks WHERE user_id = $1 AND title = 'Write report'`, alice.ID).Scan(&report); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := ct.db.Task(ct.ctx, alice.ID, report)
+
+			src2, srcDB2 := originalSource(t, era.name, 2)
+			var carolHash string
+			srcDB2.QueryRow(`SELECT password_hash FROM users WHERE id = 4`).Scan(&carolHash)
+			if _, err := srcDB2.Exec(`UPDATE users SET password_hash = $1 WHERE id = 2`, carolHash); err != nil {
+				t.Fatal(err)
+			}
+			ct.now = era.secondNow(t, srcDB)
+			rep := ct.importFrom(t, era, src2, false)
+			a := legacyUserReport(t, rep, 1)
+			conflict := false
+			for _, ch := range a.Changes {
+				conflict = conflict || ch.Kind == legacyimport.ChangeConflict && strings.Contains(ch.Row, "Write report") &&
+					strings.Contains(ch.What, "its time")
+			}
+			if !conflict {
+				t.Errorf("the session stopped here is not a conflict: %+v", a.Changes)
+			}
+			if after, _ := ct.db.Task(ct.ctx, alice.ID, report); after.Spent != before.Spent {
+				t.Errorf("Write report's time changed from %s to %s", before.Spent, after.Spent)
+			}
+			b := legacyUserReport(t, rep, 2)
+			if len(b.Changes) == 0 || !strings.Contains(b.Changes[0].What, "password") {
+				t.Errorf("Bob's password change is not reported: %+v", b.Changes)
+			}
+			if _, hash := ct.user(t, "Bob"); hash != carolHash {
+				t.Error("Bob's new password from the original does not work here")
+			}
+		})
+	}
+}

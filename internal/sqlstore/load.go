@@ -106,6 +106,20 @@ func (l *Loader) CreateUser(ctx context.Context, u *focusflow.User, passwordHash
 	return insertUser(ctx, l.tx, u, passwordHash)
 }
 
+// PasswordHash reads an account's password hash.
+func (l *Loader) PasswordHash(ctx context.Context, userID int64) (string, error) {
+	var hash string
+	err := l.tx.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&hash)
+	return hash, wrapDBError(err)
+}
+
+// SetPasswordHash replaces an account's password hash with one it had
+// elsewhere.
+func (l *Loader) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
+	_, err := l.tx.ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, userID, hash)
+	return wrapDBError(err)
+}
+
 // MapTable is where the new ids of a mapping kind point.
 type MapTable string
 
