@@ -2,7 +2,6 @@ package legacyimport_test
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"fmt"
 	"math"
@@ -500,7 +499,6 @@ func checkOriginalSecond(t *testing.T, ct *clockTarget, rep *legacyimport.Report
 			t.Errorf("user %d changed on the second run: %+v", u.LegacyID, u)
 		}
 	}
-	_ = context.Background
 }
 
 // A session the first import started that the user then stops here is

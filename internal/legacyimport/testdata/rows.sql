@@ -2,7 +2,8 @@
 -- the quoted dates, times and timestamps; SQLite keeps them as text).
 -- Naive timestamps, timer instants included, are Europe/Paris wall-clock
 -- times, in the spellings the original wrote (PostgreSQL's, and Python's
--- isoformat() with its "T"). Test passwords and how the hashes were made (Python):
+-- isoformat() with its "T").
+-- Test passwords and how the hashes were made (Python):
 --   alice        alice-old-pass-1   pbkdf2_hmac('sha256', pw, salt, 1000)
 --   Bob          bob-old-pass-2     scrypt(pw, salt, n=16384, r=8, p=1, dklen=64)
 --   bob          little-bob-pass-3  pbkdf2_hmac('sha256', pw, salt, 2000)

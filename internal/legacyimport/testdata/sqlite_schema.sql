@@ -1,7 +1,8 @@
 -- The original FocusFlow's schema as its earlier deployments kept it in a
 -- SQLite file: the same five tables, dates as YYYY-MM-DD text, times as
--- HH:MM text, timestamps in DATETIME columns holding ISO text, integer ids. Foreign keys were declared
--- but SQLite does not enforce them unless asked, so orphans exist.
+-- HH:MM text, timestamps in DATETIME columns holding ISO text, integer ids.
+-- Foreign keys were declared but SQLite does not enforce them unless asked,
+-- so orphans exist.
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     username      TEXT UNIQUE NOT NULL,
