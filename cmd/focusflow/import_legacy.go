@@ -17,31 +17,47 @@ import (
 	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
-const importLegacyUsage = `import-legacy --from URL [--timezone Area/City] [--dry-run]
+const importLegacyUsage = `import-legacy --from URL [--source-timezone Area/City] [--database-timezone Area/City]
+              [--timezone Area/City] [--dry-run] [--delete-removed]
 
 Imports the original FocusFlow's users and everything they kept — tasks,
-recorded time, daily notes, typed notes, activity — into the database this
-FocusFlow is configured with (DATABASE_URL or DATA_DIR).
+recorded time, a timer still running, daily notes, typed notes, activity —
+into the database this FocusFlow is configured with (DATABASE_URL or
+DATA_DIR).
 
 URL is the original's PostgreSQL database (postgres://user:password@host/db)
-or the SQLite file of its earlier deployments (sqlite:///path/to/focusflow.db).
-It is only read. Passwords keep working: the original's hashes are kept and
-upgraded at each user's first sign-in.
+or the SQLite file of its earlier deployments: sqlite:///abs/path.db (or
+sqlite:////abs/path.db, as SQLAlchemy writes it) for an absolute path,
+sqlite://rel/path.db for one relative to the working directory. It is only
+read. Passwords keep working: the original's hashes are kept and upgraded at
+each user's first sign-in.
 
-Each user is imported in one transaction, and running the command again
-imports only what is not there yet, so an interrupted run is simply run
-again. Values the original allowed and FocusFlow does not are reported per
-user with what was done about them; the summary accounts for every
-millisecond of recorded time. --dry-run prints the same report and writes
-nothing.
+The original wrote naive timestamps with three clocks: its server's
+(--source-timezone: timers, last syncs, the activity log, note edits), its
+database's CURRENT_TIMESTAMP (--database-timezone: every created_at; UTC in
+SQLite, the session's TimeZone in PostgreSQL) and its users' days
+(--timezone: dates their days and becomes their zone here).
+
+Each user is imported in one transaction. Running the command again applies
+what changed in the original since: rows changed there are updated unless
+they were changed here too (FocusFlow's version is kept and the conflict
+reported); rows deleted there are listed, and deleted here only with
+--delete-removed. So an interrupted run is simply run again, and a cutover
+can be staged: import, keep the old app running, import again, switch.
+Values the original allowed and FocusFlow does not are reported per user
+with what was done about them; the summary accounts for every millisecond
+of recorded time. --dry-run prints the same report and writes nothing.
 
 Flags:`
 
 func cmdImportLegacy(ctx context.Context, a *app, args []string) int {
 	fs := a.flags("import-legacy", importLegacyUsage)
 	from := fs.String("from", "", "the original's database `URL`: postgres://… or sqlite:///path/to/focusflow.db (required)")
-	tz := fs.String("timezone", "UTC", "the time `zone` (Area/City) of the original's naive timestamps; it becomes the imported users' zone")
+	srcTZ := fs.String("source-timezone", "UTC", "the `zone` (Area/City) of the original server's clock")
+	dbTZ := fs.String("database-timezone", "UTC", "the `zone` (Area/City) of the original database's CURRENT_TIMESTAMP")
+	tz := fs.String("timezone", "", "the users' `zone` (Area/City): dates their days and becomes their zone (default: --source-timezone)")
 	dryRun := fs.Bool("dry-run", false, "check everything and print the whole report, writing nothing")
+	deleteRemoved := fs.Bool("delete-removed", false, "delete rows an earlier import brought over that the original has deleted since")
 	if done, code := a.parse(fs, args); done {
 		return code
 	}
@@ -54,11 +70,23 @@ func cmdImportLegacy(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stderr, "focusflow import-legacy: --from is required: the original's postgres://… URL or sqlite:///path/to/focusflow.db")
 		return exitConfig
 	}
-	if err := focusflow.ValidateTimezone(*tz); err != nil {
-		fmt.Fprintf(a.stderr, "focusflow import-legacy: --timezone %q is not a time zone; use an IANA name like Europe/Paris\n", *tz)
+	// A URL that cannot be read is refused now, before anything waits for
+	// a database that no retry would reach.
+	if err := legacyimport.CheckURL(*from); err != nil {
+		fmt.Fprintln(a.stderr, "focusflow import-legacy:", err)
 		return exitConfig
 	}
-	loc, _ := time.LoadLocation(*tz)
+	if *tz == "" {
+		*tz = *srcTZ
+	}
+	var zones [3]*time.Location
+	for i, z := range []struct{ flag, name string }{{"source-timezone", *srcTZ}, {"database-timezone", *dbTZ}, {"timezone", *tz}} {
+		if err := focusflow.ValidateTimezone(z.name); err != nil {
+			fmt.Fprintf(a.stderr, "focusflow import-legacy: --%s %q is not a time zone; use an IANA name like Europe/Paris\n", z.flag, z.name)
+			return exitConfig
+		}
+		zones[i], _ = time.LoadLocation(z.name)
+	}
 	if !a.loadConfig() {
 		return exitConfig
 	}
@@ -82,7 +110,8 @@ func cmdImportLegacy(ctx context.Context, a *app, args []string) int {
 
 	bar := a.importBar()
 	bar.start("reading the original database…")
-	rep, err := legacyimport.Import(ctx, db, src, legacyimport.Options{Location: loc, DryRun: *dryRun, Progress: bar.update})
+	rep, err := legacyimport.Import(ctx, db, src, legacyimport.Options{SourceLocation: zones[0], DatabaseLocation: zones[1],
+		Location: zones[2], DryRun: *dryRun, DeleteRemoved: *deleteRemoved, Progress: bar.update})
 	bar.clear()
 	if rep != nil {
 		if werr := rep.WriteText(a.stdout); werr != nil {

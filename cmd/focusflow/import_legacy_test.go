@@ -105,9 +105,19 @@ func TestImportLegacyCommand(t *testing.T) {
 				{"import-legacy"},
 				{"import-legacy", "--from", from, "--timezone", "Mars/Base"},
 				{"import-legacy", "--from", from, "extra"},
+				{"import-legacy", "--from", from, "--source-timezone", "Mars/Base"},
+				{"import-legacy", "--from", from, "--database-timezone", "+02:00"},
+				// URLs that cannot be read: refused at once, never waited for.
+				{"import-legacy", "--from", "sqlite:///srv/my%20data/focus_flow.db"},
+				{"import-legacy", "--from", "sqlite://"},
+				{"import-legacy", "--from", "mysql://db.invalid/ff"},
+				{"import-legacy", "--from", "postgres://u:p@ss@db.invalid:99999/ff"},
 			} {
-				if code, _, stderr := site.run(t, bad...); code != exitConfig || stderr == "" {
-					t.Errorf("%q: exit %d, stderr %q", bad, code, stderr)
+				start := time.Now()
+				if code, _, stderr := site.run(t, bad...); code != exitConfig || stderr == "" || time.Since(start) > 5*time.Second {
+					t.Errorf("%q: exit %d after %s, stderr %q", bad, code, time.Since(start), stderr)
+				} else if len(bad) == 3 && strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+					t.Errorf("%q: more than one line: %q", bad, stderr)
 				}
 			}
 			if code, _, stderr := site.run(t, "import-legacy", "--from", "sqlite:///no/such/file.db"); code != exitFail ||

@@ -374,7 +374,7 @@ func (l *loader) loadDatabaseURL(production bool) string {
 		return ""
 	}
 	if isSQLiteURL(raw) {
-		if _, err := sqlitePathFromURL(raw); err != nil {
+		if _, err := SQLitePathFromURL(raw); err != nil {
 			l.problem(name, "%v", err)
 			return ""
 		}
@@ -419,22 +419,38 @@ func isSQLiteURL(raw string) bool {
 	return len(raw) >= len("sqlite:") && strings.EqualFold(raw[:len("sqlite:")], "sqlite:")
 }
 
-// sqlitePathFromURL extracts the file path from a sqlite URL. Accepted:
+// SQLitePathFromURL extracts the file path from a sqlite URL (the scheme
+// in any case). Accepted:
 //
-//	sqlite:///abs/path/focusflow.db  -> /abs/path/focusflow.db
-//	sqlite://rel/focusflow.db        -> rel/focusflow.db (relative to the working directory)
-//	sqlite:rel/focusflow.db          -> rel/focusflow.db
+//	sqlite:///abs/path/focusflow.db   -> /abs/path/focusflow.db
+//	sqlite:////abs/path/focusflow.db  -> /abs/path/focusflow.db (SQLAlchemy's spelling of an absolute path)
+//	sqlite://rel/focusflow.db         -> rel/focusflow.db (relative to the working directory)
+//	sqlite:rel/focusflow.db           -> rel/focusflow.db
 //
-// Query parameters and ":memory:" are refused: pragmas are the store's
-// business, and an in-memory database would lose everything on restart.
-func sqlitePathFromURL(raw string) (string, error) {
+// Query parameters, fragments and percent signs are refused: pragmas are
+// the store's business, and the path is written as it is, never
+// percent-encoded (SQLite would decode it in a file: URI). ":memory:" is
+// refused too: an in-memory database would lose everything on restart.
+// The error is a sentence fit to show as it is: a URL refused here is a
+// mistake to fix, not an outage to wait for.
+func SQLitePathFromURL(raw string) (string, error) {
+	if !isSQLiteURL(raw) {
+		return "", fmt.Errorf("%q is not a sqlite: URL (use sqlite:///path/to/focusflow.db)", RedactURL(raw))
+	}
 	p := raw[len("sqlite:"):]
-	p = strings.TrimPrefix(p, "//")
+	if strings.HasPrefix(p, "//") {
+		p = p[2:]
+		if strings.HasPrefix(p, "/") {
+			p = "/" + strings.TrimLeft(p, "/")
+		}
+	}
 	switch {
 	case p == "" || p == "/":
 		return "", errors.New("sqlite URL has no file path (use sqlite:///path/to/focusflow.db)")
 	case strings.ContainsAny(p, "?#"):
 		return "", fmt.Errorf("sqlite URL %q must not have query parameters or a fragment", raw)
+	case strings.Contains(p, "%"):
+		return "", fmt.Errorf("sqlite URL %q has a %%: write the file's path as it is, without percent-encoding", raw)
 	case strings.Contains(p, ":memory:"):
 		return "", errors.New("an in-memory SQLite database would lose all data on restart; use a file path")
 	}
@@ -451,7 +467,7 @@ func (c *Config) SQLitePath() (string, bool) {
 	if !isSQLiteURL(c.DatabaseURL) {
 		return "", false
 	}
-	p, err := sqlitePathFromURL(c.DatabaseURL)
+	p, err := SQLitePathFromURL(c.DatabaseURL)
 	if err != nil {
 		// Load refused such a URL; a hand-built Config gets no database.
 		return "", false

@@ -185,6 +185,7 @@ func TestValidValues(t *testing.T) {
 		{"RATELIMIT_READ", "1000/minute", func(c *Config) any { return c.RateRead }, Rate{1000, time.Minute}},
 		{"DATABASE_URL", "postgresql://USER:PASSWORD@db.invalid/focusflow", func(c *Config) any { return c.DatabaseURL }, "postgresql://USER:PASSWORD@db.invalid/focusflow"},
 		{"DATABASE_URL", "sqlite:///srv/ff/focusflow.db", func(c *Config) any { p, _ := c.SQLitePath(); return p }, "/srv/ff/focusflow.db"},
+		{"DATABASE_URL", "sqlite:////srv/ff/focusflow.db", func(c *Config) any { p, _ := c.SQLitePath(); return p }, "/srv/ff/focusflow.db"},
 		{"SECRET_KEY", "short-is-fine-in-dev", func(c *Config) any { return c.SecretKey }, "short-is-fine-in-dev"},
 		// Set-but-empty means "use the default" for everything but LOG_FILE.
 		{"PORT", "", func(c *Config) any { return c.Port }, 8080},
@@ -268,6 +269,7 @@ func TestInvalidValues(t *testing.T) {
 		{"DATABASE_URL", "sqlite:///x.db?mode=ro", `DATABASE_URL: sqlite URL "sqlite:///x.db?mode=ro" must not have query parameters`},
 		{"DATABASE_URL", "postgres://USER:PASSWORD@db.invalid/ff?sslmode=requir", `DATABASE_URL: is not a valid PostgreSQL URL: failed to configure TLS (sslmode is invalid)`},
 		{"DATABASE_URL", "postgres://USER:PASSWORD@db.invalid:99999/ff", `DATABASE_URL: is not a valid PostgreSQL URL: invalid port`},
+		{"DATABASE_URL", "sqlite:////srv/my%20data/ff.db", `DATABASE_URL: sqlite URL "sqlite:////srv/my%20data/ff.db" has a %: write the file's path as it is`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -835,6 +837,9 @@ func TestSQLitePath(t *testing.T) {
 		{"SQLITE:///abs/focusflow.db", "", "/abs/focusflow.db", true},
 		{"sqlite://rel/focusflow.db", "", "rel/focusflow.db", true},
 		{"sqlite:rel.db", "", "rel.db", true},
+		// SQLAlchemy writes an absolute path with four slashes: the same file.
+		{"sqlite:////abs/focusflow.db", "", "/abs/focusflow.db", true},
+		{"sqlite://///abs/focusflow.db", "", "/abs/focusflow.db", true},
 		{"postgres://USER:PASSWORD@db.invalid/ff", "", "", false},
 	}
 	for _, tt := range tests {

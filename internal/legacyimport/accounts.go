@@ -51,7 +51,7 @@ func (im *importer) planAccounts(ctx context.Context) ([]*account, error) {
 	for _, u := range im.data.users {
 		acc := &account{source: u, hash: u.hash.String}
 		acc.createdAt = im.userCreatedAt(acc)
-		_, createdOK := parseTime(u.created, im.loc)
+		_, createdOK := parseTime(u.created, im.dbLoc)
 		if acc.existing = im.earlierAccount(acc, mapped[u.id]); acc.existing != 0 {
 			out = append(out, acc)
 			continue
@@ -77,8 +77,8 @@ func (im *importer) planAccounts(ctx context.Context) ([]*account, error) {
 // the earliest instant in the user's data, so that re-runs compute the same
 // value and recognise the account.
 func (im *importer) userCreatedAt(acc *account) time.Time {
-	if t, ok := parseTime(acc.source.created, im.loc); ok {
-		return t.Truncate(time.Millisecond)
+	if t, ok := im.instant(acc.source.created, im.dbLoc); ok {
+		return t
 	}
 	var earliest time.Time
 	consider := func(t time.Time, ok bool) {
@@ -87,16 +87,16 @@ func (im *importer) userCreatedAt(acc *account) time.Time {
 		}
 	}
 	for _, t := range im.tasksOf[acc.source.id] {
-		consider(parseTime(t.created, im.loc))
+		consider(im.instant(t.created, im.dbLoc))
 		if d, ok := parseDate(t.date); ok {
 			consider(localdate.DayStart(d, im.loc), true)
 		}
 	}
 	for _, n := range im.notesOf[acc.source.id] {
-		consider(parseTime(n.created, im.loc))
+		consider(im.instant(n.created, im.dbLoc))
 	}
 	for _, a := range im.activityOf[acc.source.id] {
-		consider(parseTime(a.at, im.loc))
+		consider(im.instant(a.at, im.srcLoc))
 	}
 	if earliest.IsZero() {
 		earliest = time.Unix(0, 0)
@@ -185,7 +185,7 @@ func (run *userRun) account(ctx context.Context) error {
 		run.user = u
 		run.rep.Username = u.Username
 		run.rep.UserID = u.ID
-		return nil
+		return run.password(ctx)
 	}
 	u := &focusflow.User{Username: acc.username, Email: acc.email, Timezone: im.loc.String(), Theme: "auto",
 		DailyGoal: focusflow.DefaultDailyGoal, TimerCap: focusflow.DefaultTimerCap, CreatedAt: acc.createdAt}
@@ -196,7 +196,8 @@ func (run *userRun) account(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := run.l.Remember(ctx, kindUser, acc.source.id, u.ID); err != nil {
+	if err := run.l.SetMark(ctx, kindUser, u.ID, sqlstore.Mark{From: acc.source.id, ID: u.ID, SourceSig: sig(acc.hash),
+		TargetSig: sig(acc.hash)}); err != nil {
 		return err
 	}
 	run.user = u
@@ -206,4 +207,38 @@ func (run *userRun) account(ctx context.Context) error {
 		run.rep.UserID = u.ID
 	}
 	return nil
+}
+
+// password applies a password changed in the original since the last
+// import, unless the account's hash changed here since: the user set a
+// new password, or signed in, which upgrades the hash (FocusFlow's kept).
+func (run *userRun) password(ctx context.Context) error {
+	marks, err := run.l.Marks(ctx, kindUser, sqlstore.UserTable, run.user.ID)
+	if err != nil {
+		return err
+	}
+	m, ok := marks[run.acc.source.id]
+	ours, err := run.l.PasswordHash(ctx, run.user.ID)
+	if err != nil {
+		return err
+	}
+	src := sig(run.acc.hash)
+	v := judge(m, ok, src, sig(ours))
+	switch v {
+	case verdictUpdate:
+		if err := run.l.SetPasswordHash(ctx, run.user.ID, run.acc.hash); err != nil {
+			return err
+		}
+		ours = run.acc.hash
+		run.count(v, "account", "its password was changed in the original: the new one works here")
+	case verdictConflict:
+		run.count(v, "account", conflictWhat(m, "its password was changed")+
+			" (signing in here upgrades the stored hash, which counts as a change)")
+		return nil
+	case verdictNew, verdictBaseline:
+	default:
+		return nil
+	}
+	return run.l.SetMark(ctx, kindUser, run.user.ID, sqlstore.Mark{From: run.acc.source.id, ID: run.user.ID,
+		SourceSig: src, TargetSig: sig(ours)})
 }

@@ -22,33 +22,60 @@ import (
 
 // Options say how to import.
 type Options struct {
-	// Location reads the original's naive timestamps and becomes the
-	// imported users' time zone. Nil means UTC.
+	// SourceLocation is the zone of the original server's clock, which
+	// wrote timer_start_time, last_sync_time, the activity log and the
+	// times notes were edited. Nil means UTC.
+	SourceLocation *time.Location
+	// DatabaseLocation is the zone of the database's CURRENT_TIMESTAMP,
+	// which filled every created_at and a new note's updated_at: UTC in
+	// SQLite, the session's TimeZone in PostgreSQL. Nil means UTC.
+	DatabaseLocation *time.Location
+	// Location is the users' zone: it dates their days and becomes their
+	// time zone here. Nil means SourceLocation.
 	Location *time.Location
 	// DryRun runs every check and builds the whole report, then rolls
 	// every transaction back: nothing is written.
 	DryRun bool
+	// DeleteRemoved deletes the rows an earlier import brought over that
+	// the original has deleted since (unless they were changed here);
+	// without it they are only listed.
+	DeleteRemoved bool
 	// Progress, when set, is told after each user (done of total).
 	Progress func(done, total int)
+}
+
+// zones fills in the defaults.
+func (o Options) zones() (source, database, users *time.Location) {
+	source, database, users = o.SourceLocation, o.DatabaseLocation, o.Location
+	if source == nil {
+		source = time.UTC
+	}
+	if database == nil {
+		database = time.UTC
+	}
+	if users == nil {
+		users = source
+	}
+	return source, database, users
 }
 
 // errRollback ends a dry run's transaction without writing.
 var errRollback = errors.New("dry run: roll back")
 
 // Import imports the original FocusFlow's users and their data into store.
-// Each user is imported in one transaction; rows imported before are
-// skipped, so an interrupted run can simply be run again.
+// Each user is imported in one transaction. Running it again applies what
+// changed in the original since (reimport.go), so an interrupted run is
+// simply run again, and so is a staged cutover.
 func Import(ctx context.Context, store *sqlstore.DB, src *Source, opts Options) (*Report, error) {
-	loc := opts.Location
-	if loc == nil {
-		loc = time.UTC
-	}
+	srcLoc, dbLoc, loc := opts.zones()
 	data, err := src.read(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Source: src.Name(), Timezone: loc.String(), DryRun: opts.DryRun}
-	im := &importer{store: store, loc: loc, now: store.Now().Truncate(time.Millisecond), dryRun: opts.DryRun, data: data}
+	rep := &Report{Source: src.Name(), Zones: Zones{Source: srcLoc.String(), Database: dbLoc.String(), Users: loc.String()},
+		DryRun: opts.DryRun, DeleteRemoved: opts.DeleteRemoved}
+	im := &importer{store: store, srcLoc: srcLoc, dbLoc: dbLoc, loc: loc, now: store.Now().Truncate(time.Millisecond),
+		dryRun: opts.DryRun, deleteRemoved: opts.DeleteRemoved, data: data}
 	im.index()
 	rep.Orphans = im.orphans()
 	accounts, err := im.planAccounts(ctx)
@@ -69,6 +96,7 @@ func Import(ctx context.Context, store *sqlstore.DB, src *Source, opts Options) 
 		}
 	}
 	rep.Totals.Problems += len(rep.Orphans)
+	rep.RoundedTimestamps = len(im.rounded)
 	if !rep.Time.Balanced() {
 		// A bug, not a data problem: the report must account for every ms.
 		return rep, fmt.Errorf("internal error: imported time does not add up (%+v)", rep.Time)
@@ -78,11 +106,18 @@ func Import(ctx context.Context, store *sqlstore.DB, src *Source, opts Options) 
 
 // importer is one run's state.
 type importer struct {
-	store  *sqlstore.DB
-	loc    *time.Location
-	now    time.Time
-	dryRun bool
-	data   *sourceData
+	store *sqlstore.DB
+	// The zones of the original server's clock, of its database's
+	// CURRENT_TIMESTAMP, and of its users.
+	srcLoc, dbLoc, loc *time.Location
+	now                time.Time
+	dryRun             bool
+	deleteRemoved      bool
+	data               *sourceData
+	// rounded holds the timestamps read that had more than milliseconds.
+	rounded map[string]bool
+	// ownerOf is the original user of each original task.
+	ownerOf map[int64]int64
 
 	tasksOf    map[int64][]sourceTask
 	dayNotesOf map[int64][]sourceDayNote
@@ -98,8 +133,11 @@ func (im *importer) index() {
 	im.notesOf = map[int64][]sourceNote{}
 	im.activityOf = map[int64][]sourceActivity{}
 	im.completedAt = map[int64]time.Time{}
+	im.rounded = map[string]bool{}
+	im.ownerOf = map[int64]int64{}
 	for _, t := range im.data.tasks {
 		im.tasksOf[t.userID] = append(im.tasksOf[t.userID], t)
+		im.ownerOf[t.id] = t.userID
 	}
 	for _, n := range im.data.dayNotes {
 		im.dayNotesOf[n.userID] = append(im.dayNotesOf[n.userID], n)
@@ -110,7 +148,7 @@ func (im *importer) index() {
 	for _, a := range im.data.activity {
 		im.activityOf[a.userID] = append(im.activityOf[a.userID], a)
 		if a.taskID.Valid && strings.HasPrefix(a.message.String, "Completed task") {
-			if at, ok := parseTime(a.at, im.loc); ok && at.After(im.completedAt[a.taskID.Int64]) {
+			if at, ok := im.instant(a.at, im.srcLoc); ok && at.After(im.completedAt[a.taskID.Int64]) {
 				im.completedAt[a.taskID.Int64] = at
 			}
 		}
@@ -152,13 +190,15 @@ func sortedKeys[V any](m map[int64]V) []int64 {
 
 // userRun is the state of one user's transaction.
 type userRun struct {
-	im     *importer
-	l      *sqlstore.Loader
-	acc    *account
-	user   *focusflow.User
-	rep    *UserReport
-	mapped map[string]map[int64]int64 // kind → original id → ours
-	taskID map[int64]int64            // original task id → ours (earlier runs and this one)
+	im    *importer
+	l     *sqlstore.Loader
+	acc   *account
+	user  *focusflow.User
+	rep   *UserReport
+	marks map[string]map[int64]sqlstore.Mark // kind → original id → what an earlier run imported
+	// taskID is our id of each original task of the user (earlier runs
+	// and this one).
+	taskID map[int64]int64
 }
 
 func (im *importer) importUser(ctx context.Context, acc *account) (*UserReport, error) {
@@ -192,18 +232,15 @@ func (run *userRun) do(ctx context.Context) error {
 	if err := run.account(ctx); err != nil {
 		return err
 	}
-	if err := run.loadMapped(ctx); err != nil {
+	if err := run.loadMarks(ctx); err != nil {
 		return err
 	}
-	before := run.rep.Counts
 	for _, step := range []func(context.Context) error{run.tasks, run.dayNotes, run.notes, run.activity} {
 		if err := step(ctx); err != nil {
 			return err
 		}
 	}
-	c := run.rep.Counts
-	if run.acc.existing != 0 && c.Tasks == before.Tasks && c.DayNotes == before.DayNotes && c.Notes == before.Notes &&
-		c.Activity == before.Activity {
+	if c := run.rep.Counts; run.acc.existing != 0 && c.Added()+c.Updated+c.Deleted == 0 {
 		run.rep.State = "unchanged"
 	}
 	return nil

@@ -155,8 +155,8 @@ func (lt *legacyTarget) run(t *testing.T, src string, dryRun bool) *legacyimport
 	}
 	defer s.Close()
 	var calls []int
-	rep, err := legacyimport.Import(lt.ctx, lt.db, s, legacyimport.Options{Location: legacyParis(t), DryRun: dryRun,
-		Progress: func(done, total int) { calls = append(calls, done) }})
+	rep, err := legacyimport.Import(lt.ctx, lt.db, s, legacyimport.Options{SourceLocation: legacyParis(t),
+		DatabaseLocation: legacyParis(t), DryRun: dryRun, Progress: func(done, total int) { calls = append(calls, done) }})
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
@@ -240,11 +240,14 @@ func parisTime(t testing.TB, s string) time.Time {
 // The time of the fixtures, worked out by hand from rows.sql.
 const (
 	aliceValidMS = 5_400_000 + 1_800_500 + 600_000 + 3_600_000 + 2_700_000
-	aliceRunMS   = 3_000_250 // task 5: 14:00:00.000 → 14:50:00.250
-	bobValidMS   = 54_000_000 + 43_200_000 + 90_000
-	bobCappedMS  = 54_000_000 + 43_200_000 - 86_400_000 // 2025-06-10 holds 27 h
-	carolValidMS = 600_000
-	frankValidMS = 60_000 + 120_000 // SQLite only
+	// task 5's timer, running since 2025-06-04 14:00 Paris, is older than
+	// the cap when the tests import: capped after 4 hours.
+	aliceRunRawMS = 2_667_600_000 // 2025-06-04 12:00 UTC → legacyNow: 741 h
+	aliceRunMS    = 4 * 3_600_000
+	bobValidMS    = 54_000_000 + 43_200_000 + 90_000
+	bobCappedMS   = 54_000_000 + 43_200_000 - 86_400_000 // 2025-06-10 holds 27 h
+	carolValidMS  = 600_000
+	frankValidMS  = 60_000 + 120_000 // SQLite only
 )
 
 func TestImport(t *testing.T) {
@@ -285,24 +288,26 @@ func TestImport(t *testing.T) {
 				if len(rep.Users) != wantUsers || rep.Totals.Users != wantUsers {
 					t.Fatalf("users: %d reported, %d created; want %d", len(rep.Users), rep.Totals.Users, wantUsers)
 				}
-				wantTime := legacyimport.TimeAccount{ValidMS: validMS, NegativeMS: -120_000, CappedMS: bobCappedMS,
-					RunningMS: aliceRunMS, ImportedMS: validMS - bobCappedMS + aliceRunMS}
+				imported := validMS - bobCappedMS + aliceRunMS
+				ms := legacyimport.MS
+				wantTime := legacyimport.TimeAccount{ValidMS: ms(validMS), NegativeMS: ms(-120_000),
+					CappedMS: ms(bobCappedMS + aliceRunRawMS - aliceRunMS), RunningMS: ms(aliceRunRawMS), ImportedMS: ms(imported)}
 				if rep.Time != wantTime {
 					t.Errorf("time accounting %+v, want %+v", rep.Time, wantTime)
 				}
 				// Totals match to the millisecond: the tasks' spent time and
 				// the per-day figures both hold exactly what was imported.
-				if got := lt.count(t, "SELECT SUM(spent_ms) FROM tasks"); got != wantTime.ImportedMS {
-					t.Errorf("tasks hold %d ms, want %d", got, wantTime.ImportedMS)
+				if got := lt.count(t, "SELECT SUM(spent_ms) FROM tasks"); got != imported {
+					t.Errorf("tasks hold %d ms, want %d", got, imported)
 				}
-				if got := lt.count(t, "SELECT SUM(ended_at - started_at) FROM time_entries"); got != wantTime.ImportedMS {
-					t.Errorf("entries hold %d ms, want %d", got, wantTime.ImportedMS)
+				if got := lt.count(t, "SELECT SUM(ended_at - started_at) FROM time_entries"); got != imported {
+					t.Errorf("entries hold %d ms, want %d", got, imported)
 				}
-				if got := lt.count(t, "SELECT SUM(focus_ms) FROM daily_stats"); got != wantTime.ImportedMS {
-					t.Errorf("daily_stats hold %d ms, want %d", got, wantTime.ImportedMS)
+				if got := lt.count(t, "SELECT SUM(focus_ms) FROM daily_stats"); got != imported {
+					t.Errorf("daily_stats hold %d ms, want %d", got, imported)
 				}
-				if got := lt.count(t, "SELECT SUM(focus_ms) FROM hourly_focus"); got != wantTime.ImportedMS {
-					t.Errorf("hourly_focus holds %d ms, want %d", got, wantTime.ImportedMS)
+				if got := lt.count(t, "SELECT SUM(focus_ms) FROM hourly_focus"); got != imported {
+					t.Errorf("hourly_focus holds %d ms, want %d", got, imported)
 				}
 				if n := lt.count(t, `SELECT COUNT(*) FROM time_entries a JOIN time_entries b ON a.user_id = b.user_id
 					AND a.id < b.id AND a.started_at < b.ended_at AND b.started_at < a.ended_at`); n != 0 {
@@ -332,7 +337,7 @@ func TestImport(t *testing.T) {
 						t.Errorf("second run, user %d: state %s, problems %v", u.LegacyID, u.State, u.Problems)
 					}
 				}
-				if again.Totals.AlreadyThere == 0 || again.Totals.Tasks != 0 || again.Time.ImportedMS != 0 {
+				if again.Totals.Kept == 0 || again.Totals.Tasks != 0 || !again.Time.ImportedMS.IsZero() {
 					t.Errorf("second run totals %+v, time %+v", again.Totals, again.Time)
 				}
 			})
@@ -374,8 +379,9 @@ func checkLegacyAlice(t *testing.T, lt *legacyTarget, rep legacyimport.UserRepor
 		rep.Counts.Notes != 3 || rep.Counts.Activity != 6 {
 		t.Errorf("alice's report: %+v", rep)
 	}
-	if !hasProblem(rep, "task 5", "timer was running", "stopped at its last sync", "50m 00.250s") {
-		t.Errorf("alice's running timer is not reported: %+v", rep.Problems)
+	if len(rep.Running) != 1 || !strings.Contains(rep.Running[0].Row, "task 5") ||
+		!strings.Contains(rep.Running[0].Action, "older than the cap") || !strings.Contains(rep.Running[0].Action, "2025-06-04 18:00") {
+		t.Errorf("alice's running timer is not reported: %+v", rep.Running)
 	}
 
 	// The day view shows the old day: tasks, time, notes, activity.
@@ -410,16 +416,18 @@ func checkLegacyAlice(t *testing.T, lt *legacyTarget, rep legacyimport.UserRepor
 		t.Errorf("review entries %+v, want ending at %s", e2, e1[0].StartedAt)
 	}
 
-	// The running timer: stopped at its last sync, its part an entry of its
-	// own, the task paused.
+	// The running timer became alice's session from its real start, capped
+	// at 4 hours as any forgotten timer is; the time before it ends where
+	// it began.
 	d = lt.day(t, u, "2025-06-04")
 	deep := legacyTask(t, d, "Deep work: parser")
-	if deep.Status != focusflow.StatusPaused || deep.Spent != (3_600_000+aliceRunMS)*time.Millisecond || d.Timer != nil {
+	if deep.Status != focusflow.StatusPaused || deep.Spent != (3_600_000+aliceRunMS)*time.Millisecond {
 		t.Errorf("running task: %+v, timer %+v", deep, d.Timer)
 	}
 	entries, _ := lt.db.Entries(lt.ctx, u.ID, deep.ID)
 	if len(entries) != 2 || !entries[1].StartedAt.Equal(parisTime(t, "2025-06-04 14:00:00.000")) ||
-		!entries[1].EndedAt.Equal(parisTime(t, "2025-06-04 14:50:00.250")) || !entries[0].EndedAt.Equal(entries[1].StartedAt) {
+		!entries[1].EndedAt.Equal(parisTime(t, "2025-06-04 18:00:00.000")) || entries[1].Source != focusflow.SourceCapped ||
+		!entries[0].EndedAt.Equal(entries[1].StartedAt) {
 		t.Errorf("running task entries: %+v", entries)
 	}
 	if d.Stats.Focus != deep.Spent {
@@ -603,7 +611,7 @@ func TestImportResumesAndPicksUpNewRows(t *testing.T) {
 			// Interrupt after two users: the context ends in the progress
 			// callback, so the third user's transaction fails and rolls back.
 			ctx, cancel := context.WithCancel(lt.ctx)
-			_, err = legacyimport.Import(ctx, lt.db, s, legacyimport.Options{Location: legacyParis(t),
+			_, err = legacyimport.Import(ctx, lt.db, s, legacyimport.Options{SourceLocation: legacyParis(t), DatabaseLocation: legacyParis(t),
 				Progress: func(done, total int) {
 					if done == 2 {
 						cancel()
@@ -627,7 +635,7 @@ func TestImportResumesAndPicksUpNewRows(t *testing.T) {
 			}
 			rep := lt.run(t, src, false)
 			alice := legacyUserReport(t, rep, 1)
-			if alice.State != "updated" || alice.Counts.Tasks != 1 || alice.Counts.AlreadyThere == 0 || alice.Time.ImportedMS != 600_000 {
+			if alice.State != "updated" || alice.Counts.Tasks != 1 || alice.Counts.Kept == 0 || alice.Time.ImportedMS != legacyimport.MS(600_000) {
 				t.Errorf("alice on the second run: %+v", alice)
 			}
 			if got := legacyUserReport(t, rep, 4); got.State != "new" {

@@ -4,58 +4,153 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/localdate"
+	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
 // dayNotes imports the original's daily_entries: one free-text note per
 // day. A day that has a note here already, or no date, gets a general note
-// instead.
+// instead. The mapping's target signature says which it became.
 func (run *userRun) dayNotes(ctx context.Context) error {
-	im := run.im
-	for _, n := range im.dayNotesOf[run.acc.source.id] {
-		date, ok := parseDate(n.date)
-		if done, err := run.alreadyImported(ctx, kindDayNote, n.id, date); err != nil {
-			return err
-		} else if done {
-			run.rep.Counts.AlreadyThere++
-			continue
-		}
-		row := fmt.Sprintf("daily note %d (%s)", n.id, n.date.String)
-		if !ok {
-			run.problem(row, fmt.Sprintf("entry_date %s is not a date", quote(n.date)),
-				"kept as a general note on the account's first day")
-			date = localdate.Today(run.acc.createdAt, im.loc)
-		}
-		text, issues, full := cleanText(n.notes.String, focusflow.DayNoteText)
-		for _, is := range issues {
-			run.problem(row, "text "+is, "cleaned")
-		}
-		if text == "" {
-			continue // nothing to keep: the original stored empty notes for days once edited
-		}
-		exists, err := run.l.HasDayNote(ctx, run.user.ID, date)
-		if err != nil {
+	seen := map[int64]bool{}
+	for _, n := range run.im.dayNotesOf[run.acc.source.id] {
+		seen[n.id] = true
+		if err := run.dayNoteRow(ctx, n); err != nil {
 			return err
 		}
-		if !ok || exists {
-			err = run.dayNoteAsNote(ctx, row, date, text, full, exists)
-		} else {
-			err = run.dayNote(ctx, row, date, text, full)
-		}
-		if err != nil {
-			return err
-		}
-		if err := run.l.Remember(ctx, kindDayNote, n.id, run.user.ID); err != nil {
-			return err
-		}
-		run.rep.Counts.DayNotes++
 	}
-	return nil
+	return run.removed(ctx, kindDayNote, seen, func(m sqlstore.Mark) string { return fmt.Sprintf("daily note %d", m.From) },
+		func(ctx context.Context, m sqlstore.Mark) (bool, error) {
+			now, err := run.dayNoteTarget(ctx, m.TargetSig)
+			return now != m.TargetSig, err
+		}, func(ctx context.Context, m sqlstore.Mark) error {
+			kind, key, _ := strings.Cut(m.TargetSig, ":")
+			key, _, _ = strings.Cut(key, ":")
+			if kind == "note" {
+				return run.l.Delete(ctx, sqlstore.NoteTable, run.user.ID, key)
+			}
+			return run.l.Delete(ctx, sqlstore.UserTable, run.user.ID, key)
+		})
+}
+
+// dayNoteRow imports, updates or keeps one daily note of the original.
+func (run *userRun) dayNoteRow(ctx context.Context, n sourceDayNote) error {
+	date, ok := parseDate(n.date)
+	row := fmt.Sprintf("daily note %d (%s)", n.id, n.date.String)
+	src := sig(n.date.String, n.notes.String)
+	m, had := run.marks[kindDayNote][n.id]
+	target := m.TargetSig
+	if had && m.SourceSig == "" {
+		target = "day:" + date + ":"
+	}
+	now, err := run.dayNoteTarget(ctx, target)
+	if err != nil {
+		return err
+	}
+	v := judge(m, had, src, now)
+	switch v {
+	case verdictNew:
+		return run.newDayNote(ctx, n, row, date, ok, src)
+	case verdictUpdate:
+		text, _, _ := cleanText(n.notes.String, focusflow.DayNoteText)
+		if err := run.updateDayNote(ctx, target, date, text); err != nil {
+			return err
+		}
+		if now, err = run.dayNoteTarget(ctx, target); err != nil {
+			return err
+		}
+		run.count(v, row, "its text changed in the original: updated")
+	case verdictConflict:
+		run.count(v, row, conflictWhat(sqlstore.Mark{Exists: true}, "its text changed"))
+		return nil
+	default:
+		run.count(v, row, "")
+		if v != verdictBaseline {
+			return nil
+		}
+	}
+	return run.l.SetMark(ctx, kindDayNote, run.user.ID, sqlstore.Mark{From: n.id, ID: run.user.ID, SourceSig: src, TargetSig: now})
+}
+
+// dayNoteTarget is the signature of what a daily note became, as it is
+// now: "day:DATE:sig" (the day's note) or "note:ID:sig" (a general note).
+func (run *userRun) dayNoteTarget(ctx context.Context, target string) (string, error) {
+	kind, rest, _ := strings.Cut(target, ":")
+	key, _, _ := strings.Cut(rest, ":")
+	switch kind {
+	case "day":
+		text, ok, err := run.l.DayNote(ctx, run.user.ID, key)
+		if err != nil || !ok {
+			return "day:" + key + ":none", err
+		}
+		return "day:" + key + ":" + sig(text), nil
+	case "note":
+		id, _ := strconv.ParseInt(key, 10, 64)
+		note, err := run.l.Note(ctx, run.user.ID, id)
+		if err != nil || note == nil {
+			return "note:" + key + ":none", err
+		}
+		return "note:" + key + ":" + sig(note.Content), nil
+	}
+	return "", nil
+}
+
+// updateDayNote writes a daily note's new text where it went.
+func (run *userRun) updateDayNote(ctx context.Context, target, date, text string) error {
+	kind, rest, _ := strings.Cut(target, ":")
+	key, _, _ := strings.Cut(rest, ":")
+	if kind == "note" {
+		id, _ := strconv.ParseInt(key, 10, 64)
+		note, err := run.l.Note(ctx, run.user.ID, id)
+		if err != nil || note == nil {
+			return err
+		}
+		note.Content, note.UpdatedAt = splitText(text, focusflow.MaxNoteContent)[0], run.im.now
+		return run.l.UpdateNote(ctx, run.user.ID, note)
+	}
+	return run.l.SetDayNote(ctx, run.user.ID, key, focusflow.DayNote{Text: text, UpdatedAt: run.im.now})
+}
+
+// newDayNote imports a daily note not imported before.
+func (run *userRun) newDayNote(ctx context.Context, n sourceDayNote, row, date string, dated bool, src string) error {
+	if !dated {
+		run.problem(row, fmt.Sprintf("entry_date %s is not a date", quote(n.date)),
+			"kept as a general note on the account's first day")
+		date = localdate.Today(run.acc.createdAt, run.loc())
+	}
+	text, issues, full := cleanText(n.notes.String, focusflow.DayNoteText)
+	for _, is := range issues {
+		run.problem(row, "text "+is, "cleaned")
+	}
+	if text == "" {
+		return nil // nothing to keep: the original stored empty notes for days once edited
+	}
+	exists, err := run.l.HasDayNote(ctx, run.user.ID, date)
+	if err != nil {
+		return err
+	}
+	target := "day:" + date + ":"
+	if !dated || exists {
+		var id int64
+		id, err = run.dayNoteAsNote(ctx, row, date, text, full, exists)
+		target = "note:" + strconv.FormatInt(id, 10) + ":"
+	} else {
+		err = run.dayNote(ctx, row, date, text, full)
+	}
+	if err != nil {
+		return err
+	}
+	if target, err = run.dayNoteTarget(ctx, target); err != nil {
+		return err
+	}
+	run.rep.Counts.DayNotes++
+	return run.l.SetMark(ctx, kindDayNote, run.user.ID, sqlstore.Mark{From: n.id, ID: run.user.ID, SourceSig: src, TargetSig: target})
 }
 
 // dayNote writes the day's note; when the original's was longer than ours
@@ -70,12 +165,13 @@ func (run *userRun) dayNote(ctx context.Context, row, date, text, full string) e
 	}
 	run.problem(row, fmt.Sprintf("text is %d characters (at most %d here)", utf8.RuneCountInString(full), focusflow.MaxDayNote),
 		"the first "+group(focusflow.MaxDayNote)+" are the daily note; the whole text is kept in a general note on that day")
-	return run.overflowNotes(ctx, date, overflow{title: "Full daily note (shortened on import)", text: full}, im.now)
+	_, err := run.overflowNotes(ctx, date, overflow{title: "Full daily note (shortened on import)", text: full}, im.now)
+	return err
 }
 
 // dayNoteAsNote keeps a daily note that cannot be the day's note as a
 // general note of that day.
-func (run *userRun) dayNoteAsNote(ctx context.Context, row, date, text, full string, exists bool) error {
+func (run *userRun) dayNoteAsNote(ctx context.Context, row, date, text, full string, exists bool) (int64, error) {
 	if exists {
 		run.problem(row, "the day already has a daily note in FocusFlow", "imported as a general note on that day instead")
 	}
@@ -83,56 +179,110 @@ func (run *userRun) dayNoteAsNote(ctx context.Context, row, date, text, full str
 	if full != "" {
 		all = full
 	}
-	if err := run.overflowNotes(ctx, date, overflow{title: "Daily note from the original FocusFlow", text: all}, run.im.now); err != nil {
-		return err
-	}
+	id, err := run.overflowNotes(ctx, date, overflow{title: "Daily note from the original FocusFlow", text: all}, run.im.now)
 	run.rep.Counts.ExtraNotes-- // counted as the day note itself
-	return nil
+	return id, err
 }
 
 func (run *userRun) notes(ctx context.Context) error {
+	seen := map[int64]bool{}
 	for _, n := range run.im.notesOf[run.acc.source.id] {
-		if done, err := run.alreadyImported(ctx, kindNote, n.id, ""); err != nil {
-			return err
-		} else if done {
-			run.rep.Counts.AlreadyThere++
-			continue
-		}
-		row := fmt.Sprintf("note %d %q (%s)", n.id, focusflow.Shorten(n.title.String, 40), n.date.String)
-		note := run.planNote(row, n)
-		title, body, ok := run.noteText(row, n)
-		if !ok {
-			continue
-		}
-		if err := run.writeNote(ctx, row, n.id, note, title, body); err != nil {
+		seen[n.id] = true
+		if err := run.noteRow(ctx, n); err != nil {
 			return err
 		}
+	}
+	return run.removed(ctx, kindNote, seen, func(m sqlstore.Mark) string { return fmt.Sprintf("note %d (ours %d)", m.From, m.ID) },
+		func(ctx context.Context, m sqlstore.Mark) (bool, error) {
+			now, err := run.noteTarget(ctx, m.ID)
+			return now != m.TargetSig, err
+		}, func(ctx context.Context, m sqlstore.Mark) error {
+			return run.l.Delete(ctx, sqlstore.NoteTable, run.user.ID, m.ID)
+		})
+}
+
+// noteRow imports, updates or keeps one typed note of the original.
+func (run *userRun) noteRow(ctx context.Context, n sourceNote) error {
+	row := fmt.Sprintf("note %d %q (%s)", n.id, focusflow.Shorten(n.title.String, 40), n.date.String)
+	src := sig(n.date.String, n.title.String, n.content.String, n.noteType.String)
+	m, had := run.marks[kindNote][n.id]
+	var now string
+	if had && m.Exists {
+		var err error
+		if now, err = run.noteTarget(ctx, m.ID); err != nil {
+			return err
+		}
+	}
+	v := judge(m, had, src, now)
+	switch v {
+	case verdictNew, verdictUpdate:
+	case verdictConflict:
+		run.count(v, row, conflictWhat(m, "its title, content or type changed"))
+		return nil
+	default:
+		run.count(v, row, "")
+		if v != verdictBaseline {
+			return nil
+		}
+		return run.l.SetMark(ctx, kindNote, run.user.ID, sqlstore.Mark{From: n.id, ID: m.ID, SourceSig: src, TargetSig: now})
+	}
+	note := run.planNote(row, n)
+	title, body, ok := run.noteText(row, n)
+	if !ok {
+		return nil
+	}
+	if v == verdictUpdate {
+		note.ID = m.ID
+		run.count(v, row, "its title, content or type changed in the original: updated")
+	} else {
 		run.rep.Counts.Notes++
 	}
-	return nil
+	if err := run.writeNote(ctx, row, note, title, body); err != nil {
+		return err
+	}
+	now, err := run.noteTarget(ctx, note.ID)
+	if err != nil {
+		return err
+	}
+	return run.l.SetMark(ctx, kindNote, run.user.ID, sqlstore.Mark{From: n.id, ID: note.ID, SourceSig: src, TargetSig: now})
+}
+
+// noteTarget is the signature of our note as it is now.
+func (run *userRun) noteTarget(ctx context.Context, id int64) (string, error) {
+	n, err := run.l.Note(ctx, run.user.ID, id)
+	if err != nil || n == nil {
+		return "none", err
+	}
+	return sig(n.Date, n.Type, n.Title, n.Content), nil
 }
 
 // planNote dates and types a note: its entry_date (else the day it was
 // created, else the account's first day), its created_at (else the start
 // of that day), and updated_at no earlier than created_at.
 func (run *userRun) planNote(row string, n sourceNote) *focusflow.Note {
-	im := run.im
-	created, createdOK := parseTime(n.created, im.loc)
+	im, loc := run.im, run.loc()
+	created, createdOK := im.instant(n.created, im.dbLoc)
 	date, ok := parseDate(n.date)
 	if !ok {
 		if !createdOK {
 			run.problem(row, fmt.Sprintf("entry_date %s is not a date and created_at %s is not a timestamp",
 				quote(n.date), quote(n.created)), "dated the account's first day")
-			date = localdate.Today(run.acc.createdAt, im.loc)
+			date = localdate.Today(run.acc.createdAt, loc)
 		} else {
-			date = localdate.Today(created, im.loc)
+			date = localdate.Today(created, loc)
 			run.problem(row, fmt.Sprintf("entry_date %s is not a date", quote(n.date)), "dated "+date+", the day it was created")
 		}
 	}
 	if !createdOK {
-		created = localdate.DayStart(date, im.loc)
+		created = localdate.DayStart(date, loc)
 	}
-	updated, ok := parseTime(n.updated, im.loc)
+	// The database filled updated_at with created_at's clock on insert;
+	// an edit wrote the server's.
+	updatedLoc := im.srcLoc
+	if n.updated.String == n.created.String {
+		updatedLoc = im.dbLoc
+	}
+	updated, ok := im.instant(n.updated, updatedLoc)
 	if !ok || updated.Before(created) {
 		updated = created
 	}
@@ -183,14 +333,15 @@ func (run *userRun) noteText(row string, n sourceNote) (title, body string, ok b
 }
 
 // writeNote writes a note, split into notes of the same day and type when
-// its content is longer than ours can be; the first part is the note.
-func (run *userRun) writeNote(ctx context.Context, row string, id int64, note *focusflow.Note, title, body string) error {
+// its content is longer than ours can be; the first part is the note (the
+// one an earlier import made, when note.ID is set: the other parts are
+// added anew).
+func (run *userRun) writeNote(ctx context.Context, row string, note *focusflow.Note, title, body string) error {
 	parts := splitText(body, focusflow.MaxNoteContent)
 	if len(parts) > 1 {
 		run.problem(row, fmt.Sprintf("content is %d characters (at most %d here)", utf8.RuneCountInString(body), focusflow.MaxNoteContent),
 			fmt.Sprintf("split into %d notes of the same day and type", len(parts)))
 	}
-	var firstID int64
 	for i, part := range parts {
 		n := *note
 		n.Title, n.Content = title, part
@@ -201,22 +352,31 @@ func (run *userRun) writeNote(ctx context.Context, row string, id int64, note *f
 			}
 			n.Title = focusflow.Shorten(fmt.Sprintf("%s (%d/%d)", label, i+1, len(parts)), focusflow.MaxTitle)
 		}
-		if err := run.l.AddNote(ctx, run.user, &n); err != nil {
+		var err error
+		switch {
+		case i == 0 && note.ID != 0:
+			err = run.l.UpdateNote(ctx, run.user.ID, &n)
+		default:
+			n.ID = 0
+			err = run.l.AddNote(ctx, run.user, &n)
+		}
+		if err != nil {
 			return err
 		}
 		if i == 0 {
-			firstID = n.ID
+			note.ID = n.ID
 		} else {
 			run.rep.Counts.ExtraNotes++
 		}
 	}
-	return run.l.Remember(ctx, kindNote, id, firstID)
+	return nil
 }
 
 // overflowNotes keeps text that did not fit in general notes, as many as
-// it takes.
-func (run *userRun) overflowNotes(ctx context.Context, date string, o overflow, at time.Time) error {
+// it takes, and returns the first one's id.
+func (run *userRun) overflowNotes(ctx context.Context, date string, o overflow, at time.Time) (int64, error) {
 	parts := splitText(o.text, focusflow.MaxNoteContent)
+	var first int64
 	for i, part := range parts {
 		title := o.title
 		if len(parts) > 1 {
@@ -224,9 +384,12 @@ func (run *userRun) overflowNotes(ctx context.Context, date string, o overflow, 
 		}
 		n := &focusflow.Note{Date: date, Type: "general", Title: title, Content: part, CreatedAt: at, UpdatedAt: at}
 		if err := run.l.AddNote(ctx, run.user, n); err != nil {
-			return err
+			return 0, err
+		}
+		if i == 0 {
+			first = n.ID
 		}
 		run.rep.Counts.ExtraNotes++
 	}
-	return nil
+	return first, nil
 }

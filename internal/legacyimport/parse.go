@@ -2,6 +2,7 @@ package legacyimport
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -17,7 +18,10 @@ import (
 // one place.
 
 // naiveLayouts are the spellings of a timestamp the original wrote:
-// PostgreSQL's ISO output, Python's str(datetime) and isoformat().
+// PostgreSQL's ISO output of a TIMESTAMP (fractions without their trailing
+// zeros), Python's isoformat() as its SQLite adapter stored datetime.now()
+// ("T", microseconds only when there are any), and SQLite's
+// CURRENT_TIMESTAMP (a space, whole seconds).
 var naiveLayouts = []string{
 	"2006-01-02 15:04:05.999999999",
 	"2006-01-02T15:04:05.999999999",
@@ -53,20 +57,44 @@ func parseTime(v sql.NullString, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// parseMS reads a millisecond count (time_spent, timer instants),
-// tolerating SQLite's REAL spelling.
-func parseMS(v sql.NullString) (int64, bool) {
+// instant reads one of the original's timestamps as parseTime does, kept
+// to the millisecond as FocusFlow keeps them; a value with a finer part is
+// remembered, so that the report can say how many were rounded.
+func (im *importer) instant(v sql.NullString, loc *time.Location) (time.Time, bool) {
+	t, ok := parseTime(v, loc)
+	if !ok {
+		return t, false
+	}
+	if t.Nanosecond()%int(time.Millisecond) != 0 {
+		im.rounded[v.String] = true
+	}
+	return t.Truncate(time.Millisecond), true
+}
+
+// parseMS reads a millisecond count (time_spent). SQLite kept whatever
+// number the client sent, fractions included: such a value is rounded to
+// the nearest millisecond and rounding says so; one beyond what a count
+// of milliseconds can be is not read, and fault says why.
+func parseMS(v sql.NullString) (n int64, rounding, fault string, ok bool) {
 	s := strings.TrimSpace(v.String)
 	if !v.Valid || s == "" {
-		return 0, false
+		return 0, "", "", false
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, true
+		return n, "", "", true
 	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) < 1e15 {
-		return int64(math.Round(f)), true
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(f):
+		return 0, "", "is not a number", false
+	case math.IsInf(f, 0) || math.Abs(f) >= math.MaxInt64:
+		return 0, "", "is beyond what a count of milliseconds can be", false
 	}
-	return 0, false
+	n = int64(math.Round(f))
+	if float64(n) != f {
+		rounding = fmt.Sprintf("%s ms is not a whole number of milliseconds: rounded to %d ms", s, n)
+	}
+	return n, rounding, "", true
 }
 
 // parseDate reads a calendar date; a midnight time after it (SQLite
@@ -122,6 +150,6 @@ func parseClock(v sql.NullString) (hhmm string, exact, ok bool) {
 
 // mustMS is a millisecond count, 0 when there is none.
 func mustMS(v sql.NullString) int64 {
-	n, _ := parseMS(v)
+	n, _, _, _ := parseMS(v)
 	return n
 }

@@ -35,17 +35,58 @@ func (s *Source) Name() string { return s.name }
 // Close closes the source.
 func (s *Source) Close() error { return s.db.Close() }
 
-// Open opens the original's database: postgres://… (or postgresql://…) or
-// sqlite:///absolute/path.db (sqlite://relative.db). Nothing is ever
-// written to it.
-func Open(ctx context.Context, rawURL string) (*Source, error) {
+// ErrBadURL wraps the errors of a --from URL that cannot be read: a
+// mistake to fix, never a database to wait for.
+var ErrBadURL = errors.New("not a URL of the original's database")
+
+// urlError is an error of a --from URL: its message is the whole story.
+type urlError struct{ msg string }
+
+func (e *urlError) Error() string        { return e.msg }
+func (e *urlError) Is(target error) bool { return target == ErrBadURL }
+
+func badURL(format string, args ...any) error { return &urlError{msg: fmt.Sprintf(format, args...)} }
+
+// CheckURL reports whether rawURL is a URL Open can read, without opening
+// anything: postgres://… (or postgresql://…), or a sqlite URL in the forms
+// FocusFlow's own DATABASE_URL accepts (config.SQLitePathFromURL). Its
+// errors wrap ErrBadURL and fit on one line.
+func CheckURL(rawURL string) error {
+	_, _, err := parseURL(rawURL)
+	return err
+}
+
+func parseURL(rawURL string) (kind, target string, err error) {
+	lower := strings.ToLower(rawURL)
 	switch {
-	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		return openPostgres(ctx, rawURL)
-	case strings.HasPrefix(rawURL, "sqlite://"):
-		return openSQLite(ctx, strings.TrimPrefix(rawURL, "sqlite://"))
+	case strings.HasPrefix(lower, "postgres://"), strings.HasPrefix(lower, "postgresql://"):
+		if _, err := pgx.ParseConfig(sqlstore.SourceURL(rawURL)); err != nil {
+			return "", "", badURL("--from is not a valid PostgreSQL URL (percent-encode special characters such as @ : / ? # %% in the user name and password)")
+		}
+		return "postgres", rawURL, nil
+	case strings.HasPrefix(lower, "sqlite:"):
+		path, err := config.SQLitePathFromURL(rawURL)
+		if err != nil {
+			return "", "", badURL("--from: %v", err)
+		}
+		return "sqlite", path, nil
 	}
-	return nil, errors.New("--from must be a postgres://… URL or sqlite:///path/to/focusflow.db")
+	return "", "", badURL("--from must be a postgres://… URL or sqlite:///path/to/focusflow.db")
+}
+
+// Open opens the original's database: postgres://… (or postgresql://…) or
+// a sqlite URL — sqlite:///absolute/path.db (or sqlite:////absolute/path.db,
+// as SQLAlchemy writes it), sqlite://relative.db. Nothing is ever written
+// to it.
+func Open(ctx context.Context, rawURL string) (*Source, error) {
+	kind, target, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if kind == "postgres" {
+		return openPostgres(ctx, target)
+	}
+	return openSQLite(ctx, target)
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*Source, error) {
@@ -73,9 +114,6 @@ func openPostgres(ctx context.Context, rawURL string) (*Source, error) {
 }
 
 func openSQLite(ctx context.Context, path string) (*Source, error) {
-	if path == "" {
-		return nil, errors.New("--from sqlite:// needs a file: sqlite:///path/to/focusflow.db")
-	}
 	if st, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("the original database %s: %w", path, err)
 	} else if st.IsDir() {

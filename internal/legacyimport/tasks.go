@@ -10,6 +10,7 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/localdate"
+	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
 // taskPlan is what one original task becomes.
@@ -24,21 +25,36 @@ type taskPlan struct {
 	status      string
 	createdAt   time.Time
 	completedAt time.Time
-	done        bool // imported by an earlier run
+	// What this run does with it (reimport.go): to its own fields and to
+	// its time. quiet: its values were reported when they were imported.
+	fields, time verdict
+	quiet        bool
+	mark         sqlstore.Mark
+	hasMark      bool
+	existing     *focusflow.Task // ours, imported before
+	srcSig       string          // "fields|time"
 	// time (timeplan.go)
 	spent      int64 // valid time_spent after the day cap
-	running    int64 // the running timer's part, after caps
+	running    int64 // a running timer's part recorded as an entry, after caps
 	runStart   time.Time
 	runEnd     time.Time
 	runSource  string
-	entries    []span // placed entries
+	session    time.Time // start of a running timer that goes on running here
+	sessionEnd time.Time // where it stands now: now, or its cap
+	entries    []span    // placed entries
 	sources    []string
 	overflow   []overflow
 	anomalies  []string
 	spentRaw   int64
+	negative   int64
 	capped     int64
 	runningRaw int64
+	// own are the task's entries made here, not by an import.
+	own map[int64]bool
 }
+
+// placesTime reports whether this run places the task's time.
+func (p *taskPlan) placesTime() bool { return p.time == verdictNew || p.time == verdictUpdate }
 
 // span is a placed entry, in Unix milliseconds.
 type span struct{ start, end int64 }
@@ -49,45 +65,45 @@ type overflow struct {
 }
 
 func (run *userRun) tasks(ctx context.Context) error {
+	seen := map[int64]bool{}
 	var plans []*taskPlan
 	for _, t := range run.im.tasksOf[run.acc.source.id] {
-		done, err := run.alreadyImported(ctx, kindTask, t.id, "")
+		seen[t.id] = true
+		p, err := run.judgeTask(ctx, t)
 		if err != nil {
 			return err
 		}
-		if p, ok := run.planTask(t, done); ok {
+		if run.planTask(p) {
 			plans = append(plans, p)
 		}
 	}
-	run.capDays(plans)
-	// Only the rows this run imports are accounted for; earlier runs
-	// accounted for theirs.
-	var todo []*taskPlan
-	for _, p := range plans {
-		if p.done {
-			run.rep.Counts.AlreadyThere++
-			continue
-		}
-		todo = append(todo, p)
-		run.rep.Time.ValidMS += p.spentRaw
-		run.rep.Time.CappedMS += p.capped
-		run.rep.Time.RunningMS += p.runningRaw
-	}
-	if err := run.placeEntries(ctx, todo); err != nil {
+	if err := run.clearTime(ctx, plans); err != nil {
 		return err
 	}
-	for _, p := range todo {
+	if err := run.chooseSession(ctx, plans); err != nil {
+		return err
+	}
+	run.capDays(plans)
+	run.accountTime(plans)
+	if err := run.placeEntries(ctx, plans); err != nil {
+		return err
+	}
+	for _, p := range plans {
+		if p.fields != verdictNew && p.existing == nil {
+			continue // deleted here since the last import: it stays deleted
+		}
 		if err := run.writeTask(ctx, p); err != nil {
 			return err
 		}
 	}
-	return nil
+	return run.removed(ctx, kindTask, seen, run.removedTaskRow, run.taskChanged, func(ctx context.Context, m sqlstore.Mark) error {
+		return run.l.DeleteTask(ctx, run.user, m.ID)
+	})
 }
 
-// report notes a problem of a task this run imports; a task an earlier run
-// imported was reported then.
+// report notes a problem of a task whose values this run imports.
 func (run *userRun) report(p *taskPlan, problem, action string) {
-	if !p.done {
+	if !p.quiet {
 		run.problem(p.row, problem, action)
 	}
 }
@@ -110,21 +126,20 @@ var statuses = map[string]string{
 
 // planTask decides what the original's task becomes; false when it cannot
 // be imported at all (its time is accounted as dropped).
-func (run *userRun) planTask(t sourceTask, done bool) (*taskPlan, bool) {
-	p := &taskPlan{src: t, done: done}
+func (run *userRun) planTask(p *taskPlan) bool {
 	if !run.planTaskDate(p) {
-		return nil, false
+		return false
 	}
 	run.planTaskText(p)
 	run.planTaskSchedule(p)
 	run.planTaskTime(p)
-	return p, true
+	return true
 }
 
 // planTaskDate dates the task: its entry_date, else the day it was created.
 func (run *userRun) planTaskDate(p *taskPlan) bool {
 	im, t := run.im, p.src
-	created, createdOK := parseTime(t.created, im.loc)
+	created, createdOK := im.instant(t.created, im.dbLoc)
 	date, ok := parseDate(t.date)
 	p.row = taskRow(t, t.date.String)
 	if !ok {
@@ -132,17 +147,19 @@ func (run *userRun) planTaskDate(p *taskPlan) bool {
 			dropped := max(0, mustMS(t.spent))
 			run.report(p, fmt.Sprintf("entry_date %s is not a date and created_at %s is not a timestamp", quote(t.date), quote(t.created)),
 				fmt.Sprintf("not imported (%d ms of time_spent not imported)", dropped))
-			run.rep.Time.ValidMS += dropped
-			run.rep.Time.DroppedMS += dropped
+			if p.placesTime() {
+				run.rep.Time.ValidMS.Add(dropped)
+				run.rep.Time.DroppedMS.Add(dropped)
+			}
 			return false
 		}
-		date = localdate.Today(created, im.loc)
+		date = localdate.Today(created, run.loc())
 		run.report(p, fmt.Sprintf("entry_date %s is not a date", quote(t.date)), "dated "+date+", the day it was created")
 	}
 	p.date = date
 	p.row = taskRow(t, date)
 	if !createdOK {
-		created = localdate.DayStart(date, im.loc)
+		created = localdate.DayStart(date, run.loc())
 		if t.created.Valid {
 			run.report(p, fmt.Sprintf("created_at %s is not a timestamp", quote(t.created)), "set to the start of its day")
 		}
@@ -214,24 +231,24 @@ func (run *userRun) planTaskTime(p *taskPlan) {
 	case status != raw:
 		run.report(p, fmt.Sprintf("status %q is not one of pending, in-progress, paused, completed", raw), "read as "+status)
 	}
+	p.status = status
 	run.planSpent(p)
-	timerStart, hasTimer := parseMS(t.timerStart)
-	lastSync, hasSync := parseMS(t.lastSync)
+	timerStart, hasTimer := im.instant(t.timerStart, im.srcLoc)
+	lastSync, hasSync := im.instant(t.lastSync, im.srcLoc)
 	if status == focusflow.StatusInProgress {
-		status = focusflow.StatusPaused
-		if hasTimer && timerStart > 0 {
+		if hasTimer {
 			run.planRunning(p, timerStart, lastSync, hasSync)
 		} else {
+			p.status = focusflow.StatusPaused
 			run.report(p, "status is in-progress but no timer was running", "imported as paused")
 		}
 	}
-	p.status = status
-	if status == focusflow.StatusCompleted {
+	if p.status == focusflow.StatusCompleted {
 		switch {
 		case !im.completedAt[t.id].IsZero():
 			p.completedAt = im.completedAt[t.id]
-		case hasSync && lastSync > 0:
-			p.completedAt = time.UnixMilli(lastSync).UTC()
+		case hasSync:
+			p.completedAt = lastSync
 		default:
 			p.completedAt = p.createdAt
 		}
@@ -241,40 +258,69 @@ func (run *userRun) planTaskTime(p *taskPlan) {
 	}
 }
 
-// planSpent reads time_spent; a negative one is not imported but flagged.
+// planSpent reads time_spent; a negative one is not imported but flagged,
+// one that is no count of milliseconds not imported and reported, a
+// fractional one rounded and reported.
 func (run *userRun) planSpent(p *taskPlan) {
 	t := p.src
-	spent, spentOK := parseMS(t.spent)
-	if t.spent.Valid && strings.TrimSpace(t.spent.String) != "" && !spentOK {
-		run.report(p, fmt.Sprintf("time_spent %s is not a number", quote(t.spent)), "no time imported")
+	spent, rounding, fault, _ := parseMS(t.spent)
+	if fault != "" {
+		run.report(p, fmt.Sprintf("time_spent %s %s", quote(t.spent), fault), "no time imported")
 	}
-	switch {
-	case spent < 0:
+	if rounding != "" {
+		run.report(p, "time_spent "+rounding, "imported rounded")
+	}
+	if spent < 0 {
 		run.report(p, fmt.Sprintf("time_spent is negative (%d ms)", spent), "not imported: the task has no time from the original; flagged")
 		p.anomalies = append(p.anomalies, fmt.Sprintf("The original recorded a negative time (%s) on %q; it was not imported.",
 			exactMS(-spent), focusflow.Shorten(p.title, 80)))
-		if !p.done {
-			run.rep.Time.NegativeMS += spent
-		}
-		spent = 0
-	default:
-		p.spentRaw = spent
+		p.negative, spent = spent, 0
 	}
-	p.spent = spent
+	p.spentRaw, p.spent = spent, spent
 }
 
-// writeTask writes a planned task with its entries, the notes keeping its
-// text that did not fit, and its flags.
+// writeTask writes a task as planned: a new one with its entries, the
+// notes keeping text that did not fit and its flags; one imported before
+// with what changed in the original since.
 func (run *userRun) writeTask(ctx context.Context, p *taskPlan) error {
 	task := &focusflow.Task{Date: p.date, Title: p.title, Description: p.description, StartTime: p.start,
 		DurationMinutes: p.duration, Status: p.status, CompletedAt: p.completedAt, CreatedAt: p.createdAt}
-	if err := run.l.AddTask(ctx, run.user, task); err != nil {
-		return err
+	switch p.fields {
+	case verdictNew:
+		if err := run.l.AddTask(ctx, run.user, task); err != nil {
+			return err
+		}
+		run.rep.Counts.Tasks++
+	case verdictUpdate:
+		task.ID = p.existing.ID
+		if p.session.IsZero() && p.status == focusflow.StatusInProgress {
+			task.Status = focusflow.StatusPaused // in progress only while its timer runs
+		}
+		if err := run.l.UpdateTask(ctx, run.user, task); err != nil {
+			return err
+		}
+	default:
+		task = p.existing
 	}
 	run.taskID[p.src.id] = task.ID
-	if err := run.l.Remember(ctx, kindTask, p.src.id, task.ID); err != nil {
-		return err
+	if p.fields == verdictNew || p.fields == verdictUpdate {
+		for _, o := range p.overflow {
+			if _, err := run.overflowNotes(ctx, p.date, o, p.createdAt); err != nil {
+				return err
+			}
+		}
 	}
+	if p.placesTime() {
+		if err := run.writeTime(ctx, p, task); err != nil {
+			return err
+		}
+	}
+	return run.markTask(ctx, p, task.ID)
+}
+
+// writeTime writes the task's placed entries, its flags, and the session a
+// timer running in the original goes on as.
+func (run *userRun) writeTime(ctx context.Context, p *taskPlan, task *focusflow.Task) error {
 	for i, e := range p.entries {
 		entry := &focusflow.TimeEntry{TaskID: task.ID, StartedAt: time.UnixMilli(e.start).UTC(),
 			EndedAt: time.UnixMilli(e.end).UTC(), Source: p.sources[i]}
@@ -282,12 +328,10 @@ func (run *userRun) writeTask(ctx context.Context, p *taskPlan) error {
 			return err
 		}
 		run.rep.Counts.Entries++
-		run.rep.Time.ImportedMS += e.end - e.start
+		run.rep.Time.ImportedMS.Add(e.end - e.start)
 	}
-	for _, o := range p.overflow {
-		if err := run.overflowNotes(ctx, p.date, o, p.createdAt); err != nil {
-			return err
-		}
+	if err := run.startSession(ctx, p, task); err != nil {
+		return err
 	}
 	// Flags: an anomaly in the day's activity, where the user sees it.
 	for _, msg := range p.anomalies {
@@ -300,6 +344,5 @@ func (run *userRun) writeTask(ctx context.Context, p *taskPlan) error {
 			return err
 		}
 	}
-	run.rep.Counts.Tasks++
 	return nil
 }

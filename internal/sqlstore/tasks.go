@@ -105,25 +105,8 @@ func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64
 				return err
 			}
 		}
-		isDone := t.Status == focusflow.StatusCompleted
-		// Move the day's counts: out of the old (date, done) and into the new.
-		if oldDate != t.Date || wasDone != isDone {
-			if err := addTaskCounts(ctx, tx, user.ID, oldDate, -1, -b2i(wasDone)); err != nil {
-				return err
-			}
-			if err := addTaskCounts(ctx, tx, user.ID, t.Date, 1, b2i(isDone)); err != nil {
-				return err
-			}
-		}
-		var completedAt any
-		if isDone {
-			completedAt = t.CompletedAt.UnixMilli()
-		}
-		if err := tx.Exec(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
-			duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11
-			WHERE id = $1 AND user_id = $2`, t.ID, user.ID, t.Date, t.Title, t.Description, nullString(t.StartTime),
-			nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli()); err != nil {
-			return wrapDBError(err)
+		if err := writeTaskFields(ctx, tx, user.ID, oldDate, wasDone, t, now); err != nil {
+			return err
 		}
 		out = t
 		return nil
@@ -132,6 +115,28 @@ func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64
 		return nil, err
 	}
 	return db.Task(ctx, user.ID, out.ID)
+}
+
+// writeTaskFields writes t's own fields, moving the day's task counts out
+// of its old (date, done) and into the new.
+func writeTaskFields(ctx context.Context, tx execer, userID int64, oldDate string, wasDone bool, t *focusflow.Task, now time.Time) error {
+	isDone := t.Status == focusflow.StatusCompleted
+	if oldDate != t.Date || wasDone != isDone {
+		if err := addTaskCounts(ctx, tx, userID, oldDate, -1, -b2i(wasDone)); err != nil {
+			return err
+		}
+		if err := addTaskCounts(ctx, tx, userID, t.Date, 1, b2i(isDone)); err != nil {
+			return err
+		}
+	}
+	var completedAt any
+	if isDone {
+		completedAt = t.CompletedAt.UnixMilli()
+	}
+	return tx.Exec(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
+		duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11
+		WHERE id = $1 AND user_id = $2`, t.ID, userID, t.Date, t.Title, t.Description, nullString(t.StartTime),
+		nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli())
 }
 
 // changeStatus completes or reopens t. Completing a task whose timer runs
@@ -163,46 +168,49 @@ func b2i(b bool) int {
 // out of the per-day figures; a timer on the task becomes idle.
 func (db *DB) DeleteTask(ctx context.Context, user *focusflow.User, taskID int64) error {
 	now := db.now()
-	return db.txExec(ctx, func(tx execer) error {
-		t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
-		if err != nil {
+	return db.txExec(ctx, func(tx execer) error { return db.deleteTask(ctx, tx, user, taskID, now) })
+}
+
+// deleteTask is DeleteTask inside a transaction (an import's too).
+func (db *DB) deleteTask(ctx context.Context, tx execer, user *focusflow.User, taskID int64, now time.Time) error {
+	t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
+	if err != nil {
+		return err
+	}
+	// The session on it ends first; its entries' focus, the one just
+	// closed included, then leaves the figures with them.
+	if err := db.releaseTimer(ctx, tx, user, now, taskID); err != nil {
+		return err
+	}
+	type span struct {
+		start, end int64
+		manual     bool
+	}
+	var spans []span
+	err = tx.Query(ctx, `SELECT started_at, ended_at, source FROM time_entries
+		WHERE task_id = $1 AND user_id = $2 AND ended_at IS NOT NULL`, []any{taskID, user.ID}, func(row rowScanner) error {
+		var sp span
+		var source string
+		if err := row.Scan(&sp.start, &sp.end, &source); err != nil {
 			return err
 		}
-		// The session on it ends first; its entries' focus, the one just
-		// closed included, then leaves the figures with them.
-		if err := db.releaseTimer(ctx, tx, user, now, taskID); err != nil {
-			return err
-		}
-		type span struct {
-			start, end int64
-			manual     bool
-		}
-		var spans []span
-		err = tx.Query(ctx, `SELECT started_at, ended_at, source FROM time_entries
-			WHERE task_id = $1 AND user_id = $2 AND ended_at IS NOT NULL`, []any{taskID, user.ID}, func(row rowScanner) error {
-			var sp span
-			var source string
-			if err := row.Scan(&sp.start, &sp.end, &source); err != nil {
-				return err
-			}
-			sp.manual = source == focusflow.SourceManual
-			spans = append(spans, sp)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, sp := range spans {
-			if err := addFocus(ctx, tx, user.ID, user.Location(), fromMS(sp.start), fromMS(sp.end), sp.manual, -1); err != nil {
-				return err
-			}
-		}
-		if err := addTaskCounts(ctx, tx, user.ID, t.Date, -1, -b2i(t.Status == focusflow.StatusCompleted)); err != nil {
-			return err
-		}
-		err = tx.Exec(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, taskID, user.ID)
-		return wrapDBError(err)
+		sp.manual = source == focusflow.SourceManual
+		spans = append(spans, sp)
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, sp := range spans {
+		if err := addFocus(ctx, tx, user.ID, user.Location(), fromMS(sp.start), fromMS(sp.end), sp.manual, -1); err != nil {
+			return err
+		}
+	}
+	if err := addTaskCounts(ctx, tx, user.ID, t.Date, -1, -b2i(t.Status == focusflow.StatusCompleted)); err != nil {
+		return err
+	}
+	err = tx.Exec(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, taskID, user.ID)
+	return wrapDBError(err)
 }
 
 // Task returns one of the user's tasks with its live spent time.

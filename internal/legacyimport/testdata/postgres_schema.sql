@@ -1,7 +1,6 @@
--- The original FocusFlow's schema on PostgreSQL (see shared/ORIGINAL.md):
--- naive TIMESTAMPs in the server's local time, DATE and TIME columns, timer
--- instants as Unix milliseconds, and text columns without length limits
--- (which is how over-long titles got in).
+-- The original FocusFlow's schema on PostgreSQL: naive TIMESTAMPs (timer
+-- instants included) in the server's local time, DATE and TIME columns, and
+-- text columns without length limits (which is how over-long titles got in).
 CREATE TABLE users (
     id            SERIAL PRIMARY KEY,
     username      VARCHAR(80)  UNIQUE NOT NULL,
@@ -20,9 +19,9 @@ CREATE TABLE user_tasks (
     duration_minutes INTEGER,
     status           VARCHAR(20) DEFAULT 'pending',
     time_spent       BIGINT DEFAULT 0,
-    timer_start_time BIGINT,
+    timer_start_time TIMESTAMP,
     timer_session_id VARCHAR(100),
-    last_sync_time   BIGINT,
+    last_sync_time   TIMESTAMP,
     created_at       TIMESTAMP DEFAULT CURRENT_TIMESTAMP
 );
 
