@@ -193,8 +193,15 @@ type CappedTimer struct {
 	EndedAt time.Time
 }
 
-// Anomaly kinds a timer action can reveal.
-const AnomalyRapidActions = "rapid_actions"
+// Anomaly kinds a timer can show: many actions in a short time, or a
+// timer left running past its cap and ended there by the server.
+const (
+	AnomalyRapidActions = "rapid_actions"
+	AnomalyCapped       = "capped"
+)
+
+// AnomalyKinds lists every anomaly kind, for counters that start at zero.
+func AnomalyKinds() []string { return []string{AnomalyRapidActions, AnomalyCapped} }
 
 // TimerConflictError answers an action whose version is stale (another tab
 // acted first, or a replay): nothing changed, and it carries the current

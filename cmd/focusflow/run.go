@@ -179,12 +179,21 @@ func (a *app) setupLogging() {
 			fmt.Fprintln(a.stderr, "focusflow: cannot create log directory; logging to stdout only:", err)
 		}
 	}
-	a.logger = slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: a.cfg.LogLevel}))
+	a.logger = slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: a.cfg.LogLevel, ReplaceAttr: readableDurations}))
+}
+
+// readableDurations writes durations as "1.5s" rather than the JSON
+// handler's raw nanoseconds, which no reader of a log line can take in.
+func readableDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // storeOptions says which database the configuration names.
 func (a *app) storeOptions() sqlstore.Options {
-	opts := sqlstore.Options{MaxConns: a.cfg.DBMaxConns, Logger: a.logger}
+	opts := sqlstore.Options{MaxConns: a.cfg.DBMaxConns, PoolWait: a.cfg.DBPoolWait, Logger: a.logger}
 	// A short timer cap lets browser tests see a forgotten timer capped,
 	// and a short minute lets them see a session's phases end.
 	opts.TimerCapOverride = a.testDuration("FOCUSFLOW_TEST_TIMER_CAP", "overrides every timer cap", 0)

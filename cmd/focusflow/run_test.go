@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -259,5 +260,14 @@ func TestShownEscapesWhatCouldRewriteTheTerminal(t *testing.T) {
 		if got := shown(in); got != want {
 			t.Errorf("shown(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestLogDurationsAreReadable(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{ReplaceAttr: readableDurations}))
+	logger.Info("x", "down_for", 1500*time.Millisecond, "count", 3)
+	if got := buf.String(); !strings.Contains(got, `"down_for":"1.5s"`) || !strings.Contains(got, `"count":3`) {
+		t.Errorf("log line %s", got)
 	}
 }

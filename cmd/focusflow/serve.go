@@ -90,7 +90,7 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 // serveUntilDone serves on ln until the process is told to stop, then
 // stops accepting, lets in-flight requests finish up to the deadline and
 // returns (the caller closes the database).
-func (a *app) serveUntilDone(ctx context.Context, ln net.Listener, srv http.Handler, lv *liveParts) int {
+func (a *app) serveUntilDone(ctx context.Context, ln net.Listener, srv *web.Server, lv *liveParts) int {
 	logger := a.logger
 	httpServer := newHTTPServer(srv, logger)
 	// Event streams never go idle: they end when the listener closes (the
@@ -104,6 +104,13 @@ func (a *app) serveUntilDone(ctx context.Context, ln net.Listener, srv http.Hand
 		logger.Error("server stopped", "error", err)
 		return exitFail
 	case <-ctx.Done():
+	}
+	if d := a.cfg.DrainDelay; d > 0 {
+		// Still serving, but /health says "draining": load balancers stop
+		// sending new requests before the listener closes.
+		logger.Info("draining", "delay", d.String())
+		srv.Drain()
+		time.Sleep(d)
 	}
 	logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout.String())
 	lv.hub.Drain()
@@ -189,7 +196,7 @@ func capForgottenTimers(ctx context.Context, db *sqlstore.DB, m *metrics.Metrics
 		logger.Warn("sweep timers", "error", err)
 	}
 	for _, c := range capped {
-		m.TimerAnomalies.WithLabelValues("capped").Inc()
+		m.TimerAnomalies.WithLabelValues(focusflow.AnomalyCapped).Inc()
 		logger.Info("security event", "kind", focusflow.EventTimerAnomaly, "user_id", c.UserID, "detail", "capped by sweep")
 		if err := db.RecordEvent(ctx, focusflow.SecurityEvent{Kind: focusflow.EventTimerAnomaly, UserID: c.UserID,
 			Detail: "capped: timer ran past the cap and was ended at it"}); err != nil {

@@ -103,8 +103,18 @@ type Config struct {
 
 	DBConnectTimeout time.Duration // how long start-up retries an unreachable database
 	DBMaxConns       int
-	ShutdownTimeout  time.Duration
-	MaxBodyBytes     int64
+	// DBQueryTimeout is each request's database budget: every call made
+	// for it ends by then, answered 503 with Retry-After.
+	DBQueryTimeout time.Duration
+	// DBPoolWait is the longest a request waits for a pooled connection
+	// (within DBQueryTimeout): a stuck pool sheds load fast.
+	DBPoolWait      time.Duration
+	ShutdownTimeout time.Duration
+	// DrainDelay is how long, after SIGTERM, /health answers 503
+	// "draining" while requests are still served, so a load balancer
+	// stops sending new ones before the listener closes.
+	DrainDelay   time.Duration
+	MaxBodyBytes int64
 
 	SessionLifetime        time.Duration // absolute lifetime of a normal session
 	RememberLifetime       time.Duration // absolute lifetime of a "remember me" session
@@ -239,7 +249,14 @@ func (l *loader) loadServer(c *Config) {
 	c.SignupEnabled = l.boolean("SIGNUP_ENABLED", true)
 	c.DBConnectTimeout = l.duration("DB_CONNECT_TIMEOUT", 30*time.Second, time.Second, 0)
 	c.DBMaxConns = l.integer("DB_MAX_CONNS", 20, 1, 1000)
+	c.DBQueryTimeout = l.duration("DB_QUERY_TIMEOUT", 5*time.Second, time.Second, 100*time.Millisecond)
+	c.DBPoolWait = l.duration("DB_POOL_WAIT", time.Second, time.Second, 10*time.Millisecond)
 	c.ShutdownTimeout = l.duration("SHUTDOWN_TIMEOUT", 15*time.Second, time.Second, time.Nanosecond)
+	drain := time.Duration(0)
+	if c.Production {
+		drain = 5 * time.Second
+	}
+	c.DrainDelay = l.duration("DRAIN_DELAY", drain, time.Second, 0)
 	c.MaxBodyBytes = int64(l.integer("MAX_BODY_BYTES", DefaultMaxBodyBytes, 1, 1<<40))
 }
 

@@ -110,7 +110,10 @@ func TestDefaults(t *testing.T) {
 		{"SignupEnabled", c.SignupEnabled, true},
 		{"DBConnectTimeout", c.DBConnectTimeout, 30 * time.Second},
 		{"DBMaxConns", c.DBMaxConns, 20},
+		{"DBQueryTimeout", c.DBQueryTimeout, 5 * time.Second},
+		{"DBPoolWait", c.DBPoolWait, time.Second},
 		{"ShutdownTimeout", c.ShutdownTimeout, 15 * time.Second},
+		{"DrainDelay", c.DrainDelay, time.Duration(0)},
 		{"MaxBodyBytes", c.MaxBodyBytes, int64(1048576)},
 		{"SessionLifetime", c.SessionLifetime, 8 * time.Hour},
 		{"RememberLifetime", c.RememberLifetime, 720 * time.Hour},
@@ -171,6 +174,11 @@ func TestValidValues(t *testing.T) {
 		{"DB_CONNECT_TIMEOUT", "0", func(c *Config) any { return c.DBConnectTimeout }, time.Duration(0)},
 		{"DB_MAX_CONNS", "5", func(c *Config) any { return c.DBMaxConns }, 5},
 		{"SHUTDOWN_TIMEOUT", "30s", func(c *Config) any { return c.ShutdownTimeout }, 30 * time.Second},
+		{"DB_QUERY_TIMEOUT", "2", func(c *Config) any { return c.DBQueryTimeout }, 2 * time.Second},
+		{"DB_QUERY_TIMEOUT", "750ms", func(c *Config) any { return c.DBQueryTimeout }, 750 * time.Millisecond},
+		{"DB_POOL_WAIT", "250ms", func(c *Config) any { return c.DBPoolWait }, 250 * time.Millisecond},
+		{"DRAIN_DELAY", "10", func(c *Config) any { return c.DrainDelay }, 10 * time.Second},
+		{"DRAIN_DELAY", "0", func(c *Config) any { return c.DrainDelay }, time.Duration(0)},
 		{"MAX_BODY_BYTES", "65536", func(c *Config) any { return c.MaxBodyBytes }, int64(65536)},
 		{"SESSION_LIFETIME", "12h", func(c *Config) any { return c.SessionLifetime }, 12 * time.Hour},
 		{"SESSION_REMEMBER_LIFETIME", "14d", func(c *Config) any { return c.RememberLifetime }, 14 * 24 * time.Hour},
@@ -247,6 +255,8 @@ func TestInvalidValues(t *testing.T) {
 		{"DB_MAX_CONNS", "0", `DB_MAX_CONNS: "0" is out of range`},
 		{"DB_MAX_CONNS", "many", `DB_MAX_CONNS: "many" is not a whole number`},
 		{"SHUTDOWN_TIMEOUT", "0", `SHUTDOWN_TIMEOUT: "0" must be positive`},
+		{"DB_QUERY_TIMEOUT", "10ms", `DB_QUERY_TIMEOUT: "10ms" must be at least 100ms`},
+		{"DRAIN_DELAY", "-1s", `DRAIN_DELAY: "-1s" must not be negative`},
 		{"MAX_BODY_BYTES", "1MB", `MAX_BODY_BYTES: "1MB" is not a whole number`},
 		{"MAX_BODY_BYTES", "0", `MAX_BODY_BYTES: "0" is out of range`},
 		{"SESSION_LIFETIME", "forever", `SESSION_LIFETIME: "forever" is not a duration`},
@@ -380,8 +390,9 @@ func ptr(s string) *string { return &s }
 func TestProductionRules(t *testing.T) {
 	t.Run("valid production config", func(t *testing.T) {
 		c := mustLoad(t, prodEnv())
-		if !c.Production || c.Environment != EnvProduction || !c.CookieSecure {
-			t.Errorf("Production=%v Environment=%q CookieSecure=%v", c.Production, c.Environment, c.CookieSecure)
+		if !c.Production || c.Environment != EnvProduction || !c.CookieSecure || c.DrainDelay != 5*time.Second {
+			t.Errorf("Production=%v Environment=%q CookieSecure=%v DrainDelay=%v", c.Production, c.Environment,
+				c.CookieSecure, c.DrainDelay)
 		}
 		if len(c.Warnings) != 0 {
 			t.Errorf("unexpected warnings: %q", c.Warnings)

@@ -23,6 +23,7 @@ type Metrics struct {
 	RateLimitRejections *prometheus.CounterVec
 	RateLimitFallbacks  prometheus.Counter
 	DBErrors            prometheus.Counter
+	DBTimeouts          prometheus.Counter
 	TimerAnomalies      *prometheus.CounterVec
 
 	EventStreams     prometheus.Gauge   // open live-update streams
@@ -59,6 +60,10 @@ func New(reg prometheus.Registerer, dbStats func() sql.DBStats) *Metrics {
 		DBErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "focusflow_database_errors_total", Help: "Requests that failed because the database was unavailable.",
 		}),
+		DBTimeouts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "focusflow_request_deadline_exceeded_total",
+			Help: "Requests answered 503 because their database budget (DB_QUERY_TIMEOUT) ran out.",
+		}),
 		TimerAnomalies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "focusflow_timer_anomalies_total", Help: "Unusual timer patterns (possible manipulation) by kind.",
 		}, []string{"kind"}),
@@ -74,7 +79,7 @@ func New(reg prometheus.Registerer, dbStats func() sql.DBStats) *Metrics {
 		}),
 	}
 	reg.MustRegister(m.Requests, m.Latency, m.FailedLogins, m.Lockouts, m.CSRFRejections,
-		m.RateLimitRejections, m.RateLimitFallbacks, m.DBErrors, m.TimerAnomalies,
+		m.RateLimitRejections, m.RateLimitFallbacks, m.DBErrors, m.DBTimeouts, m.TimerAnomalies,
 		m.EventStreams, m.PhaseTransitions, m.PhaseLag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if dbStats != nil {

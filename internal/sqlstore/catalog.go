@@ -171,7 +171,7 @@ func QuoteIdent(name string) string {
 // Pools returns the store's connection pools: the same pool twice on
 // PostgreSQL; on SQLite a read-only pool and the single write connection.
 // For work the other methods do not cover, such as checking a SQLite file.
-func (db *DB) Pools() (read, write *sql.DB) { return db.read, db.write }
+func (db *DB) Pools() (read, write *sql.DB) { return db.read.DB, db.write.DB }
 
 // Now is the store's clock (Options.Now): importers and backups date what
 // they write, and cap what lies in the future, by the same clock as the store.
@@ -316,7 +316,7 @@ func OpenSQLiteFile(path string) (*DB, error) {
 		return nil, err
 	}
 	conn.SetMaxOpenConns(1)
-	return &DB{read: conn, write: conn, dialect: sqliteDialect, now: time.Now}, nil
+	return &DB{read: connPool{DB: conn}, write: connPool{DB: conn}, dialect: sqliteDialect, now: time.Now}, nil
 }
 
 // RestoreSQLiteFile replaces the SQLite database's contents with those of

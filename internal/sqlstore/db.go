@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -27,7 +29,10 @@ type Options struct {
 	URL        string
 	SQLitePath string
 	MaxConns   int
-	Logger     *slog.Logger
+	// PoolWait bounds how long a call waits for a pooled connection; 0
+	// leaves it to the caller's context alone.
+	PoolWait time.Duration
+	Logger   *slog.Logger
 	// Now is the clock; tests inject one.
 	Now func() time.Time
 	// TimerCapOverride, when positive, replaces every user's timer cap.
@@ -44,7 +49,7 @@ type Options struct {
 // allows one writer at a time; queuing in Go beats spinning on SQLITE_BUSY)
 // while reads use a small pool. For PostgreSQL both are the same pool.
 type DB struct {
-	read, write *sql.DB
+	read, write connPool
 	dialect     dialect
 	now         func() time.Time
 	logger      *slog.Logger
@@ -138,13 +143,24 @@ func (db *DB) openPostgres(opts Options) error {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 5 * time.Second
 	}
+	cfg.BuildContextWatcherHandler = cancelOnServer
 	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(opts.MaxConns)
 	pool.SetMaxIdleConns(opts.MaxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	pool.SetConnMaxLifetime(30 * time.Minute)
-	db.read, db.write, db.dialect = pool, pool, postgresDialect
+	db.read, db.write, db.dialect = connPool{pool, opts.PoolWait}, connPool{pool, opts.PoolWait}, postgresDialect
 	return nil
+}
+
+// cancelOnServer makes a cancelled or expired context cancel the statement
+// on the server — a statement waiting for a lock stops waiting, and its
+// transaction can be rolled back on a connection that stays usable —
+// instead of only dropping the connection, which leaves the server
+// running it. If the server does not answer (a stalled network), the
+// connection is cut half a second later and discarded.
+func cancelOnServer(c *pgconn.PgConn) ctxwatch.Handler {
+	return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: 500 * time.Millisecond}
 }
 
 // withSSLDefault requires TLS when the URL names no sslmode and the host is
@@ -199,7 +215,7 @@ func (db *DB) openSQLite(opts Options) error {
 	}
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
-	db.read, db.write, db.dialect = read, write, sqliteDialect
+	db.read, db.write, db.dialect = connPool{read, opts.PoolWait}, connPool{write, opts.PoolWait}, sqliteDialect
 	return nil
 }
 

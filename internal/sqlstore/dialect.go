@@ -109,7 +109,7 @@ var (
 
 // runBatch runs queries in order on pool, each seeing the effects of the
 // ones before it: in one round trip where the engine pipelines.
-func (d dialect) runBatch(ctx context.Context, pool *sql.DB, queries []batchQuery) error {
+func (d dialect) runBatch(ctx context.Context, pool connPool, queries []batchQuery) error {
 	if !d.pipelined {
 		for _, q := range queries {
 			if err := runSQL(ctx, pool, q); err != nil {

@@ -51,10 +51,11 @@ func BenchmarkMiddleware(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := s.middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info(r.Context()).pattern = "POST /bench"
+	rt := newRouter()
+	rt.handle("POST /bench", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
+	h := s.middleware(rt)
 	token := "session-token"
 	csrf := s.csrf.Issue("s:"+auth.HashToken(s.sessionKey, token), now)
 	b.ReportAllocs()

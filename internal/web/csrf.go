@@ -20,6 +20,13 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// Every unsafe API route needs a signed-in user, and without one
+		// nothing is done: the client hears that it is signed out (401),
+		// not that its request looked forged.
+		if isAPI(r) && authFrom(r.Context()) == nil {
+			s.fail(w, r, focusflow.Errorf(focusflow.EUNAUTHORIZED, "Please sign in."))
+			return
+		}
 		if err := s.crossOrigin.Check(r); err != nil {
 			s.rejectCSRF(w, r, "cross-origin request")
 			return

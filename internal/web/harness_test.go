@@ -331,7 +331,7 @@ func (ts *testServer) siblingWith(t testing.TB, s testSetup) *testServer {
 // server's real middleware stack (recover, log, headers, limits, session,
 // CSRF), for handlers the route table does not have (a panicking one).
 // It returns the base URL.
-func (ts *testServer) serveWith(t testing.TB, routes http.Handler) string {
+func (ts *testServer) serveWith(t testing.TB, routes *router) string {
 	t.Helper()
 	hs := httptest.NewServer(ts.Server.middleware(routes))
 	t.Cleanup(hs.Close)

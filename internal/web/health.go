@@ -20,6 +20,10 @@ func (s *Server) ping(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		s.writeJSON(w, r, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		return
+	}
 	if s.healthy(r.Context()) {
 		s.writeJSON(w, r, http.StatusOK, map[string]string{"status": "healthy", "version": s.version})
 		return

@@ -18,30 +18,32 @@ import (
 
 // middleware wraps the routes in the order that makes each check see
 // what it needs, outermost first. Authentication itself is per route (see routes.go).
-func (s *Server) middleware(routes http.Handler) http.Handler {
-	h := routes
+func (s *Server) middleware(rt *router) http.Handler {
+	h := http.Handler(rt.mux)
 	h = s.limitUser(h)
 	h = s.checkCSRF(h)
+	h = s.refuseUnrouted(h)
 	h = s.loadSession(h)
 	h = s.limitIP(h)
 	h = s.limitBody(h)
 	h = s.securityHeaders(h)
+	h = s.budget(h)
 	// Recovery sits inside the access log so that a recovered panic is
 	// logged (and counted) as the 500 it became, and its error page can
 	// show the request id.
 	h = s.recoverPanics(h)
-	h = s.logRequests(h)
+	h = s.logRequests(rt, h)
 	return h
 }
 
 // reqInfo is filled in as the request travels inward and read by the access
 // log on the way out.
 type reqInfo struct {
-	id      string
-	pattern string
-	userID  int64
-	https   bool
-	ip      string
+	id     string
+	match  match // the route, found first (routing.go)
+	userID int64
+	https  bool
+	ip     string
 }
 
 type ctxKey int
@@ -115,25 +117,25 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // logRequests writes one access-log line per request: never cookies, tokens,
 // bodies or query strings.
-func (s *Server) logRequests(next http.Handler) http.Handler {
+func (s *Server) logRequests(rt *router, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ri := &reqInfo{id: newRequestID(), ip: s.clientIP(r), https: s.isHTTPS(r)}
+		ri := &reqInfo{id: newRequestID(), ip: s.clientIP(r), https: s.isHTTPS(r), match: rt.match(r)}
 		r = r.WithContext(context.WithValue(r.Context(), infoKey, ri))
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		if s.draining.Load() {
+			sw.Header().Set("Connection", "close")
+		}
 		defer func() {
-			route := ri.pattern
-			if route == "" {
-				route = "unmatched"
-			}
 			elapsed := time.Since(start)
 			status := strconv.Itoa(sw.status)
 			if s.metrics != nil {
-				s.metrics.Requests.WithLabelValues(route, r.Method, status).Inc()
-				s.metrics.Latency.WithLabelValues(route, status).Observe(elapsed.Seconds())
+				s.metrics.Requests.WithLabelValues(ri.match.route, metricMethod(r.Method), status).Inc()
+				s.metrics.Latency.WithLabelValues(ri.match.route, status).Observe(elapsed.Seconds())
 			}
-			attrs := []any{"method", r.Method, "route", route, "path", r.URL.Path, "status", sw.status,
-				"bytes", sw.bytes, "duration_ms", float64(elapsed.Microseconds()) / 1000, "request_id", ri.id, "ip", ri.ip}
+			attrs := []any{"method", focusflow.Shorten(r.Method, 20), "route", ri.match.route, "path", r.URL.Path,
+				"status", sw.status, "bytes", sw.bytes, "duration_ms", float64(elapsed.Microseconds()) / 1000,
+				"request_id", ri.id, "ip", ri.ip}
 			if ri.userID != 0 {
 				attrs = append(attrs, "user_id", ri.userID)
 			}

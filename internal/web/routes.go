@@ -14,17 +14,13 @@ const (
 	importBodyLimit = 50 << 20
 )
 
-// routes registers every route. handle records the matched pattern for the
-// access log and metrics.
-func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	handle := func(pattern string, h http.HandlerFunc) {
-		s.patterns = append(s.patterns, pattern)
-		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			info(r.Context()).pattern = pattern
-			h(w, r)
-		}))
-	}
+const eventsRoute = "GET /api/v1/events"
+
+// routes registers every route. The middleware finds each request's
+// route before anything else (routing.go).
+func (s *Server) routes() *router {
+	rt := newRouter()
+	handle := func(pattern string, h http.HandlerFunc) { rt.handle(pattern, h) }
 
 	handle("GET /ping", s.ping)
 	handle("GET /health", s.healthz)
@@ -68,7 +64,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /api/v1/timer/complete", s.requireUser(s.apiTimerAction(focusflow.ActionComplete)))
 	handle("POST /api/v1/timer/skip", s.requireUser(s.apiTimerAction(focusflow.ActionSkip)))
 	handle("POST /api/v1/timer/extend", s.requireUser(s.apiTimerAction(focusflow.ActionExtend)))
-	handle("GET /api/v1/events", s.requireUser(s.apiEvents))
+	handle(eventsRoute, s.requireUser(s.apiEvents))
 	handle("GET /api/v1/notes", s.requireUser(s.apiNotes))
 	handle("POST /api/v1/notes", s.requireUser(s.apiCreateNote))
 	handle("PATCH /api/v1/notes/{id}", s.requireUser(s.apiUpdateNote))
@@ -76,8 +72,7 @@ func (s *Server) routes() http.Handler {
 		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteNote(ctx, u.ID, id) })))
 	s.exportRoutes(handle)
 	s.insightRoutes(handle)
-
-	return s.unmatched(mux)
+	return rt
 }
 
 // openAPI serves the API description kept in api/openapi.json.
@@ -86,34 +81,3 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Write(api.OpenAPI)
 }
-
-// unmatched answers requests no route takes in our own error shape: 405
-// (keeping the mux's Allow header) when the path exists for other methods,
-// else 404 — JSON under /api/, an HTML page elsewhere.
-func (s *Server) unmatched(mux *http.ServeMux) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		probe := &probeWriter{header: http.Header{}}
-		mux.ServeHTTP(probe, r)
-		if probe.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", probe.header.Get("Allow"))
-			s.fail(w, r, focusflow.Errorf(focusflow.EMETHOD, "Method %s is not allowed here.", r.Method))
-			return
-		}
-		s.notFound(w, r)
-	})
-}
-
-// probeWriter captures the status and headers of the mux's own 404/405
-// answer without sending them.
-type probeWriter struct {
-	header http.Header
-	status int
-}
-
-func (p *probeWriter) Header() http.Header         { return p.header }
-func (p *probeWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (p *probeWriter) WriteHeader(code int)        { p.status = code }

@@ -476,7 +476,7 @@ func TestCSRF(t *testing.T) {
 				rejected(t, res, "cross-origin")
 				res = c.postForm("/logout", nil, opts...)
 				rejected(t, res, "cross-origin")
-				res = c.json(http.MethodPost, "/api/v1/csrf", map[string]any{}, opts...)
+				res = c.json(http.MethodPost, "/api/v1/notes", map[string]any{}, opts...)
 				rejected(t, res, "cross-origin")
 			}
 			if theme(t, u.ID) != "auto" {
@@ -535,7 +535,7 @@ func TestCSRF(t *testing.T) {
 						rejected(t, c.postForm("/profile/password", url.Values{"current_password": {u.Password},
 							"new_password": {"x-new-password-1"}, "confirm_password": {"x-new-password-1"}}, opts...), tc.reason)
 						rejected(t, c.postForm("/profile/delete", url.Values{"password": {u.Password}}, opts...), tc.reason)
-						rejected(t, c.json(http.MethodPost, "/api/v1/me", map[string]any{}, opts...), tc.reason)
+						rejected(t, c.json(http.MethodPost, "/api/v1/notes", map[string]any{}, opts...), tc.reason)
 					}
 				})
 			}
@@ -545,9 +545,9 @@ func TestCSRF(t *testing.T) {
 			c.login(u.Username, u.Password) // the password did not change
 
 			// A form field token also works in the header, and a valid
-			// one passes (the API route itself then answers 405).
-			if res := c.json(http.MethodPost, "/api/v1/me", map[string]any{}); res.Status != http.StatusMethodNotAllowed {
-				t.Errorf("POST /api/v1/me with a valid X-CSRF-Token: want 405 from the router, got %s", res)
+			// one passes (the empty note is then refused as invalid).
+			if res := c.json(http.MethodPost, "/api/v1/notes", map[string]any{}); res.Status != http.StatusBadRequest {
+				t.Errorf("POST /api/v1/notes with a valid X-CSRF-Token: want 400 from the handler, got %s", res)
 			}
 			c.postForm("/profile/settings", url.Values{"theme": {"dark"}}).expect(t, http.StatusSeeOther)
 			if theme(t, u.ID) != "dark" {
@@ -585,7 +585,7 @@ func TestCSRF(t *testing.T) {
 			c.postForm("/profile/settings", url.Values{"theme": {"light"}}, withCSRF(old)).expect(t, http.StatusSeeOther)
 			ts.clock.Advance(2 * time.Second)
 			rejected(t, c.postForm("/profile/settings", url.Values{"theme": {"dark"}}, withCSRF(old)), "expired token")
-			rejected(t, c.json(http.MethodPost, "/api/v1/me", map[string]any{}, withCSRF(old)), "expired token")
+			rejected(t, c.json(http.MethodPost, "/api/v1/notes", map[string]any{}, withCSRF(old)), "expired token")
 			if theme(t, u.ID) != "light" {
 				t.Error("an expired token changed the theme")
 			}
@@ -1305,7 +1305,7 @@ func TestRateLimits(t *testing.T) {
 				c.postForm("/profile/settings", url.Values{"theme": {"dark"}}).expect(t, http.StatusSeeOther)
 			}
 			limited(t, c.postForm("/profile/settings", url.Values{"theme": {"light"}}), 2, false)
-			limited(t, c.json(http.MethodPost, "/api/v1/me", map[string]any{}), 2, true)
+			limited(t, c.json(http.MethodPost, "/api/v1/notes", map[string]any{}), 2, true)
 			// Reads are limited apart; other users are not affected.
 			c.get("/profile").expect(t, http.StatusOK)
 			other.postForm("/profile/settings", url.Values{"theme": {"dark"}}).expect(t, http.StatusSeeOther)
@@ -1528,12 +1528,12 @@ func TestErrorPagesHideInternals(t *testing.T) {
 		})
 
 		t.Run("a panic is a generic 500", func(t *testing.T) {
-			mux := http.NewServeMux()
+			rt := newRouter()
 			secret := "panic-detail /src/focusflow/internal/x.go:42 SELECT password_hash FROM users"
-			mux.HandleFunc("/boom", func(http.ResponseWriter, *http.Request) { panic(secret) })
-			mux.HandleFunc("/api/boom", func(http.ResponseWriter, *http.Request) { panic(secret) })
-			mux.HandleFunc("/ok", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })
-			base := ts.serveWith(t, mux)
+			rt.handle("/boom", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(secret) }))
+			rt.handle("/api/boom", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(secret) }))
+			rt.handle("/ok", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) }))
+			base := ts.serveWith(t, rt)
 			pc := ts.newClientFor(t, base)
 			for _, path := range []string{"/boom", "/api/boom"} {
 				res := pc.get(path).expect(t, http.StatusInternalServerError)
@@ -1761,7 +1761,7 @@ func TestSecurityHeaders(t *testing.T) {
 			{"404 JSON", anon.get("/api/v1/nope").expect(t, http.StatusNotFound), true},
 			{"405", anon.get("/logout").expect(t, http.StatusMethodNotAllowed), true},
 			{"403", c.postForm("/profile/settings", nil, crossSite()).expect(t, http.StatusForbidden), true},
-			{"403 JSON", c.json(http.MethodPost, "/api/v1/me", "{}", noCSRF()).expect(t, http.StatusForbidden), true},
+			{"403 JSON", c.json(http.MethodPost, "/api/v1/notes", "{}", noCSRF()).expect(t, http.StatusForbidden), true},
 			{"413", c.postForm("/profile/settings", url.Values{"x": {strings.Repeat("a", 5000)}}).expect(t, http.StatusRequestEntityTooLarge), true},
 			{"429", lc.get("/login").expect(t, http.StatusTooManyRequests), true},
 			{"429 JSON", lc.get("/api/v1/csrf").expect(t, http.StatusTooManyRequests), true},

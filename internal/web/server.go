@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/focusflow/focusflow"
@@ -115,7 +116,10 @@ type Server struct {
 	assets                         *assets
 	health                         healthCache
 	handler                        http.Handler
-	patterns                       []string // every registered route, for the OpenAPI check
+	router                         *router
+	// draining is set once the server is told to stop: /health answers
+	// 503 so that load balancers send new requests elsewhere.
+	draining atomic.Bool
 	// seen remembers when each session's "last seen" was last written, so
 	// that reads do not turn into a write per request.
 	seenMu sync.Mutex
@@ -158,9 +162,23 @@ func New(d Deps) (*Server, error) {
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
-	s.handler = s.middleware(s.routes())
+	s.router = s.routes()
+	s.handler = s.middleware(s.router)
+	// Labelled counters start at zero, so that a dashboard shows "none
+	// yet" rather than no series at all.
+	for _, name := range []string{"ip", "signup", "login", "write", "read"} {
+		s.metrics.RateLimitRejections.WithLabelValues(name)
+	}
+	for _, kind := range focusflow.AnomalyKinds() {
+		s.metrics.TimerAnomalies.WithLabelValues(kind)
+	}
 	return s, nil
 }
+
+// Drain makes /health answer 503 "draining" and every response ask its
+// client to close the connection, while requests are still served: the
+// first step of a graceful stop.
+func (s *Server) Drain() { s.draining.Store(true) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -177,7 +177,7 @@ func (s *Server) noteCapped(r *http.Request, c *focusflow.CappedTimer) {
 	if c == nil {
 		return
 	}
-	s.timerAnomaly(r, c.UserID, "capped", "timer ran past the cap and was ended at it")
+	s.timerAnomaly(r, c.UserID, focusflow.AnomalyCapped, "timer ran past the cap and was ended at it")
 }
 
 func (s *Server) timerAnomaly(r *http.Request, userID int64, kind, detail string) {
