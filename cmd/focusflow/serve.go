@@ -171,16 +171,28 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 // idempotent): forgotten timers are capped and newly earned achievements
 // stored every minute, since both are what users see; expired sessions,
 // old security events and stale login-failure counts go every ten minutes.
+// sweepBudget bounds each step of a sweep round.
+const sweepBudget = 30 * time.Second
+
 func sweep(ctx context.Context, db *sqlstore.DB, retention time.Duration, m *metrics.Metrics, logger *slog.Logger) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for round := 0; ; round++ {
-		capForgottenTimers(ctx, db, m, logger)
-		if _, err := db.AwardAchievements(ctx); err != nil {
-			logger.Warn("sweep achievements", "error", err)
+		// Each step has its own budget: a stalled database delays the
+		// next round, never piles rounds up.
+		step := func(fn func(ctx context.Context)) {
+			sctx, cancel := context.WithTimeout(ctx, sweepBudget)
+			defer cancel()
+			fn(sctx)
 		}
+		step(func(ctx context.Context) { capForgottenTimers(ctx, db, m, logger) })
+		step(func(ctx context.Context) {
+			if _, err := db.AwardAchievements(ctx); err != nil {
+				logger.Warn("sweep achievements", "error", err)
+			}
+		})
 		if round%10 == 0 {
-			deleteExpired(ctx, db, retention, logger)
+			step(func(ctx context.Context) { deleteExpired(ctx, db, retention, logger) })
 		}
 		select {
 		case <-ctx.Done():

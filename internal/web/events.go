@@ -6,6 +6,7 @@ package web
 // end as it happens. Handlers publish after a write succeeds.
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,12 +94,25 @@ func (s *Server) pump(r *http.Request, a *authState, stream *live.Stream, out *s
 		case <-recheck.C:
 			// Sign-outs made outside this process (an admin command on
 			// SQLite, a bus that is down) are noticed here.
-			if _, _, err := s.store.SessionUser(r.Context(), a.tokenHash); focusflow.ErrorCode(err) == focusflow.ENOTFOUND {
+			if s.sessionEnded(r.Context(), a.tokenHash) {
 				out.goodbye(live.ReasonSignedOut)
 				return
 			}
 		}
 	}
+}
+
+// sessionEnded checks a stream's session under the request budget the
+// stream itself has not got; a database that does not answer in time
+// leaves the stream open for the next check.
+func (s *Server) sessionEnded(ctx context.Context, tokenHash string) bool {
+	if d := s.cfg.DBQueryTimeout; d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	_, _, err := s.store.SessionUser(ctx, tokenHash)
+	return focusflow.ErrorCode(err) == focusflow.ENOTFOUND
 }
 
 // sseWriter writes the text/event-stream format, flushing each event.
