@@ -160,6 +160,11 @@ var errBadCredentials = focusflow.Errorf(focusflow.EUNAUTHORIZED, "Incorrect use
 // name costs the same hash as a wrong password and counts toward the same
 // lockout, so neither timing nor a 429 tells whether an account exists.
 // Nothing here sleeps: a locked name is refused at once with a retry time.
+//
+// A browser that has signed in to the account before is judged by its own
+// count instead of the name's (see signInCount). Its success clears only
+// its own count: clearing the name's would hand whoever is guessing from
+// elsewhere a fresh set of tries each time the owner signs in.
 func (s *Server) signIn(r *http.Request, name, password string) (*focusflow.User, time.Duration, error) {
 	ctx := r.Context()
 	key := auth.NormalizeLogin(name)
@@ -172,37 +177,35 @@ func (s *Server) signIn(r *http.Request, name, password string) (*focusflow.User
 	if len(key) > 254 || len(password) > 1024 || strings.ContainsFunc(key, unicode.IsControl) {
 		return nil, 0, errBadCredentials
 	}
-	failures, last, err := s.store.LoginFailures(ctx, key)
+	user, hash, err := s.store.UserByLogin(ctx, name)
+	if err != nil && focusflow.ErrorCode(err) != focusflow.ENOTFOUND {
+		return nil, 0, err
+	}
+	count := s.signInCount(r, key, user)
+	failures, retry, err := s.lockState(ctx, count)
 	if err != nil {
 		return nil, 0, err
 	}
-	if until := last.Add(auth.LockoutFor(failures)); failures >= auth.LockoutThreshold && s.now().Before(until) {
+	if retry > 0 {
 		s.metrics.Lockouts.Inc()
-		retry := until.Sub(s.now())
 		return nil, retry, focusflow.Errorf(focusflow.ERATELIMIT,
 			"Too many failed sign-in attempts. Try again in %s.", humanDuration(retry))
 	}
-	user, hash, err := s.store.UserByLogin(ctx, name)
 	ok, rehash := false, false
-	switch focusflow.ErrorCode(err) {
-	case "":
+	if user != nil {
 		ok, rehash, err = s.hasher.Verify(ctx, hash, password)
 		if err != nil && focusflow.ErrorCode(err) == focusflow.EUNAVAILABLE {
 			return nil, 0, err
 		} else if err != nil {
 			s.logger.ErrorContext(ctx, "stored password hash unreadable", "user_id", user.ID, "error", err)
 		}
-	case focusflow.ENOTFOUND:
-		if err := s.hasher.DummyVerify(ctx, password); err != nil {
-			return nil, 0, err
-		}
-	default:
+	} else if err := s.hasher.DummyVerify(ctx, password); err != nil {
 		return nil, 0, err
 	}
 	if !ok || !user.LockedAt.IsZero() {
-		return nil, 0, s.loginFailed(r, key, name, user, failures)
+		return nil, 0, s.loginFailed(r, count, failures, key, user)
 	}
-	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
+	if err := s.clearFailures(ctx, count, failures); err != nil {
 		return nil, 0, err
 	}
 	if rehash {
@@ -215,28 +218,18 @@ func (s *Server) signIn(r *http.Request, name, password string) (*focusflow.User
 	return user, 0, nil
 }
 
-// loginFailed counts a failure for key, which had failures before it. The
-// count starts over after LockoutPeriod without failures once the current
-// lock is over: measured from the last failure alone, a lock longer than
-// the period (16 minutes after the 9th failure) would reset the count of
-// whoever waits it out, and the doubling could never reach its cap.
-func (s *Server) loginFailed(r *http.Request, key, name string, user *focusflow.User, failures int) error {
-	n, err := s.store.AddLoginFailure(r.Context(), key, auth.LockoutPeriod+auth.LockoutFor(failures))
-	if err != nil {
-		return err
-	}
-	s.metrics.FailedLogins.Inc()
+// loginFailed counts a failed sign-in for the normalised name under
+// count, which had failures before it.
+func (s *Server) loginFailed(r *http.Request, count failureCount, failures int, key string, user *focusflow.User) error {
 	// A name that matches no account is often a password typed into the
 	// wrong field: it is recorded only as a keyed digest, which still lets
 	// an operator see one name being sprayed without learning it.
-	var uid int64
-	login := "unknown:" + auth.HashToken(s.loginNameKey, key)[:16]
+	e := focusflow.SecurityEvent{Login: "unknown:" + auth.HashToken(s.loginNameKey, key)[:16]}
 	if user != nil {
-		uid, login = user.ID, user.Username
+		e.UserID, e.Login = user.ID, user.Username
 	}
-	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLoginFailure, UserID: uid, Login: login}, "")
-	if n == auth.LockoutThreshold {
-		s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventLockout, UserID: uid, Login: login}, "")
+	if err := s.countFailure(r, count, failures, e); err != nil {
+		return err
 	}
 	return errBadCredentials
 }

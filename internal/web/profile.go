@@ -156,7 +156,7 @@ func (s *Server) checkCurrentPassword(r *http.Request, a *authState, field, pass
 		return err
 	}
 	if !ok {
-		s.loginFailed(r, key, a.user.Username, a.user, failures)
+		s.loginFailed(r, failureCount{key: key, lock: auth.NameLock()}, failures, key, a.user)
 		return focusflow.Invalid(field, "Your current password is not correct.")
 	}
 	return nil
@@ -248,5 +248,6 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authSt
 		}
 	}
 	s.setCookie(w, s.sessionCookie(), "", -1)
+	s.setCookie(w, s.deviceCookie(), "", -1)
 	http.Redirect(w, r, "/?notice=account-deleted", http.StatusSeeOther)
 }

@@ -110,6 +110,7 @@ type Server struct {
 
 	sessionKey, csrfKey, cookieKey []byte
 	loginNameKey                   []byte // digests of unknown login names in the audit trail
+	deviceKey                      []byte // device cookies (lockout.go)
 	csrf                           auth.CSRF
 	crossOrigin                    *http.CrossOriginProtection
 	pages                          map[string]*template.Template
@@ -149,6 +150,7 @@ func New(d Deps) (*Server, error) {
 		csrfKey:      auth.DeriveKey(d.Config.SecretKey, "csrf"),
 		cookieKey:    auth.DeriveKey(d.Config.SecretKey, "cookie"),
 		loginNameKey: auth.DeriveKey(d.Config.SecretKey, "login-name"),
+		deviceKey:    auth.DeriveKey(d.Config.SecretKey, "device"),
 		crossOrigin:  http.NewCrossOriginProtection(),
 		seen:         map[int64]time.Time{},
 		sessions:     newSessionCache(),

@@ -115,7 +115,8 @@ func (s *Server) touch(r *http.Request, sess *focusflow.Session) {
 }
 
 // startSession signs a user in with a fresh token (no fixation: any token
-// the browser had before is replaced and its session deleted).
+// the browser had before is replaced and its session deleted), and marks
+// the browser as known to the account (see rememberDevice).
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user *focusflow.User, remember bool) (*focusflow.Session, error) {
 	if old := authFrom(r.Context()); old != nil {
 		s.sessions.drop(old.tokenHash)
@@ -138,6 +139,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user *focu
 	}
 	s.setCookie(w, s.sessionCookie(), token, maxAge)
 	s.setCookie(w, s.preSessionCookie(), "", -1)
+	s.rememberDevice(w, r, user)
 	return sess, nil
 }
 
