@@ -72,6 +72,11 @@ func (s *Server) signInCount(r *http.Request, name string, u *focusflow.User) fa
 	return failureCount{key: name, lock: auth.NameLock()}
 }
 
+// reentryCount is the count of passwords asked again in a session.
+func reentryCount(a *authState) failureCount {
+	return failureCount{key: auth.SessionKey(a.session.ID), lock: auth.ReentryLock(), detail: "password asked again"}
+}
+
 // The device cookie marks a browser that has signed in to an account: it
 // carries a random id signed together with the account, and lives a year
 // from the last sign-in. It grants nothing by itself; it only decides

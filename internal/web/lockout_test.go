@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,6 +147,76 @@ func TestNoLockoutOfTheOwner(t *testing.T) {
 				own.tryLogin(dave.Username, "a wrong password").expect(t, http.StatusUnauthorized)
 			}
 			ts.newClient(t).login(dave.Username, dave.Password)
+		})
+
+		t.Run("the password asked again in a session", func(t *testing.T) {
+			ec, erin := ts.signedInClient(t)
+			other := ts.newClient(t)
+			other.login(erin.Username, erin.Password)
+			lockName(t, erin)
+			changePassword := func(c *client, current, next string) *response {
+				return c.postForm("/profile/password", url.Values{"current_password": {current},
+					"new_password": {next}, "confirm_password": {next}})
+			}
+
+			// The owner's session changes the password while the name is
+			// locked for strangers.
+			newPassword := "Quiet-harbour-lamp-" + randomHex(4)
+			ts.secrets.add(newPassword)
+			changePassword(ec, erin.Password, newPassword).expect(t, http.StatusSeeOther)
+			erin.Password = newPassword
+
+			// Wrong answers are limited per session, with a clear answer.
+			lock := auth.ReentryLock()
+			for range lock.Threshold {
+				res := changePassword(ec, "a wrong password", "Another-pass-123").expect(t, http.StatusBadRequest)
+				if !strings.Contains(res.formError(), "not correct") {
+					t.Fatalf("wrong current password: %q", res.formError())
+				}
+			}
+			res := ec.postForm("/profile/delete", url.Values{"password": {erin.Password}})
+			expectLocked(t, res, 15*60)
+			if !strings.Contains(res.formError(), "Too many wrong passwords") {
+				t.Errorf("per-session lock message: %q", res.formError())
+			}
+			expectLocked(t, changePassword(ec, erin.Password, "Another-pass-123"), 15*60)
+			if !ec.signedIn() {
+				t.Fatal("the locked session was signed out")
+			}
+
+			// Another session of the same user has a count of its own (the
+			// password change ended the one it had; it is a known browser).
+			other.login(erin.Username, erin.Password)
+			changePassword(other, "a wrong password", "Another-pass-123").expect(t, http.StatusBadRequest)
+
+			ts.clock.Advance(15 * time.Minute)
+			ec.postForm("/profile/delete", url.Values{"password": {erin.Password}}).expect(t, http.StatusSeeOther)
+		})
+
+		t.Run("wrong answers in a session do not lock the name", func(t *testing.T) {
+			fc, frank := ts.signedInClient(t)
+			for range auth.LockoutThreshold + 1 {
+				fc.postForm("/profile/delete", url.Values{"password": {"a wrong password"}})
+			}
+			ts.newClient(t).login(frank.Username, frank.Password)
+			n, _, err := ts.store.LoginFailures(ts.ctx(), auth.NormalizeLogin(frank.Username))
+			if err != nil || n != 0 {
+				t.Errorf("name failures after wrong answers in a session: %d, %v", n, err)
+			}
+		})
+
+		t.Run("the session's count holds across instances", func(t *testing.T) {
+			gc, gina := ts.signedInClient(t)
+			gc2 := ts.sibling(t).withSession(t, gc.sessionToken())
+			for i := range auth.ReentryLock().Threshold {
+				c := gc
+				if i%2 == 1 {
+					c = gc2
+				}
+				c.postForm("/profile/delete", url.Values{"password": {"a wrong password"}}).expect(t, http.StatusBadRequest)
+			}
+			expectLocked(t, gc2.postForm("/profile/delete", url.Values{"password": {gina.Password}}), 15*60)
+			expectLocked(t, gc.postForm("/profile/delete", url.Values{"password": {gina.Password}}), 15*60)
 		})
 
 		t.Run("the browser's count holds across instances", func(t *testing.T) {

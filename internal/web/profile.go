@@ -137,43 +137,64 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 }
 
 // checkCurrentPassword verifies the signed-in user's password for a
-// sensitive action; wrong answers count toward the login lockout.
-func (s *Server) checkCurrentPassword(r *http.Request, a *authState, field, password string) error {
-	key := auth.NormalizeLogin(a.user.Username)
-	failures, last, err := s.store.LoginFailures(r.Context(), key)
+// sensitive action, and returns how long to wait when the session may not
+// try again yet. Wrong answers are counted per session, apart from the
+// name's lockout: the session already says whose browser this is, so
+// failures from elsewhere must not stop the owner here, and a wrong answer
+// here must not lock the owner's name; a thief holding the session cookie
+// still gets only a few tries.
+func (s *Server) checkCurrentPassword(r *http.Request, a *authState, field, password string) (time.Duration, error) {
+	ctx := r.Context()
+	count := reentryCount(a)
+	failures, retry, err := s.lockState(ctx, count)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if failures >= auth.LockoutThreshold && s.now().Before(last.Add(auth.LockoutFor(failures))) {
-		return focusflow.Errorf(focusflow.ERATELIMIT, "Too many failed attempts. Try again later.")
+	if retry > 0 {
+		return retry, focusflow.Errorf(focusflow.ERATELIMIT,
+			"Too many wrong passwords. For your safety, try again in %s.", humanDuration(retry))
 	}
-	hash, err := s.store.PasswordHash(r.Context(), a.user.ID)
+	hash, err := s.store.PasswordHash(ctx, a.user.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	ok, _, err := s.hasher.Verify(r.Context(), hash, password)
+	ok, _, err := s.hasher.Verify(ctx, hash, password)
 	if focusflow.ErrorCode(err) == focusflow.EUNAVAILABLE {
-		return err
+		return 0, err
 	}
 	if !ok {
-		s.loginFailed(r, failureCount{key: key, lock: auth.NameLock()}, failures, key, a.user)
-		return focusflow.Invalid(field, "Your current password is not correct.")
+		e := focusflow.SecurityEvent{UserID: a.user.ID, Login: a.user.Username}
+		if err := s.countFailure(r, count, failures, e); err != nil {
+			return 0, err
+		}
+		return 0, focusflow.Invalid(field, "Your current password is not correct.")
 	}
-	return nil
+	return 0, s.clearFailures(ctx, count, failures)
+}
+
+// profileFailed answers a sensitive action that failed: a wrong or locked
+// password and invalid input are shown on the form (with Retry-After
+// while locked); anything else is an error page.
+func (s *Server) profileFailed(w http.ResponseWriter, r *http.Request, a *authState, field string, retry time.Duration, err error) {
+	code := focusflow.ErrorCode(err)
+	if code != focusflow.EINVALID && code != focusflow.ERATELIMIT {
+		s.fail(w, r, err)
+		return
+	}
+	if retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retry)))
+	}
+	if f := focusflow.ErrorField(err); f != "" {
+		field = f
+	}
+	s.renderProfile(w, r, a, statusOf[code], page{Error: focusflow.ErrorMessage(err), Field: field})
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a *authState) {
-	fail := func(err error) {
-		code := focusflow.ErrorCode(err)
-		if code != focusflow.EINVALID && code != focusflow.ERATELIMIT {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderProfile(w, r, a, statusOf[code], page{Error: focusflow.ErrorMessage(err), Field: focusflow.ErrorField(err)})
-	}
+	fail := func(err error) { s.profileFailed(w, r, a, "", 0, err) }
 	current, next, confirm := r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
-	if err := s.checkCurrentPassword(r, a, "current_password", current); err != nil {
-		fail(err)
+	if retry, err := s.checkCurrentPassword(r, a, "current_password", current); err != nil {
+		s.profileFailed(w, r, a, "current_password", retry, err)
 		return
 	}
 	if next != confirm {
@@ -223,13 +244,8 @@ func (s *Server) revokeOtherSessions(w http.ResponseWriter, r *http.Request, a *
 }
 
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authState) {
-	if err := s.checkCurrentPassword(r, a, "delete_password", r.PostFormValue("password")); err != nil {
-		code := focusflow.ErrorCode(err)
-		if code != focusflow.EINVALID && code != focusflow.ERATELIMIT {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderProfile(w, r, a, statusOf[code], page{Error: focusflow.ErrorMessage(err), Field: "delete_password"})
+	if retry, err := s.checkCurrentPassword(r, a, "delete_password", r.PostFormValue("password")); err != nil {
+		s.profileFailed(w, r, a, "delete_password", retry, err)
 		return
 	}
 	// Recorded first so that the deletion reduces it to an opaque id too.
