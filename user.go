@@ -71,6 +71,7 @@ const (
 	EventLoginSuccess    = "login_success"
 	EventLoginFailure    = "login_failure"
 	EventLockout         = "lockout"
+	EventSpraying        = "login_spraying" // many names failing to sign in at once; no user
 	EventLogout          = "logout"
 	EventPasswordChange  = "password_change"
 	EventSessionsRevoked = "sessions_revoked"

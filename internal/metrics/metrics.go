@@ -19,6 +19,7 @@ type Metrics struct {
 	// timer manipulation.
 	FailedLogins        prometheus.Counter
 	Lockouts            prometheus.Counter
+	Spraying            prometheus.Counter
 	CSRFRejections      prometheus.Counter
 	RateLimitRejections *prometheus.CounterVec
 	RateLimitFallbacks  prometheus.Counter
@@ -47,6 +48,9 @@ func New(reg prometheus.Registerer, dbStats func() sql.DBStats) *Metrics {
 		}),
 		Lockouts: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "focusflow_login_lockouts_total", Help: "Sign-in attempts refused because the login name is locked out.",
+		}),
+		Spraying: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "focusflow_login_spraying_total", Help: "Alarms of failed sign-ins for many different names within a few minutes (password spraying).",
 		}),
 		CSRFRejections: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "focusflow_csrf_rejections_total", Help: "Requests rejected by CSRF protection.",
@@ -78,7 +82,7 @@ func New(reg prometheus.Registerer, dbStats func() sql.DBStats) *Metrics {
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 5, 30, 120},
 		}),
 	}
-	reg.MustRegister(m.Requests, m.Latency, m.FailedLogins, m.Lockouts, m.CSRFRejections,
+	reg.MustRegister(m.Requests, m.Latency, m.FailedLogins, m.Lockouts, m.Spraying, m.CSRFRejections,
 		m.RateLimitRejections, m.RateLimitFallbacks, m.DBErrors, m.DBTimeouts, m.TimerAnomalies,
 		m.EventStreams, m.PhaseTransitions, m.PhaseLag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

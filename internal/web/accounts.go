@@ -231,6 +231,7 @@ func (s *Server) loginFailed(r *http.Request, count failureCount, failures int, 
 	if err := s.countFailure(r, count, failures, e); err != nil {
 		return err
 	}
+	s.watchSpraying(r, key)
 	return errBadCredentials
 }
 

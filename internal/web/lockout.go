@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -75,6 +76,18 @@ func (s *Server) signInCount(r *http.Request, name string, u *focusflow.User) fa
 // reentryCount is the count of passwords asked again in a session.
 func reentryCount(a *authState) failureCount {
 	return failureCount{key: auth.SessionKey(a.session.ID), lock: auth.ReentryLock(), detail: "password asked again"}
+}
+
+// watchSpraying tells the spray watch of a failed sign-in for the
+// normalised name, and raises the alarm when it says so.
+func (s *Server) watchSpraying(r *http.Request, name string) {
+	n := s.spraying.Failed(name, s.now())
+	if n == 0 {
+		return
+	}
+	s.metrics.Spraying.Inc()
+	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventSpraying,
+		Detail: fmt.Sprintf("%d names failed to sign in within %s", n, auth.SprayWindow)}, "")
 }
 
 // The device cookie marks a browser that has signed in to an account: it

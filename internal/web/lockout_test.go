@@ -249,3 +249,63 @@ func expectLocked(t *testing.T, res *response, retry int) {
 		t.Errorf("Retry-After = %q, want %d", got, retry)
 	}
 }
+
+func TestPasswordSprayingAlarm(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
+		ts := newTestServer(t, e, trustProxyHops(1))
+		const metric = "focusflow_login_spraying_total"
+		fams, err := ts.registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, f := range fams {
+			found = found || f.GetName() == metric
+		}
+		if !found {
+			t.Fatalf("%s is not exported before any alarm", metric)
+		}
+
+		_, victim := ts.signedInClient(t)
+		names := []string{victim.Username}
+		for i := range auth.SprayNames + 20 {
+			names = append(names, "sprayed_"+strconv.Itoa(i)+"_"+randomHex(3))
+		}
+		// One try per name, each from another address: no name and no
+		// address meets a limit of its own.
+		spray := func(names []string) {
+			for i, name := range names {
+				c := ts.newClient(t)
+				c.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(i%250+1))
+				c.tryLogin(name, "Summer2025!").expect(t, http.StatusUnauthorized)
+			}
+		}
+		spray(names[:auth.SprayNames])
+		if got := ts.counter(t, metric); got != 0 {
+			t.Fatalf("%s = %v after %d names, want 0", metric, got, auth.SprayNames)
+		}
+		spray(names[auth.SprayNames : auth.SprayNames+1])
+		if got := ts.counter(t, metric); got != 1 {
+			t.Fatalf("%s = %v after %d names, want 1", metric, got, auth.SprayNames+1)
+		}
+		// Once a window, however long the spray goes on within it.
+		spray(names[auth.SprayNames+1:])
+		if got := ts.counter(t, metric); got != 1 {
+			t.Fatalf("%s = %v, want one alarm a window", metric, got)
+		}
+		if got := len(ts.logs.find(t, "security event", "kind", focusflow.EventSpraying)); got != 1 {
+			t.Errorf("%d spraying events in the log, want 1", got)
+		}
+		if dump := ts.dump(t); !strings.Contains(dump, focusflow.EventSpraying) {
+			t.Error("the spraying event is not in the audit trail")
+		}
+
+		ts.clock.Advance(auth.SprayWindow)
+		spray(names[1 : auth.SprayNames+2])
+		if got := ts.counter(t, metric); got != 2 {
+			t.Errorf("%s = %v after a spray in the next window, want 2", metric, got)
+		}
+		ts.assertLogsClean(t)
+	})
+}

@@ -111,6 +111,7 @@ type Server struct {
 	sessionKey, csrfKey, cookieKey []byte
 	loginNameKey                   []byte // digests of unknown login names in the audit trail
 	deviceKey                      []byte // device cookies (lockout.go)
+	spraying                       *auth.SprayWatch
 	csrf                           auth.CSRF
 	crossOrigin                    *http.CrossOriginProtection
 	pages                          map[string]*template.Template
@@ -151,6 +152,7 @@ func New(d Deps) (*Server, error) {
 		cookieKey:    auth.DeriveKey(d.Config.SecretKey, "cookie"),
 		loginNameKey: auth.DeriveKey(d.Config.SecretKey, "login-name"),
 		deviceKey:    auth.DeriveKey(d.Config.SecretKey, "device"),
+		spraying:     auth.NewSprayWatch(auth.SprayNames, auth.SprayWindow),
 		crossOrigin:  http.NewCrossOriginProtection(),
 		seen:         map[int64]time.Time{},
 		sessions:     newSessionCache(),
