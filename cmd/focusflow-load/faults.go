@@ -59,6 +59,7 @@ type faultsConfig struct {
 	run            string
 	queryTimeout   time.Duration
 	verbose        bool
+	serverEnv      stringList // KEY=VALUE for every server, e.g. GOMEMLIMIT=409MiB
 }
 
 func faultsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -71,6 +72,7 @@ func faultsCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.BoolVar(&c.short, "short", false, "small sizes and durations: the whole suite in about two minutes")
 	fs.StringVar(&c.run, "run", "", "comma-separated scenarios to run (default all)")
 	fs.DurationVar(&c.queryTimeout, "query-timeout", 0, "DB_QUERY_TIMEOUT given to the servers (default 5s, 2s with --short)")
+	fs.Var(&c.serverEnv, "server-env", "`KEY=VALUE` added to every server's environment (repeatable), e.g. GOMEMLIMIT=409MiB")
 	fs.BoolVar(&c.verbose, "v", false, "print progress and the servers' logs of failed scenarios")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, faultsUsage)
@@ -112,6 +114,11 @@ func (c *faultsConfig) validate() error {
 	}
 	if c.redis != "" && !strings.HasPrefix(c.redis, "redis://") {
 		return fmt.Errorf("--redis %q: want redis://HOST:PORT/N", c.redis)
+	}
+	for _, kv := range c.serverEnv {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return fmt.Errorf("--server-env %q: want KEY=VALUE", kv)
+		}
 	}
 	if c.queryTimeout == 0 {
 		c.queryTimeout = 5 * time.Second

@@ -43,6 +43,10 @@ func (s *suite) serverEnv(dataDir, dbURL string, extra map[string]string) []stri
 		"RATELIMIT_LOGIN": "100000/hour", "RATELIMIT_SIGNUP": "100000/hour",
 		"PATH": os.Getenv("PATH"), "HOME": s.dir, "TMPDIR": os.TempDir(),
 	}
+	for _, kv := range s.cfg.serverEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
 	maps.Copy(env, extra)
 	out := make([]string, 0, len(env))
 	for _, k := range slices.Sorted(maps.Keys(env)) {
