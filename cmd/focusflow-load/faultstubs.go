@@ -3,6 +3,5 @@ package main
 import "context"
 
 func hangupScenario(ctx context.Context, s *suite, o *outcome) { o.skipped = "not yet" }
-func killScenario(ctx context.Context, s *suite, o *outcome)   { o.skipped = "not yet" }
 func redisScenario(ctx context.Context, s *suite, o *outcome)  { o.skipped = "not yet" }
 func importScenario(ctx context.Context, s *suite, o *outcome) { o.skipped = "not yet" }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"net/url"
@@ -26,6 +27,7 @@ type suite struct {
 	dir      string // temporary: data directories, SQLite file
 	dbURL    string // the run's own database, as the servers reach it
 	dropName string // the PostgreSQL database to drop at the end
+	secret   string // SECRET_KEY of every server: sessions outlive a restart
 	mu       sync.Mutex
 	next     int // first load user not yet taken
 }
@@ -36,7 +38,7 @@ func newSuite(ctx context.Context, c faultsConfig, out io.Writer) (*suite, error
 	if err != nil {
 		return nil, err
 	}
-	s := &suite{cfg: c, out: out, dir: dir, next: 1}
+	s := &suite{cfg: c, out: out, dir: dir, next: 1, secret: rand.Text() + rand.Text()}
 	if c.postgres() {
 		err = s.createPostgres(ctx)
 	} else {
