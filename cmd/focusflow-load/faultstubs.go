@@ -2,6 +2,5 @@ package main
 
 import "context"
 
-func hangupScenario(ctx context.Context, s *suite, o *outcome) { o.skipped = "not yet" }
 func redisScenario(ctx context.Context, s *suite, o *outcome)  { o.skipped = "not yet" }
 func importScenario(ctx context.Context, s *suite, o *outcome) { o.skipped = "not yet" }
