@@ -66,7 +66,7 @@ func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // printOutcomes writes the table of measurements, then every failure.
 func printOutcomes(w io.Writer, results []*outcome) {
-	fmt.Fprintf(w, "\n%-8s %-6s %-48s %s\n", "scenario", "result", "measured", "value")
+	fmt.Fprintf(w, "\n%-8s %-6s %-56s %s\n", "scenario", "result", "measured", "value")
 	for _, o := range results {
 		first := true
 		row := func(what, value string) {
@@ -75,7 +75,7 @@ func printOutcomes(w io.Writer, results []*outcome) {
 				name, res = o.name, o.result()
 				first = false
 			}
-			fmt.Fprintf(w, "%-8s %-6s %-48s %s\n", name, res, what, value)
+			fmt.Fprintf(w, "%-8s %-6s %-56s %s\n", name, res, what, value)
 		}
 		if o.skipped != "" {
 			row("skipped: "+o.skipped, "")
