@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -171,24 +172,35 @@ func (t *tally) check(o *outcome, what string, bound time.Duration) {
 // afterwards that none was lost and none applied twice.
 type ledger struct {
 	mu     sync.Mutex
-	n      int
+	label  string            // for the report, when a scenario keeps several
 	writes map[string]answer // by unique title
 }
+
+// writeNumber makes every title the suite writes unique.
+var writeNumber atomic.Int64
 
 func newLedger() *ledger { return &ledger{writes: map[string]answer{}} }
 
 // createTask creates a task with a title of its own for sess.
 func (l *ledger) createTask(ctx context.Context, client *http.Client, base string, sess *session, prefix string) answer {
-	l.mu.Lock()
-	l.n++
-	title := fmt.Sprintf("%s-%s-%d", prefix, sess.name, l.n)
-	l.mu.Unlock()
+	title := fmt.Sprintf("%s-%s-%d", prefix, sess.name, writeNumber.Add(1))
 	a := send(ctx, client, sess, http.MethodPost, base+"/api/v1/tasks",
 		fmt.Sprintf(`{"date":%q,"title":%q}`, today(), title))
 	l.mu.Lock()
 	l.writes[title] = a
 	l.mu.Unlock()
 	return a
+}
+
+// slowest is the longest a write took to be answered.
+func (l *ledger) slowest() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var d time.Duration
+	for _, a := range l.writes {
+		d = max(d, a.took)
+	}
+	return d
 }
 
 // verify reads the day of every session's user and checks that each
@@ -226,17 +238,29 @@ func (l *ledger) verify(ctx context.Context, o *outcome, client *http.Client, ba
 			acked++
 		}
 	}
-	o.measure("writes acknowledged / sent", fmt.Sprintf("%d / %d", acked, len(l.writes)))
+	o.measure(strings.TrimSpace("writes acknowledged / sent "+l.label), fmt.Sprintf("%d / %d", acked, len(l.writes)))
 }
 
 // hammer has every session read its day and create tasks, one request
 // after the other, until d has passed; every answer goes to t.
 func hammer(ctx context.Context, client *http.Client, base string, sessions []*session, d time.Duration, l *ledger, t *tally) {
-	stop := time.Now().Add(d)
+	stop := make(chan struct{})
+	timer := time.AfterFunc(d, func() { close(stop) })
+	defer timer.Stop()
+	hammerUntil(ctx, client, base, sessions, stop, l, t)
+}
+
+// hammerUntil is hammer until stop is closed.
+func hammerUntil(ctx context.Context, client *http.Client, base string, sessions []*session, stop <-chan struct{}, l *ledger, t *tally) {
 	var wg sync.WaitGroup
 	for _, se := range sessions {
 		wg.Go(func() {
-			for i := 0; ctx.Err() == nil && time.Now().Before(stop); i++ {
+			for i := 0; ctx.Err() == nil; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
 				if i%2 == 0 {
 					t.add(send(ctx, client, se, http.MethodGet, base+"/api/v1/days/"+today(), ""))
 				} else {

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// importSource is the load user whose long history is exported and
+// imported into another account; it is outside the suite's range.
+const importSource = 90001
+
+// importScenario imports a big document (a long history's own export)
+// into another account while other users keep reading and writing:
+// their requests must be answered within the budget, and the import must
+// create every row of the document, all at once.
+func importScenario(ctx context.Context, s *suite, o *outcome) {
+	days, tasks, entries := s.cfg.size(3650, 365), s.cfg.size(6, 4), 2
+	if err := s.seed(ctx, importSource, 1, days, tasks, entries); err != nil {
+		o.failf("%v", err)
+		return
+	}
+	sv := s.serve(ctx, o, s.dbURL, nil)
+	if sv == nil {
+		return
+	}
+	defer s.finish(o, sv)
+	client := faultClient(32)
+	defer closeIdle(client)
+	doc, want, err := exportOf(ctx, client, sv, userName(importSource))
+	if err != nil {
+		o.failf("%v", err)
+		return
+	}
+	o.measure("document", fmt.Sprintf("%s, %d tasks, %d time entries", mib(int64(len(doc))), want.Tasks, want.TimeEntries))
+	sessions, err := s.signIn(ctx, client, sv, 9)
+	if err != nil {
+		o.failf("sign in: %v", err)
+		return
+	}
+	importer, others := sessions[0], sessions[1:]
+	before := newLedger()
+	before.label = "before the import"
+	hammer(ctx, client, sv.base, others, time.Second, before, &tally{}) // the usual figures, for comparison
+	o.measure("other users' slowest write before the import", before.slowest())
+	led, t := newLedger(), &tally{}
+	led.label = "during the import"
+	stop := make(chan struct{})
+	hammered := make(chan struct{})
+	go func() {
+		defer close(hammered)
+		hammerUntil(ctx, client, sv.base, others, stop, led, t)
+	}()
+	a := sendBytes(ctx, client, importer, sv.base+"/api/v1/import", doc)
+	close(stop)
+	<-hammered
+	o.measure("import answered after", a.took)
+	checkImported(o, a, want)
+	t.check(o, "other users during the import", s.budget())
+	o.measure("other users' slowest write during the import", led.slowest())
+	if peak, _, err := sv.memory(); err == nil {
+		o.measure("server's peak RSS (VmHWM)", mib(peak))
+	}
+	before.verify(ctx, o, client, sv.base, others)
+	led.verify(ctx, o, client, sv.base, others)
+}
+
+// exportOf signs name in and reads its export document and its counts.
+func exportOf(ctx context.Context, client *http.Client, sv *server, name string) ([]byte, importCounts, error) {
+	se, err := signInPatiently(ctx, client, sv.base, name)
+	if err != nil {
+		return nil, importCounts{}, fmt.Errorf("sign in %s: %w", name, err)
+	}
+	a := send(ctx, client, se, http.MethodGet, sv.base+"/api/v1/export", "")
+	var doc struct {
+		Tasks   []json.RawMessage `json:"tasks"`
+		Entries []json.RawMessage `json:"time_entries"`
+	}
+	if !a.ok() || json.Unmarshal(a.body, &doc) != nil {
+		return nil, importCounts{}, fmt.Errorf("export of %s: %s", name, a)
+	}
+	return a.body, importCounts{Tasks: len(doc.Tasks), TimeEntries: len(doc.Entries)}, nil
+}
+
+// importCounts is the part of an import's summary the suite checks.
+type importCounts struct {
+	Tasks       int `json:"tasks"`
+	TimeEntries int `json:"time_entries"`
+}
+
+// checkImported fails o unless a is a 2xx that created every task and
+// entry of the document.
+func checkImported(o *outcome, a answer, want importCounts) {
+	var body struct {
+		Imported struct {
+			Created importCounts `json:"created"`
+		} `json:"imported"`
+	}
+	switch {
+	case !a.ok():
+		o.failf("import: %s: %.300s", a, a.body)
+	case json.Unmarshal(a.body, &body) != nil:
+		o.failf("import: unreadable answer %.300q", a.body)
+	case body.Imported.Created != want:
+		o.failf("import created %+v, the document has %+v", body.Imported.Created, want)
+	}
+}
+
+// sendBytes posts a JSON document as se.
+func sendBytes(ctx context.Context, client *http.Client, se *session, url string, doc []byte) answer {
+	return send(ctx, client, se, http.MethodPost, url, string(doc))
+}

@@ -1,5 +1,0 @@
-package main
-
-import "context"
-
-func importScenario(ctx context.Context, s *suite, o *outcome) { o.skipped = "not yet" }
