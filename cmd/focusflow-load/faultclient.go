@@ -111,14 +111,18 @@ func (s *suite) signIn(ctx context.Context, client *http.Client, sv *server, n i
 // is shed with 503 "busy" when the password checks queue too long, and
 // a busy machine can make one outlast the request's budget.
 func signInPatiently(ctx context.Context, client *http.Client, base, name string) (*session, error) {
+	giveUp := time.Now().Add(signInPatience)
 	for attempt := 1; ; attempt++ {
 		se, err := signIn(client, base, name, defaultPassword)
-		if err == nil || attempt == 20 || ctx.Err() != nil || !strings.Contains(err.Error(), "status 503") {
+		if err == nil || time.Now().After(giveUp) || ctx.Err() != nil || !strings.Contains(err.Error(), "status 503") {
 			return se, err
 		}
 		time.Sleep(min(time.Duration(attempt)*200*time.Millisecond, time.Second))
 	}
 }
+
+// signInPatience is how long a sign-in is retried after 503s.
+const signInPatience = 90 * time.Second
 
 func today() string { return time.Now().UTC().Format("2006-01-02") }
 
