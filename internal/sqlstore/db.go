@@ -208,8 +208,8 @@ func (h *serverCancel) HandleUnwatchAfterCancel() {
 }
 
 // withSSLDefault requires TLS when the URL names no sslmode and the host is
-// not on this machine: the seed promises SSL to the database, and pgx's own
-// default ("prefer") silently falls back to plain text.
+// not on this machine: the connection to the database must be encrypted,
+// and pgx's own default ("prefer") silently falls back to plain text.
 func withSSLDefault(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
