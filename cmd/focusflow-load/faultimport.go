@@ -17,7 +17,7 @@ const importSource = 90001
 // their requests must be answered within the budget, and the import must
 // create every row of the document, all at once.
 func importScenario(ctx context.Context, s *suite, o *outcome) {
-	days, tasks, entries := s.cfg.size(3650, 365), s.cfg.size(6, 4), 2
+	days, tasks, entries := s.cfg.size(3650, 120), s.cfg.size(6, 4), 2
 	if err := s.seed(ctx, importSource, 1, days, tasks, entries); err != nil {
 		o.failf("%v", err)
 		return

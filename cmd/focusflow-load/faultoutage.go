@@ -23,8 +23,9 @@ const recoveryBound = 10 * time.Second
 // stuck connection behind: the next request dials anew.
 const resetRecoveryBound = time.Second + marginSlack
 
-// outageUsers is how many users act through each outage.
-const outageUsers = 8
+// outageUsers is how many users act through each outage (fewer with
+// --short: each sign-in costs a 64 MiB password check).
+func (s *suite) outageUsers() int { return s.cfg.size(8, 4) }
 
 // budget is the longest a request may take while the database fails.
 func (s *suite) budget() time.Duration { return s.cfg.queryTimeout + time.Second + marginSlack }
@@ -59,7 +60,7 @@ func (s *suite) proxied(ctx context.Context, o *outcome) (*faultProxy, *server) 
 func (s *suite) outage(ctx context.Context, o *outcome, sv *server, span time.Duration, fault, heal func() error) {
 	client := faultClient(64)
 	defer closeIdle(client)
-	sessions, err := s.signIn(ctx, client, sv, outageUsers)
+	sessions, err := s.signIn(ctx, client, sv, s.outageUsers())
 	if err != nil {
 		o.failf("sign in: %v", err)
 		return

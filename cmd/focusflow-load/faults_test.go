@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,5 +192,60 @@ func TestFaultsFlags(t *testing.T) {
 		if code := run(context.Background(), tc.args, &out, &errb); code != 2 || !strings.Contains(errb.String(), tc.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", tc.args, code, errb.String(), tc.want)
 		}
+	}
+}
+
+func TestTallyCheck(t *testing.T) {
+	budget := 3 * time.Second
+	for _, tc := range []struct {
+		name    string
+		answers []answer
+		fails   string
+	}{
+		{"2xx and clean 503s pass", []answer{{status: 200, took: time.Second}, {status: 503, retryAfter: "1", took: 2 * time.Second}}, ""},
+		{"503 without Retry-After", []answer{{status: 503, took: time.Second}}, "503 without Retry-After"},
+		{"a 500", []answer{{status: 500}}, "got 500"},
+		{"no answer", []answer{{err: errors.New("EOF"), took: time.Second}}, "no answer"},
+		{"too slow", []answer{{status: 200, took: 4 * time.Second}}, "answered after 4.000 s"},
+		{"nothing sent", nil, "no request was sent"},
+	} {
+		o := &outcome{name: "x"}
+		var tl tally
+		for _, a := range tc.answers {
+			tl.add(a)
+		}
+		tl.check(o, "phase", budget)
+		got := strings.Join(o.failures, "; ")
+		if (tc.fails == "") != (got == "") || !strings.Contains(got, tc.fails) {
+			t.Errorf("%s: failures %q, want %q", tc.name, got, tc.fails)
+		}
+	}
+}
+
+// The ledger finds writes lost (acknowledged, absent) and doubled.
+func TestLedgerVerify(t *testing.T) {
+	titles := []string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var tasks []map[string]string
+		for _, t := range titles {
+			tasks = append(tasks, map[string]string{"title": t})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"tasks": tasks})
+	}))
+	defer srv.Close()
+	l := newLedger()
+	l.writes["kept"] = answer{status: 201}
+	l.writes["lost"] = answer{status: 201}
+	l.writes["doubled"] = answer{status: 503, retryAfter: "1"}
+	l.writes["refused"] = answer{status: 503, retryAfter: "1"}
+	titles = []string{"kept", "doubled", "doubled", "other"}
+	o := &outcome{name: "x"}
+	l.verify(context.Background(), o, srv.Client(), srv.URL, []*session{{name: "u"}})
+	got := strings.Join(o.failures, "\n")
+	if !strings.Contains(got, `lost: "lost"`) || !strings.Contains(got, `applied twice: "doubled"`) || len(o.failures) != 2 {
+		t.Fatalf("failures:\n%s", got)
+	}
+	if o.measured[0].value != "2 / 4" {
+		t.Fatalf("measured %+v", o.measured)
 	}
 }
