@@ -177,19 +177,20 @@ func (t *tally) check(o *outcome, what string, bound time.Duration) {
 type ledger struct {
 	mu     sync.Mutex
 	label  string            // for the report, when a scenario keeps several
+	date   string            // of every task it writes: one day, even across midnight
 	writes map[string]answer // by unique title
 }
 
 // writeNumber makes every title the suite writes unique.
 var writeNumber atomic.Int64
 
-func newLedger() *ledger { return &ledger{writes: map[string]answer{}} }
+func newLedger() *ledger { return &ledger{date: today(), writes: map[string]answer{}} }
 
 // createTask creates a task with a title of its own for sess.
 func (l *ledger) createTask(ctx context.Context, client *http.Client, base string, sess *session, prefix string) answer {
 	title := fmt.Sprintf("%s-%s-%d", prefix, sess.name, writeNumber.Add(1))
 	a := send(ctx, client, sess, http.MethodPost, base+"/api/v1/tasks",
-		fmt.Sprintf(`{"date":%q,"title":%q}`, today(), title))
+		fmt.Sprintf(`{"date":%q,"title":%q}`, l.date, title))
 	l.mu.Lock()
 	l.writes[title] = a
 	l.mu.Unlock()
@@ -213,7 +214,7 @@ func (l *ledger) slowest() time.Duration {
 func (l *ledger) verify(ctx context.Context, o *outcome, client *http.Client, base string, sessions []*session) {
 	found := map[string]int{}
 	for _, se := range sessions {
-		a := send(ctx, client, se, http.MethodGet, base+"/api/v1/days/"+today(), "")
+		a := send(ctx, client, se, http.MethodGet, base+"/api/v1/days/"+l.date, "")
 		var day struct {
 			Tasks []struct {
 				Title string `json:"title"`

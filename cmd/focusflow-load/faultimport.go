@@ -29,7 +29,12 @@ func importScenario(ctx context.Context, s *suite, o *outcome) {
 	defer s.finish(o, sv)
 	client := faultClient(32)
 	defer closeIdle(client)
-	doc, want, err := exportOf(ctx, client, sv, userName(importSource))
+	source, err := signInPatiently(ctx, client, sv.base, userName(importSource))
+	if err != nil {
+		o.failf("sign in %s: %v", userName(importSource), err)
+		return
+	}
+	doc, want, err := exportOf(ctx, client, sv, source)
 	if err != nil {
 		o.failf("%v", err)
 		return
@@ -41,6 +46,11 @@ func importScenario(ctx context.Context, s *suite, o *outcome) {
 		return
 	}
 	importer, others := sessions[0], sessions[1:]
+	_, had, err := exportOf(ctx, client, sv, importer)
+	if err != nil {
+		o.failf("%v", err)
+		return
+	}
 	before := newLedger()
 	before.label = "before the import"
 	hammer(ctx, client, sv.base, others, time.Second, before, &tally{}) // the usual figures, for comparison
@@ -59,6 +69,7 @@ func importScenario(ctx context.Context, s *suite, o *outcome) {
 	<-hammered
 	o.measure("import answered after", a.took)
 	checkImported(o, a, want)
+	checkAllOrNothing(ctx, o, client, sv, importer, had, want)
 	t.check(o, "other users during the import", s.budget())
 	o.measure("other users' slowest write during the import", led.slowest())
 	if peak, _, err := sv.memory(); err == nil {
@@ -68,21 +79,31 @@ func importScenario(ctx context.Context, s *suite, o *outcome) {
 	led.verify(ctx, o, client, sv.base, others)
 }
 
-// exportOf signs name in and reads its export document and its counts.
-func exportOf(ctx context.Context, client *http.Client, sv *server, name string) ([]byte, importCounts, error) {
-	se, err := signInPatiently(ctx, client, sv.base, name)
-	if err != nil {
-		return nil, importCounts{}, fmt.Errorf("sign in %s: %w", name, err)
-	}
+// exportOf reads se's export document and its counts.
+func exportOf(ctx context.Context, client *http.Client, sv *server, se *session) ([]byte, importCounts, error) {
 	a := send(ctx, client, se, http.MethodGet, sv.base+"/api/v1/export", "")
 	var doc struct {
 		Tasks   []json.RawMessage `json:"tasks"`
 		Entries []json.RawMessage `json:"time_entries"`
 	}
 	if !a.ok() || json.Unmarshal(a.body, &doc) != nil {
-		return nil, importCounts{}, fmt.Errorf("export of %s: %s", name, a)
+		return nil, importCounts{}, fmt.Errorf("export of %s: %s", se.name, a)
 	}
 	return a.body, importCounts{Tasks: len(doc.Tasks), TimeEntries: len(doc.Entries)}, nil
+}
+
+// checkAllOrNothing reads the importer's account after the import: it
+// holds what it had plus the whole document, or only what it had.
+func checkAllOrNothing(ctx context.Context, o *outcome, client *http.Client, sv *server, se *session, had, doc importCounts) {
+	_, now, err := exportOf(ctx, client, sv, se)
+	if err != nil {
+		o.failf("after the import: %v", err)
+		return
+	}
+	all := importCounts{Tasks: had.Tasks + doc.Tasks, TimeEntries: had.TimeEntries + doc.TimeEntries}
+	if now != had && now != all {
+		o.failf("after the import the account holds %+v: neither all (%+v) nor nothing (%+v)", now, all, had)
+	}
 }
 
 // importCounts is the part of an import's summary the suite checks.
