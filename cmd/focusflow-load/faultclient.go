@@ -95,13 +95,13 @@ func (s *suite) signIn(ctx context.Context, client *http.Client, sv *server, n i
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	day := sv.base + "/api/v1/days/" + today()
+	day := sv.base + "/api/v1/days/" + s.seedDay // even when the run crossed midnight since
 	for _, se := range sessions {
 		if se.tasks, err = todayTasks(ctx, client, day, se); err != nil {
 			return nil, err
 		}
 		if len(se.tasks) < 2 {
-			return nil, fmt.Errorf("%s has %d tasks today, want at least 2", se.name, len(se.tasks))
+			return nil, fmt.Errorf("%s has %d tasks on %s, want at least 2", se.name, len(se.tasks), s.seedDay)
 		}
 	}
 	return sessions, nil

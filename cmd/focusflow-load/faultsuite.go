@@ -28,6 +28,7 @@ type suite struct {
 	dbURL    string // the run's own database, as the servers reach it
 	dropName string // the PostgreSQL database to drop at the end
 	secret   string // SECRET_KEY of every server: sessions outlive a restart
+	seedDay  string // the day the load users' pending tasks are on (UTC)
 	mu       sync.Mutex
 	next     int // first load user not yet taken
 }
@@ -96,6 +97,9 @@ func (s *suite) useSQLite() error {
 func (s *suite) seed(ctx context.Context, first, n, days, tasks, entries int) error {
 	c := seedConfig{dbURL: s.dbURL, users: n, first: first, days: days, tasksPerDay: tasks, entriesPerTask: entries,
 		password: defaultPassword, workers: 2, batch: 20, fast: true, now: time.Now().UTC()}
+	if s.seedDay == "" {
+		s.seedDay = c.now.Format("2006-01-02")
+	}
 	var log io.Writer = io.Discard
 	if s.cfg.verbose {
 		log = s.out
