@@ -1,0 +1,4 @@
+package sqlstore
+
+// SetBeforeRoundTrip installs the beforeRoundTrip hook (tests only).
+func SetBeforeRoundTrip(db *DB, f func()) { db.beforeRoundTrip = f }
