@@ -11,7 +11,6 @@ import (
 
 const (
 	importPath      = "/api/v1/import"
-	importBodyLimit = 50 << 20
 )
 
 const eventsRoute = "GET /api/v1/events"
