@@ -55,6 +55,9 @@ type DB struct {
 	logger      *slog.Logger
 	capOverride time.Duration
 	testMinute  time.Duration
+	// importFault, set by tests, may fail an import where it can still
+	// fail (see importWriter.fault), given the chunk's number from 0.
+	importFault func(chunk int) error
 }
 
 // Open opens the database and checks it answers once. It does not migrate.
