@@ -189,7 +189,7 @@ func sweep(ctx context.Context, db *sqlstore.DB, retention time.Duration, m *met
 		}
 		step(func(ctx context.Context) { capForgottenTimers(ctx, db, m, logger) })
 		step(func(ctx context.Context) {
-			if n, err := db.CleanupImports(ctx); err != nil {
+			if n, err := db.CleanupImports(ctx); err != nil && ctx.Err() == nil {
 				logger.Warn("sweep imports cut short", "error", err)
 			} else if n > 0 {
 				logger.Info("undid imports cut short", "imports", n)

@@ -26,9 +26,9 @@ const (
 	// importChunk is how long one short transaction writes rows before it
 	// commits: with its figures and commit well under the 250 ms another
 	// user's write may wait.
-	importChunk = 40 * time.Millisecond
+	importChunk = 25 * time.Millisecond
 	// importChunkRows bounds the rows (and so the figures) of one chunk.
-	importChunkRows = 2000
+	importChunkRows = 1000
 	// staleImport is how long a journal row may go unrenewed before its
 	// import counts as cut short (each chunk renews it).
 	staleImport = 30 * time.Second

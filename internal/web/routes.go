@@ -10,7 +10,7 @@ import (
 )
 
 const (
-	importPath      = "/api/v1/import"
+	importPath = "/api/v1/import"
 )
 
 const eventsRoute = "GET /api/v1/events"
