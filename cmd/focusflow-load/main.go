@@ -48,6 +48,7 @@ Commands:
   url    drive any loopback URL (e.g. the bare server's /day and POST /start)
   bare   the bare server: the least work a day view and a timer start need (the speed limit)
   events time live updates: act on timers, measure delivery to every stream (or --hold many streams)
+  doc    write a large valid export document (--tasks N --out FILE), for measuring imports
   faults start focusflow processes and put them through faults (stall, lock, reset, hang-ups, kill -9,
          Redis down, sign-in burst, big import); assert the outcomes, print the timings
 
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return bareCommand(ctx, args[1:], stdout, stderr)
 	case "events":
 		return eventsCommand(ctx, args[1:], stdout, stderr)
+	case "doc":
+		return docCommand(ctx, args[1:], stdout, stderr)
 	case "faults":
 		return faultsCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
