@@ -61,7 +61,7 @@ func hangupScenario(ctx context.Context, s *suite, o *outcome) {
 		entries += checkEntries(ctx, o, client, sv.base, se, time.Since(began))
 	}
 	o.measure("time entries checked for overlaps", entries)
-	t.check(o, "next action after the hang-ups", s.budget())
+	t.check(o, "next action after the hang-ups", s.defaultBudget())
 }
 
 // typicalLatency is the median answer time of a burst of n timer starts

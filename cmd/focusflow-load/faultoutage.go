@@ -27,8 +27,20 @@ const resetRecoveryBound = time.Second + marginSlack
 // --short: each sign-in costs a 64 MiB password check).
 func (s *suite) outageUsers() int { return s.cfg.size(8, 4) }
 
+// defaultQueryTimeout is DB_QUERY_TIMEOUT's default, which every server
+// but the outage scenarios' runs with.
+const defaultQueryTimeout = 5 * time.Second
+
 // budget is the longest a request may take while the database fails.
 func (s *suite) budget() time.Duration { return s.cfg.queryTimeout + time.Second + marginSlack }
+
+// defaultBudget is the same for a server with the default query budget.
+func (s *suite) defaultBudget() time.Duration { return defaultQueryTimeout + time.Second + marginSlack }
+
+// outageEnv gives an outage scenario's server the run's query budget.
+func (s *suite) outageEnv() map[string]string {
+	return map[string]string{"DB_QUERY_TIMEOUT": s.cfg.queryTimeout.String()}
+}
 
 // proxied starts a fault proxy in front of the run's PostgreSQL and a
 // server that reaches the database through it.
@@ -47,7 +59,7 @@ func (s *suite) proxied(ctx context.Context, o *outcome) (*faultProxy, *server) 
 		return nil, nil
 	}
 	viaURL, _, _ = s.dbURLVia(p.addr())
-	sv := s.serve(ctx, o, viaURL, nil)
+	sv := s.serve(ctx, o, viaURL, s.outageEnv())
 	if sv == nil {
 		p.close()
 		return nil, nil
@@ -115,7 +127,7 @@ func (s *suite) proxyOutage(ctx context.Context, o *outcome, mode proxyMode, spa
 // lockScenario holds ACCESS EXCLUSIVE on tasks in another session: every
 // read of a day and every task write waits for it.
 func lockScenario(ctx context.Context, s *suite, o *outcome) {
-	sv := s.serve(ctx, o, s.dbURL, nil)
+	sv := s.serve(ctx, o, s.dbURL, s.outageEnv())
 	if sv == nil {
 		return
 	}

@@ -60,8 +60,8 @@ func redisScenario(ctx context.Context, s *suite, o *outcome) {
 		if bad != "" {
 			o.failf("%s: %s", phase, bad)
 		}
-		if slowest > s.budget() {
-			o.failf("%s: a read took %s, bound %s", phase, seconds(slowest), seconds(s.budget()))
+		if slowest > s.defaultBudget() {
+			o.failf("%s: a read took %s, bound %s", phase, seconds(slowest), seconds(s.defaultBudget()))
 		}
 		if !limited {
 			o.failf("%s: a reader past %d reads a minute met no 429: the limit is not enforced", phase, redisReadLimit)

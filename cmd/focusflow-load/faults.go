@@ -71,7 +71,7 @@ func faultsCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&c.redis, "redis", "", "redis://HOST:PORT/N on loopback, for the Redis scenario")
 	fs.BoolVar(&c.short, "short", false, "small sizes and durations: the whole suite in about two minutes")
 	fs.StringVar(&c.run, "run", "", "comma-separated scenarios to run (default all)")
-	fs.DurationVar(&c.queryTimeout, "query-timeout", 0, "DB_QUERY_TIMEOUT given to the servers (default 5s, 2s with --short)")
+	fs.DurationVar(&c.queryTimeout, "query-timeout", 0, "DB_QUERY_TIMEOUT of the stall, lock and reset scenarios' servers (default 5s, 2s with --short); the others run with the default")
 	fs.Var(&c.serverEnv, "server-env", "`KEY=VALUE` added to every server's environment (repeatable), e.g. GOMEMLIMIT=409MiB")
 	fs.BoolVar(&c.verbose, "v", false, "print progress and the servers' logs of failed scenarios")
 	fs.Usage = func() {

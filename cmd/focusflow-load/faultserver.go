@@ -33,11 +33,11 @@ type server struct {
 
 // serverEnv is the environment every server gets: development mode, no
 // log file, rate limits out of the way (scenarios that test them set
-// their own), and the run's query budget.
+// their own). The outage scenarios add their query budget.
 func (s *suite) serverEnv(dataDir, dbURL string, extra map[string]string) []string {
 	env := map[string]string{
 		"ENVIRONMENT": "development", "DATA_DIR": dataDir, "LOG_FILE": "", "LOG_LEVEL": "WARNING",
-		"DATABASE_URL": dbURL, "SECRET_KEY": s.secret, "DB_QUERY_TIMEOUT": s.cfg.queryTimeout.String(), "DB_CONNECT_TIMEOUT": "30s",
+		"DATABASE_URL": dbURL, "SECRET_KEY": s.secret, "DB_CONNECT_TIMEOUT": "30s",
 		"SHUTDOWN_TIMEOUT": "5s", "DRAIN_DELAY": "0",
 		"RATELIMIT_IP": "1000000/minute", "RATELIMIT_READ": "1000000/minute", "RATELIMIT_WRITE": "1000000/minute",
 		"RATELIMIT_LOGIN": "100000/hour", "RATELIMIT_SIGNUP": "100000/hour",
