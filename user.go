@@ -81,6 +81,10 @@ const (
 	EventCSRFRejected    = "csrf_rejected"
 	EventRateLimited     = "rate_limited"
 	EventTimerAnomaly    = "timer_anomaly"
+	EventTokenCreated    = "token_created"
+	EventTokenNewAddress = "token_new_address" // first use of a token from an address
+	EventTokenRevoked    = "token_revoked"
+	EventTokenRejected   = "token_rejected" // a malformed, unknown, revoked or expired token
 )
 
 // Signals say how the end of a phase reaches the user: a sound at a

@@ -109,7 +109,7 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		week[i] = weekDayJSON{Date: d.Date, FocusMS: d.Focus.Milliseconds(), Completed: d.Completed, Total: d.Total,
 			GoalPercent: goalPercent(d.Focus, goal)}
 	}
-	s.writeJSON(w, r, http.StatusOK, map[string]any{
+	body := map[string]any{
 		"date":     day.Date,
 		"tasks":    tasks,
 		"note":     dayNoteJSON{Text: day.Note.Text, UpdatedAt: optTime(day.Note.UpdatedAt)},
@@ -121,7 +121,13 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		"streak":      day.Streak,
 		"week":        week,
 		"server_time": apiTime(s.now()),
-	})
+	}
+	if !a.mayRead(focusflow.ScopeNotesRead) {
+		// A token without notes:read sees the day without its notes.
+		delete(body, "note")
+		delete(body, "notes")
+	}
+	s.writeJSON(w, r, http.StatusOK, body)
 }
 
 type dashboardData struct {

@@ -28,6 +28,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	accountStore
 	sessionStore
+	tokenStore
 	auditStore
 	dayStore
 	taskStore
@@ -111,14 +112,17 @@ type Server struct {
 	sessionKey, csrfKey, cookieKey []byte
 	loginNameKey                   []byte // digests of unknown login names in the audit trail
 	deviceKey                      []byte // device cookies (lockout.go)
-	spraying                       *auth.SprayWatch
-	csrf                           auth.CSRF
-	crossOrigin                    *http.CrossOriginProtection
-	pages                          map[string]*template.Template
-	assets                         *assets
-	health                         healthCache
-	handler                        http.Handler
-	router                         *router
+	// tokenKey hashes API tokens for storage: rotating SECRET_KEY makes
+	// every token (and calendar URL) unusable.
+	tokenKey    []byte
+	spraying    *auth.SprayWatch
+	csrf        auth.CSRF
+	crossOrigin *http.CrossOriginProtection
+	pages       map[string]*template.Template
+	assets      *assets
+	health      healthCache
+	handler     http.Handler
+	router      *router
 	// draining is set once the server is told to stop: /health answers
 	// 503 so that load balancers send new requests elsewhere.
 	draining atomic.Bool
@@ -126,6 +130,8 @@ type Server struct {
 	// that reads do not turn into a write per request.
 	seenMu sync.Mutex
 	seen   map[int64]time.Time
+	// tokenSeen does the same for API tokens, per token and address.
+	tokenSeen map[string]time.Time
 	// sessions caches resolved sessions for the day view (sessioncache.go).
 	sessions *sessionCache
 
@@ -152,6 +158,8 @@ func New(d Deps) (*Server, error) {
 		cookieKey:    auth.DeriveKey(d.Config.SecretKey, "cookie"),
 		loginNameKey: auth.DeriveKey(d.Config.SecretKey, "login-name"),
 		deviceKey:    auth.DeriveKey(d.Config.SecretKey, "device"),
+		tokenKey:     auth.DeriveKey(d.Config.SecretKey, "api-token"),
+		tokenSeen:    map[string]time.Time{},
 		spraying:     auth.NewSprayWatch(auth.SprayNames, auth.SprayWindow),
 		crossOrigin:  http.NewCrossOriginProtection(),
 		seen:         map[int64]time.Time{},
