@@ -128,7 +128,7 @@ func TestTokenInQueryStringRefused(t *testing.T) {
 				t.Errorf("%s: no WWW-Authenticate", p)
 			}
 		}
-		anon.get("/dashboard?token=" + raw).expect(t, http.StatusForbidden)
+		anon.get("/dashboard?token="+raw).expect(t, http.StatusForbidden)
 		ts.assertLogsClean(t, raw)
 	})
 }
