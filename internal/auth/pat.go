@@ -61,3 +61,7 @@ func base62(n *big.Int, width int) string {
 	}
 	return string(out)
 }
+
+// PATKey is the key personal access tokens are hashed with for storage.
+// It comes from SECRET_KEY, so rotating SECRET_KEY revokes every token.
+func PATKey(secret string) []byte { return DeriveKey(secret, "api-token") }

@@ -50,6 +50,8 @@ var routeScopes = map[string]string{
 	"GET /api/v1/export":     focusflow.ScopeExportRead,
 	"GET /api/v1/export.csv": focusflow.ScopeExportRead,
 	"POST " + importPath:     focusflow.ScopeImportWrite,
+
+	calendarRoute: focusflow.ScopeCalendarRead,
 }
 
 // tokenClosedRoutes are the /api/v1 routes closed to tokens on purpose.

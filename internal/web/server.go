@@ -37,6 +37,7 @@ type Store interface {
 	noteStore
 	exportStore
 	insightStore
+	calendarStore
 }
 
 type accountStore interface {
@@ -158,7 +159,7 @@ func New(d Deps) (*Server, error) {
 		cookieKey:    auth.DeriveKey(d.Config.SecretKey, "cookie"),
 		loginNameKey: auth.DeriveKey(d.Config.SecretKey, "login-name"),
 		deviceKey:    auth.DeriveKey(d.Config.SecretKey, "device"),
-		tokenKey:     auth.DeriveKey(d.Config.SecretKey, "api-token"),
+		tokenKey:     auth.PATKey(d.Config.SecretKey),
 		tokenSeen:    map[string]time.Time{},
 		spraying:     auth.NewSprayWatch(auth.SprayNames, auth.SprayWindow),
 		crossOrigin:  http.NewCrossOriginProtection(),
