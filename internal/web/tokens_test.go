@@ -232,3 +232,34 @@ func TestEveryAPIRouteHasATokenRule(t *testing.T) {
 		}
 	}
 }
+
+// A token's event stream carries only the areas it may read, survives its
+// owner's sign-outs, and ends when the token is revoked.
+func TestTokenEventStream(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
+		ts := startTestServer(t, testSetup{Engine: e, EventsRecheck: 50 * time.Millisecond})
+		c, u := ts.signedInClient(t)
+		raw, tok := ts.newToken(t, u.ID, time.Time{}, focusflow.ScopeTasksRead)
+		stream := ts.bearerClient(t, raw).openEvents("")
+		if stream.res.StatusCode != http.StatusOK {
+			t.Fatalf("token stream: %d", stream.res.StatusCode)
+		}
+		c.json("PUT", "/api/v1/days/2025-07-05/note", map[string]any{"text": "private"}).expect(t, http.StatusOK)
+		c.json("POST", "/api/v1/tasks", map[string]any{"date": "2025-07-05", "title": "Seen"}).expect(t, http.StatusCreated)
+		for ev := stream.next("day"); ev.Data["what"] != "tasks"; ev = stream.next("day") {
+			if ev.Data["what"] == "day_note" {
+				t.Fatalf("a token without notes:read saw a notes event: %+v", ev)
+			}
+		}
+		c.postForm("/profile/sessions/revoke", nil).expect(t, http.StatusSeeOther)
+		c.json("POST", "/api/v1/tasks", map[string]any{"date": "2025-07-05", "title": "Still seen"}).expect(t, http.StatusCreated)
+		stream.next("day")
+		if _, err := ts.store.RevokeAPIToken(ts.ctx(), u.ID, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if ev := stream.next("goodbye"); ev.Data["reason"] != "signed_out" {
+			t.Fatalf("goodbye %+v", ev)
+		}
+		stream.ended()
+	})
+}
