@@ -15,7 +15,7 @@ import (
 
 // dayStore is what the day handlers need.
 type dayStore interface {
-	Day(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, error)
+	Day(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck) (*focusflow.Day, error)
 }
 
 type progressJSON struct {
@@ -75,14 +75,23 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		s.fail(w, r, err)
 		return
 	}
-	var recheck string
-	if a.cached {
-		recheck = a.tokenHash
+	var recheck focusflow.Recheck
+	switch {
+	case a.cached && a.token != nil:
+		recheck.TokenHash = a.token.Hash
+	case a.cached:
+		recheck.SessionHash = a.tokenHash
 	}
 	day, err := s.store.Day(r.Context(), a.user, date, recheck)
 	if errors.Is(err, focusflow.ErrSessionGone) {
-		s.sessions.drop(a.tokenHash)
-		s.setCookie(w, s.sessionCookie(), "", -1)
+		if a.token != nil {
+			s.tokens.drop(a.token.Hash)
+			w.Header().Set("WWW-Authenticate", `Bearer realm="focusflow", error="invalid_token"`)
+			err = focusflow.Errorf(focusflow.EUNAUTHORIZED, "The API token is not valid.")
+		} else {
+			s.sessions.drop(a.tokenHash)
+			s.setCookie(w, s.sessionCookie(), "", -1)
+		}
 	}
 	if err != nil {
 		s.fail(w, r, err)

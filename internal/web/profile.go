@@ -140,6 +140,7 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 		return
 	}
 	s.sessions.dropUser(a.user.ID)
+	s.tokens.dropUser(a.user.ID)
 	if err := s.store.UpdateSettings(r.Context(), a.user.ID, set); err != nil {
 		s.fail(w, r, err)
 		return
@@ -263,6 +264,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authSt
 	// Recorded first so that the deletion reduces it to an opaque id too.
 	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventAccountDeleted, UserID: a.user.ID}, "")
 	s.sessions.dropUser(a.user.ID)
+	s.tokens.dropUser(a.user.ID)
 	if err := s.store.DeleteUser(r.Context(), a.user.ID); err != nil {
 		s.fail(w, r, err)
 		return

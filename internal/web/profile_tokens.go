@@ -85,6 +85,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, a *authStat
 		s.fail(w, r, err)
 		return
 	}
+	s.tokens.drop(t.Hash)
 	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventTokenRevoked, UserID: a.user.ID, Login: a.user.Username,
 		Detail: tokenLabel(t)}, "")
 	http.Redirect(w, r, "/profile?notice=token-revoked#tokens-h", http.StatusSeeOther)

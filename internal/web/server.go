@@ -134,7 +134,9 @@ type Server struct {
 	// tokenSeen does the same for API tokens, per token and address.
 	tokenSeen map[string]time.Time
 	// sessions caches resolved sessions for the day view (sessioncache.go).
-	sessions *sessionCache
+	sessions *authCache[focusflow.Session]
+	// tokens caches resolved API tokens the same way (bearer.go).
+	tokens *authCache[focusflow.APIToken]
 
 	// userdata builds and loads users' export documents over store.
 	userdata *userdata.Service
@@ -164,7 +166,8 @@ func New(d Deps) (*Server, error) {
 		spraying:     auth.NewSprayWatch(auth.SprayNames, auth.SprayWindow),
 		crossOrigin:  http.NewCrossOriginProtection(),
 		seen:         map[int64]time.Time{},
-		sessions:     newSessionCache(),
+		sessions:     newAuthCache[focusflow.Session](),
+		tokens:       newAuthCache[focusflow.APIToken](),
 		userdata:     userdata.New(d.Store, d.Now),
 	}
 	s.csrf = auth.CSRF{Key: s.csrfKey, MaxAge: d.Config.CSRFTimeLimit}

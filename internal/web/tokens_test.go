@@ -151,9 +151,17 @@ func TestTokenExpiryAndRevocationAcrossInstances(t *testing.T) {
 			t.Errorf("401 without WWW-Authenticate: Bearer: %v", res.Header)
 		}
 
-		// Revoked through one instance, refused by the other at once.
+		// Revoked through one instance, refused by the other at once, even
+		// by the day view, which B has just resolved the token for (and
+		// keeps it for a few seconds, checking it again in its own read).
+		onB.get("/api/v1/days/2025-07-05").expect(t, http.StatusOK)
 		if _, err := a.store.RevokeAPIToken(a.ctx(), u.ID, tok.ID); err != nil {
 			t.Fatal(err)
+		}
+		res = onB.get("/api/v1/days/2025-07-05")
+		wantStatus(t, res, http.StatusUnauthorized, "not valid")
+		if !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("401 without WWW-Authenticate: Bearer: %v", res.Header)
 		}
 		wantStatus(t, onB.get("/api/v1/days/2025-07-05"), http.StatusUnauthorized, "revoked")
 		events, _ := a.store.Events(a.ctx(), u.ID, 50)
@@ -173,9 +181,11 @@ func TestLockAndDeleteEndTokenAccess(t *testing.T) {
 		raw, _ := ts.newToken(t, u.ID, time.Time{})
 		c := ts.bearerClient(t, raw)
 		c.get("/api/v1/me").expect(t, http.StatusOK)
+		c.get("/api/v1/days/2025-07-05").expect(t, http.StatusOK) // resolved and kept for the day view
 		if err := ts.store.SetLocked(ts.ctx(), u.ID, true); err != nil {
 			t.Fatal(err)
 		}
+		c.get("/api/v1/days/2025-07-05").expect(t, http.StatusUnauthorized)
 		c.get("/api/v1/me").expect(t, http.StatusUnauthorized)
 		if err := ts.store.SetLocked(ts.ctx(), u.ID, false); err != nil {
 			t.Fatal(err)
