@@ -7,7 +7,10 @@ import (
 	"strings"
 )
 
-// What the tests of imports need from inside the package.
+// What the tests need from inside the package.
+
+// SetBeforeRoundTrip installs the beforeRoundTrip hook (tests only).
+func SetBeforeRoundTrip(db *DB, f func()) { db.beforeRoundTrip = f }
 
 // SetImportFault makes every import call fault where it can still fail
 // (after each short transaction on SQLite, before the one transaction
