@@ -31,6 +31,8 @@ type Store interface {
 	auditStore
 	dayStore
 	taskStore
+	tagStore
+	orderStore
 	timerStore
 	entryStore
 	noteStore
