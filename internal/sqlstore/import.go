@@ -55,6 +55,7 @@ type rowImport struct {
 	sum     *focusflow.ImportSummary
 	now     time.Time
 	taskIDs map[int64]int64 // the document's task id → ours (existing or new)
+	created map[int64]bool  // our ids of the tasks this import created
 }
 
 func (im *rowImport) run(ctx context.Context) error {
@@ -66,6 +67,9 @@ func (im *rowImport) run(ctx context.Context) error {
 		return err
 	}
 	if err := im.entries(ctx); err != nil {
+		return err
+	}
+	if err := im.tags(ctx); err != nil {
 		return err
 	}
 	// Focus figures: recomputed from every entry in the (possibly new)
@@ -162,7 +166,7 @@ func (im *rowImport) tasks(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	im.taskIDs = map[int64]int64{}
+	im.taskIDs, im.created = map[int64]int64{}, map[int64]bool{}
 	for _, t := range tasks {
 		if id, ok := have[t.ID]; ok {
 			im.taskIDs[t.ID] = id
@@ -188,6 +192,7 @@ func (im *rowImport) tasks(ctx context.Context) error {
 			return err
 		}
 		im.taskIDs[t.ID] = id
+		im.created[id] = true
 		im.sum.Created.Tasks++
 	}
 	return nil

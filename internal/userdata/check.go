@@ -15,7 +15,7 @@ import (
 var (
 	// A ref is its row's letter and id, written as the export writes it:
 	// ids are positive, so "t0" and "t012" name no row.
-	refPattern     = regexp.MustCompile(`^[tenap][1-9][0-9]{0,17}$`)
+	refPattern     = regexp.MustCompile(`^[tenapg][1-9][0-9]{0,17}$`)
 	accountPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	kindPattern    = regexp.MustCompile(`^[a-z_]{1,40}$`)
 )
@@ -65,6 +65,7 @@ func Check(doc *focusflow.ExportDoc, now time.Time) (*focusflow.ImportPlan, erro
 	c.overlaps("phases", spansOf(c.plan.Phases, func(p focusflow.PhaseRow) (time.Time, time.Time) {
 		return p.StartedAt, p.EndedAt
 	}))
+	c.tags(doc.Tags, doc.TaskTags)
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}

@@ -22,6 +22,8 @@ type docSection struct {
 	Notes      []json.RawMessage `json:"notes"`
 	Activity   []json.RawMessage `json:"activity"`
 	Phases     []json.RawMessage `json:"phases"`
+	Tags       []json.RawMessage `json:"tags"`
+	TaskTags   []json.RawMessage `json:"task_tags"`
 }
 
 // profileSection is the profile with its version 2 parts still raw (the
@@ -43,6 +45,8 @@ var added = []versionKeys{
 	{top: []string{"exported_at", "account", "profile", "tasks", "time_entries", "day_notes", "notes", "activity"},
 		profile: []string{"timezone", "theme", "daily_goal_ms", "timer_cap_ms", "focus_mode"}},
 	{top: []string{"phases"}, profile: []string{"session", "signals"}},
+	// Version 3: the planner. Recurring series add their key here.
+	{top: []string{"tags", "task_tags"}},
 }
 
 // keysOf returns the keys version has (own) and those later versions
@@ -106,6 +110,10 @@ func Parse(data []byte) (*focusflow.ExportDoc, error) {
 	if sec.Version >= 2 {
 		doc.Phases = decodeEach[focusflow.ExportPhase](p, r, sec.Phases, "phases",
 			"ref", "kind", "started_at", "ended_at", "planned_ms", "outcome")
+	}
+	if sec.Version >= 3 {
+		doc.Tags = decodeEach[focusflow.ExportTag](p, r, sec.Tags, "tags", "ref", "name", "color", "created_at")
+		doc.TaskTags = decodeEach[focusflow.ExportTaskTag](p, r, sec.TaskTags, "task_tags", "task_ref", "tag_ref")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
