@@ -2,11 +2,12 @@
 // dialog that adds or edits a task.
 
 import { api, flash, signedOut } from './api.js';
-import { S, idKey, loadDay, sendChange, sortTasks } from './day.js';
+import { S, idKey, loadDay, sendChange } from './day.js';
 import { clearErrors, confirmDialog, openDialog, showError } from './dialogs.js';
 import { $, h, rerender, timeEl, vh } from './dom.js';
 import { openEntries } from './entries.js';
 import { formatDuration, plannedText, shortDate } from './format.js';
+import { moveTask, onRowKey, ordered, startDrag } from './order.js';
 import { isBreak, kind } from './session.js';
 import { timerAction } from './timer.js';
 
@@ -26,7 +27,8 @@ export function renderTasks() {
   const empty = $('tasks-empty');
   empty.textContent = 'No tasks for this day yet. Add one to plan it.';
   empty.hidden = S.tasks.length > 0;
-  rerender($('task-list'), () => sortTasks(S.tasks).map(taskItem));
+  const list = ordered();
+  rerender($('task-list'), () => list.map((t, i) => taskItem(t, i, list.length)));
 }
 
 // timerButton is the task's own timer control: Pause while it is in
@@ -48,22 +50,40 @@ function timerButton(t, id, quoted) {
     onclick: () => timerAction('start', t.id) }, k ? 'Focus now' : 'Start', label);
 }
 
-function taskItem(t) {
+function taskItem(t, index, count) {
   const id = idKey(t.id);
   const titleId = `task-${id}-title`;
   const quoted = `“${t.title}”`;
-  return h('li', { class: 'task', id: `task-${id}`, dataset: { status: t.status, taskId: id } },
+  return h('li', { class: 'task', id: `task-${id}`, dataset: { status: t.status, taskId: id },
+    onkeydown: (ev) => onRowKey(ev, t) },
+    h('button', { type: 'button', class: 'drag-handle', dataset: { key: `${id}-drag` }, title: 'Drag to move (or Alt+↑/↓)',
+      'aria-label': `Move ${quoted}: drag, or press Alt+Up or Alt+Down`, onpointerdown: (ev) => startDrag(ev, t) }, '⠿'),
     taskMain(t, id, titleId),
     h('div', { class: 'task-actions', role: 'group', 'aria-labelledby': titleId },
-      timerButton(t, id, quoted), ...taskButtons(t, id, quoted)));
+      timerButton(t, id, quoted), ...taskButtons(t, id, quoted), ...moveButtons(t, id, quoted, index, count)));
+}
+
+// moveButtons move the task one place up or down (Alt+↑/↓ too).
+function moveButtons(t, id, quoted, index, count) {
+  return [
+    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-move-up`, action: 'move-up' },
+      disabled: index === 0, 'aria-keyshortcuts': 'Alt+ArrowUp', onclick: () => moveTask(t, -1, `${id}-move-up`) },
+    'Move up', vh(` ${quoted}`)),
+    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-move-down`, action: 'move-down' },
+      disabled: index === count - 1, 'aria-keyshortcuts': 'Alt+ArrowDown', onclick: () => moveTask(t, 1, `${id}-move-down`) },
+    'Move down', vh(` ${quoted}`)),
+  ];
 }
 
 function taskMain(t, id, titleId) {
   const planned = plannedText(t);
+  const tags = t.tags || [];
   return h('div', { class: 'task-main' },
     h('h3', { class: 'task-title', id: titleId }, t.title),
     h('p', { class: 'task-meta' },
       h('span', { class: 'badge', dataset: { status: t.status } }, STATUS_LABEL[t.status] || t.status),
+      tags.length > 0 && h('span', { class: 'tag-chips' }, vh('Tags: '),
+        tags.map((g) => h('span', { class: `tag-chip tag-c-${g.color}` }, g.name))),
       planned && h('span', { class: 'planned' }, vh('Planned '), planned),
       h('span', { class: 'spent' }, 'Spent ', h('span', { dataset: { spent: id } }, formatDuration(taskSpent(t)))),
       t.status === 'completed' && t.completed_at && h('span', { class: 'muted' }, 'done at ', timeEl(t.completed_at))),
