@@ -55,4 +55,12 @@ func TestReorderByKeyboardAndPointer(t *testing.T) {
 	waitJS(t, ctx, "the order kept after a reload", order+` === 'Charlie,Bravo,Alpha'`)
 	waitJS(t, ctx, "the moves in the activity log",
 		`[...document.querySelectorAll('#activity-list li')].some(li => li.textContent.includes('Moved Alpha down to place 2 of 3'))`)
+
+	// A tag made on the fly in the task dialog shows as a chip on the row.
+	do(t, ctx, "editing Bravo", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="edit"]`, ids["Bravo"]))))
+	waitJS(t, ctx, "the task dialog", `document.getElementById('task-dialog').open`)
+	do(t, ctx, "typing a new tag", chromedp.SendKeys(chromedp.ID("task-new-tag"), "Deep work"),
+		chromedp.Click(chromedp.ID("task-save")))
+	waitJS(t, ctx, "the tag chip on Bravo", fmt.Sprintf(
+		`document.querySelector('#task-%s .tag-chip')?.textContent === 'Deep work'`, ids["Bravo"]))
 }

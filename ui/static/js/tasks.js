@@ -9,6 +9,7 @@ import { openEntries } from './entries.js';
 import { formatDuration, plannedText, shortDate } from './format.js';
 import { moveTask, onRowKey, ordered, startDrag } from './order.js';
 import { isBreak, kind } from './session.js';
+import { chosenTagIds, showTagChoices } from './tagpick.js';
 import { timerAction } from './timer.js';
 
 const STATUS_LABEL = { pending: 'To do', 'in-progress': 'In progress', paused: 'Paused', completed: 'Done' };
@@ -131,6 +132,7 @@ function openTaskDialog(t, opener) {
   $('task-start').value = t?.start_time ?? '';
   $('task-duration').value = t?.duration_minutes ?? '';
   $('task-date').value = t?.date ?? S.date;
+  showTagChoices(t);
   openDialog($('task-dialog'), opener, $('task-title'));
 }
 
@@ -155,6 +157,11 @@ function readTaskForm(f) {
 // taskBody is a new task's fields, or only those an edit changed.
 function taskBody(v) {
   const body = {};
+  const had = (editing?.tags || []).map((g) => g.id).sort((a, b) => a - b);
+  if (v.tagIds.length || had.length) {
+    const now = [...v.tagIds].sort((a, b) => a - b);
+    if (now.join() !== had.join()) body.tag_ids = now;
+  }
   if (!editing) {
     Object.assign(body, { date: v.date, title: v.title });
     if (v.description) body.description = v.description;
@@ -176,12 +183,13 @@ async function submitTask(ev) {
   clearErrors(f);
   const v = readTaskForm(f);
   if (!v) return;
-  const body = taskBody(v);
-  if (editing && !Object.keys(body).length) { $('task-dialog').close('cancel'); return; }
   const save = $('task-save');
   save.disabled = true;
   S.epoch++;
   try {
+    v.tagIds = await chosenTagIds();
+    const body = taskBody(v);
+    if (editing && !Object.keys(body).length) { $('task-dialog').close('cancel'); return; }
     const t = editing
       ? await api('PATCH', `/api/v1/tasks/${encodeURIComponent(editing.id)}`, body)
       : await api('POST', '/api/v1/tasks', body);
