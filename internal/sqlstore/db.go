@@ -55,6 +55,20 @@ type DB struct {
 	logger      *slog.Logger
 	capOverride time.Duration
 	testMinute  time.Duration
+	// importFault, set by tests, may fail an import where it can still
+	// fail (see importWriter.fault), given the chunk's number from 0.
+	importFault func(chunk int) error
+	// beforeRoundTrip, when set (tests only), is called as a write
+	// transaction starts and before each of its round trips to the
+	// database, so that a test can end the caller's context at any step.
+	beforeRoundTrip func()
+}
+
+// roundTrip calls the beforeRoundTrip test hook, if any.
+func (db *DB) roundTrip() {
+	if db.beforeRoundTrip != nil {
+		db.beforeRoundTrip()
+	}
 }
 
 // Open opens the database and checks it answers once. It does not migrate.
@@ -160,12 +174,56 @@ func (db *DB) openPostgres(opts Options) error {
 // running it. If the server does not answer (a stalled network), the
 // connection is cut half a second later and discarded.
 func cancelOnServer(c *pgconn.PgConn) ctxwatch.Handler {
-	return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: 500 * time.Millisecond}
+	return &serverCancel{conn: c, cutAfter: 500 * time.Millisecond, cancelWait: 10 * time.Second}
+}
+
+// serverCancel is pgx's cancel-request handler with one difference that
+// matters behind PgBouncer: the cancel connection is left open until the
+// pooler closes it (or cancelWait passes), never closed from our side the
+// moment the statement returns. PgBouncer 1.18 exits with "bad client
+// state" when a cancel client disconnects before the server has finished
+// with its cancel request, and pgx's own handler does exactly that.
+type serverCancel struct {
+	conn       *pgconn.PgConn
+	cutAfter   time.Duration // the statement's connection is cut this long after a cancel
+	cancelWait time.Duration // the longest a cancel request may wait for its answer
+	deadline   time.Time
+	done       chan struct{}
+}
+
+func (h *serverCancel) HandleCancel(context.Context) {
+	h.deadline = time.Now().Add(h.cutAfter)
+	_ = h.conn.Conn().SetDeadline(h.deadline)
+	done := make(chan struct{})
+	h.done = done
+	go func() {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(context.Background(), h.cancelWait)
+		defer cancel()
+		if h.conn.CancelRequest(ctx) == nil {
+			// The server has taken the request but may deliver it to the
+			// backend a moment later; wait that moment so it cannot cancel
+			// the connection's next statement instead.
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+}
+
+func (h *serverCancel) HandleUnwatchAfterCancel() {
+	select {
+	case <-h.done:
+		_ = h.conn.Conn().SetDeadline(time.Time{})
+	case <-time.After(time.Until(h.deadline) + 200*time.Millisecond):
+		// No answer to the cancel yet: it could still reach whatever
+		// this connection runs next, so the connection goes rather than
+		// the request waiting for it.
+		_ = h.conn.Conn().Close()
+	}
 }
 
 // withSSLDefault requires TLS when the URL names no sslmode and the host is
-// not on this machine: the seed promises SSL to the database, and pgx's own
-// default ("prefer") silently falls back to plain text.
+// not on this machine: the connection to the database must be encrypted,
+// and pgx's own default ("prefer") silently falls back to plain text.
 func withSSLDefault(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -261,8 +319,23 @@ func SafeError(err error) string {
 }
 
 // tx runs fn in a write transaction, committing when fn returns nil.
+// fn's statements run under ctx; the transaction itself (BEGIN, COMMIT,
+// ROLLBACK) under endContext's rule, so that a caller who gives up while
+// fn runs gets a rolled-back transaction on a connection that stays
+// usable, and one who gives up once fn is done gets it committed.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	db.roundTrip()
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return wrapDBError(err)
+	}
+	defer conn.Close()
+	if err := ctx.Err(); err != nil {
+		return err // nothing begun
+	}
+	txCtx, cancel := txContext(ctx)
+	defer cancel()
+	tx, err := conn.BeginTx(txCtx, nil)
 	if err != nil {
 		return wrapDBError(err)
 	}
@@ -270,7 +343,19 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
+	db.roundTrip()
 	return wrapDBError(tx.Commit())
+}
+
+// txContext is what a database/sql transaction lives under (database/sql
+// rolls it back, and pgx then discards the connection, when that context
+// ends): ctx without its cancellation, with its deadline (if any) moved
+// txEndGrace later for the COMMIT or ROLLBACK.
+func txContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(context.WithoutCancel(ctx), d.Add(txEndGrace))
+	}
+	return context.WithCancel(context.WithoutCancel(ctx))
 }
 
 func (db *DB) ms() int64 { return db.now().UnixMilli() }

@@ -39,7 +39,7 @@ func (im *rowImport) tags(ctx context.Context) error {
 		return nil
 	}
 	mine := map[string]int64{}
-	err := queryEach(ctx, im.tx, `SELECT name_fold, id FROM tags WHERE user_id = $1`, []any{im.user.ID}, func(r *sql.Rows) error {
+	err := queryEach(ctx, im.w.tx, `SELECT name_fold, id FROM tags WHERE user_id = $1`, []any{im.user.ID}, func(r *sql.Rows) error {
 		var fold string
 		var id int64
 		err := r.Scan(&fold, &id)
@@ -62,7 +62,7 @@ func (im *rowImport) tags(ctx context.Context) error {
 				focusflow.MaxTagsPerUser)
 		}
 		var id int64
-		if err := im.tx.QueryRowContext(ctx, `INSERT INTO tags (user_id, name, name_fold, color, created_at, updated_at)
+		if err := im.w.tx.QueryRowContext(ctx, `INSERT INTO tags (user_id, name, name_fold, color, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, im.user.ID, g.Name, fold, g.Color, g.CreatedAt.UnixMilli(),
 			im.now.UnixMilli()).Scan(&id); err != nil {
 			return wrapDBError(err)
@@ -71,11 +71,12 @@ func (im *rowImport) tags(ctx context.Context) error {
 		im.sum.Created.Tags++
 	}
 	for _, l := range im.plan.TaskTags {
+		_, had := im.have["task"][l.TaskID]
 		task, tag := im.taskIDs[l.TaskID], ids[l.TagID]
-		if !im.created[task] || tag == 0 {
+		if had || task == 0 || tag == 0 {
 			continue
 		}
-		if _, err := im.tx.ExecContext(ctx, `INSERT INTO task_tags (task_id, tag_id) VALUES ($1, $2)
+		if _, err := im.w.tx.ExecContext(ctx, `INSERT INTO task_tags (task_id, tag_id) VALUES ($1, $2)
 			ON CONFLICT (task_id, tag_id) DO NOTHING`, task, tag); err != nil {
 			return wrapDBError(err)
 		}

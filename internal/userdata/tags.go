@@ -2,44 +2,61 @@ package userdata
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/focusflow/focusflow"
 )
 
-// tags checks the document's tags (version 3) and which task carries
-// which: names and colours by the API's rules, unique ignoring case and
-// accents, every link naming a task and a tag of the document, once, and
-// no task with more than MaxTagsPerTask.
-func (c *checker) tags(tags []focusflow.ExportTag, links []focusflow.ExportTaskTag) {
-	if len(tags) > focusflow.MaxTagsPerUser {
-		c.p.Add("tags", "The document has %d tags; an account can have at most %d.", len(tags), focusflow.MaxTagsPerUser)
-		return
+// tag checks one of the document's tags (version 3) by the API's rules:
+// name and colour, a name unique ignoring case and accents, and at most
+// MaxTagsPerUser of them.
+func (c *checker) tag(i int, g *focusflow.ExportTag) {
+	f := fmt.Sprintf("tags[%d]", i)
+	if i == focusflow.MaxTagsPerUser {
+		c.p.Add("tags", "The document has more than %d tags, the most an account can have.", focusflow.MaxTagsPerUser)
 	}
-	seen, folded := map[string]bool{}, map[string]string{}
-	ids := map[string]int64{}
-	for i, g := range tags {
-		f := fmt.Sprintf("tags[%d]", i)
-		id := c.ref(f, g.Ref, "g3", seen)
-		name := c.text(focusflow.TagNameText, f+".name", g.Name)
-		if other, ok := folded[focusflow.Fold(name)]; ok && name != "" {
-			c.p.Add(f+".name", "%s.name %q is the same name as %s's (ignoring case and accents).", f, focusflow.Shorten(name, 40), other)
-		}
-		folded[focusflow.Fold(name)] = f
-		if !focusflow.ValidTagColor(g.Color) {
-			c.p.Add(f+".color", "%s.color %q is not a colour of the palette.", f, focusflow.Shorten(g.Color, 20))
-		}
-		created := c.instant(f+".created_at", g.CreatedAt, c.now)
-		if id != 0 {
-			ids[g.Ref] = id
-			c.plan.Tags = append(c.plan.Tags, focusflow.Tag{ID: id, Name: name, Color: g.Color, CreatedAt: created})
-		}
+	id := c.ref(f, g.Ref, "g3", c.seen(tagRef))
+	name := c.text(focusflow.TagNameText, f+".name", g.Name)
+	if c.tagNames == nil {
+		c.tagNames = map[string]string{}
 	}
+	if other, ok := c.tagNames[focusflow.Fold(name)]; ok && name != "" {
+		c.p.Add(f+".name", "%s.name %q is the same name as %s's (ignoring case and accents).", f, focusflow.Shorten(name, 40), other)
+	} else {
+		c.tagNames[focusflow.Fold(name)] = f
+	}
+	if !focusflow.ValidTagColor(g.Color) {
+		c.p.Add(f+".color", "%s.color %q is not a colour of the palette.", f, focusflow.Shorten(g.Color, 20))
+	}
+	created := c.instant(f+".created_at", g.CreatedAt, c.now)
+	if id != 0 {
+		c.plan.Tags = append(c.plan.Tags, focusflow.Tag{ID: id, Name: name, Color: g.Color, CreatedAt: created})
+	}
+}
+
+// taskTag keeps one of the document's links of a task and a tag, which
+// finish resolves once every task and tag is read (tagLinks).
+func (c *checker) taskTag(_ int, l *focusflow.ExportTaskTag) {
+	c.links = append(c.links, *l)
+}
+
+// tagLinks checks the links of tasks and tags: each names a task and a
+// tag of the document, once, and no task has more than MaxTagsPerTask.
+func (c *checker) tagLinks() {
+	tags := c.seen(tagRef)
 	pairs, perTask := map[focusflow.ExportTaskTag]bool{}, map[string]int{}
-	for i, l := range links {
+	for i, l := range c.links {
 		f := fmt.Sprintf("task_tags[%d]", i)
-		ti, okTask := c.task(f, l.TaskRef)
-		tagID, okTag := ids[l.TagRef]
-		if !okTag {
+		taskID := c.taskID(f, l.TaskRef)
+		_, okTask := c.taskByID[taskID]
+		if taskID > 0 && !okTask {
+			c.p.Add(f+".task_ref", "%s.task_ref %q names no task of the document.", f, focusflow.Shorten(l.TaskRef, 40))
+		}
+		var tagID int64
+		if refPattern.MatchString(l.TagRef) && l.TagRef[0] == tagRef {
+			tagID, _ = strconv.ParseInt(l.TagRef[1:], 10, 64)
+		}
+		if !tags[tagID] {
 			c.p.Add(f+".tag_ref", "%s.tag_ref %q names no tag of the document.", f, focusflow.Shorten(l.TagRef, 40))
 		}
 		if pairs[l] {
@@ -50,8 +67,8 @@ func (c *checker) tags(tags []focusflow.ExportTag, links []focusflow.ExportTaskT
 		if perTask[l.TaskRef]++; perTask[l.TaskRef] == focusflow.MaxTagsPerTask+1 {
 			c.p.Add(f, "Task %s has more than %d tags.", l.TaskRef, focusflow.MaxTagsPerTask)
 		}
-		if okTask && okTag {
-			c.plan.TaskTags = append(c.plan.TaskTags, focusflow.TaskTag{TaskID: c.plan.Tasks[ti].ID, TagID: tagID})
+		if okTask && tags[tagID] {
+			c.plan.TaskTags = append(c.plan.TaskTags, focusflow.TaskTag{TaskID: taskID, TagID: tagID})
 		}
 	}
 }
