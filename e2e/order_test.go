@@ -63,4 +63,10 @@ func TestReorderByKeyboardAndPointer(t *testing.T) {
 		chromedp.Click(chromedp.ID("task-save")))
 	waitJS(t, ctx, "the tag chip on Bravo", fmt.Sprintf(
 		`document.querySelector('#task-%s .tag-chip')?.textContent === 'Deep work'`, ids["Bravo"]))
+
+	// The filter shows the day's tasks with that tag only, without moves.
+	eval[bool](t, ctx, `(() => { const s = document.getElementById('tag-filter');
+		s.value = [...s.options].find(o => o.textContent === 'Tagged Deep work').value;
+		s.dispatchEvent(new Event('change')); return true; })()`)
+	waitJS(t, ctx, "only Bravo shown", order+` === 'Bravo' && !document.querySelector('#task-list [data-action="move-up"]')`)
 }

@@ -22,14 +22,30 @@ function taskSpent(t) {
 
 export function renderTasks() {
   // Skip the redraw when nothing it shows changed (the 30-second sync).
-  const sig = JSON.stringify([S.tasks, S.clock.taskId, kind(S.clock.timer), S.clock.timer?.phase]);
+  const filter = $('tag-filter').value;
+  const sig = JSON.stringify([S.tasks, S.clock.taskId, kind(S.clock.timer), S.clock.timer?.phase, filter]);
   if (sig === S.taskSig) return;
   S.taskSig = sig;
-  const empty = $('tasks-empty');
-  empty.textContent = 'No tasks for this day yet. Add one to plan it.';
-  empty.hidden = S.tasks.length > 0;
+  fillTagFilter(filter);
   const list = ordered();
-  rerender($('task-list'), () => list.map((t, i) => taskItem(t, i, list.length)));
+  const shown = list.filter((t) => !filter || (filter === 'none' ? !t.tags?.length : t.tags?.some((g) => String(g.id) === filter)));
+  const empty = $('tasks-empty');
+  empty.textContent = list.length ? 'No task of this day has that tag.' : 'No tasks for this day yet. Add one to plan it.';
+  empty.hidden = shown.length > 0;
+  // Moving needs the whole day in view: the order sent lists every task.
+  rerender($('task-list'), () => shown.map((t, i) => taskItem(t, filter ? -1 : i, list.length)));
+}
+
+// fillTagFilter offers the tags of the day's tasks in the filter, keeping
+// the one chosen.
+function fillTagFilter(chosen) {
+  const sel = $('tag-filter');
+  const tags = new Map();
+  for (const t of S.tasks) for (const g of t.tags || []) tags.set(String(g.id), g.name);
+  if (chosen && chosen !== 'none' && !tags.has(chosen)) tags.set(chosen, 'a tag not on this day');
+  const options = [...tags].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => h('option', { value: id }, `Tagged ${name}`));
+  sel.replaceChildren(h('option', { value: '' }, 'All tasks'), h('option', { value: 'none' }, 'Untagged tasks'), ...options);
+  sel.value = chosen;
 }
 
 // timerButton is the task's own timer control: Pause while it is in
@@ -51,17 +67,21 @@ function timerButton(t, id, quoted) {
     onclick: () => timerAction('start', t.id) }, k ? 'Focus now' : 'Start', label);
 }
 
+// taskItem is one row; index is its place in the day, or -1 while a
+// filter hides some tasks (no moving then).
 function taskItem(t, index, count) {
   const id = idKey(t.id);
   const titleId = `task-${id}-title`;
   const quoted = `“${t.title}”`;
+  const movable = index >= 0;
   return h('li', { class: 'task', id: `task-${id}`, dataset: { status: t.status, taskId: id },
-    onkeydown: (ev) => onRowKey(ev, t) },
-    h('button', { type: 'button', class: 'drag-handle', dataset: { key: `${id}-drag` }, title: 'Drag to move (or Alt+↑/↓)',
-      'aria-label': `Move ${quoted}: drag, or press Alt+Up or Alt+Down`, onpointerdown: (ev) => startDrag(ev, t) }, '⠿'),
+    onkeydown: movable ? (ev) => onRowKey(ev, t) : undefined },
+    movable ? h('button', { type: 'button', class: 'drag-handle', dataset: { key: `${id}-drag` }, title: 'Drag to move (or Alt+↑/↓)',
+      'aria-label': `Move ${quoted}: drag, or press Alt+Up or Alt+Down`, onpointerdown: (ev) => startDrag(ev, t) }, '⠿')
+      : h('span', { class: 'drag-handle', 'aria-hidden': 'true' }),
     taskMain(t, id, titleId),
     h('div', { class: 'task-actions', role: 'group', 'aria-labelledby': titleId },
-      timerButton(t, id, quoted), ...taskButtons(t, id, quoted), ...moveButtons(t, id, quoted, index, count)));
+      timerButton(t, id, quoted), ...taskButtons(t, id, quoted), ...(movable ? moveButtons(t, id, quoted, index, count) : [])));
 }
 
 // moveButtons move the task one place up or down (Alt+↑/↓ too).
@@ -206,5 +226,6 @@ async function submitTask(ev) {
 
 export function initTasks() {
   $('add-task').addEventListener('click', (ev) => openTaskDialog(null, ev.currentTarget));
+  $('tag-filter').addEventListener('change', () => renderTasks());
   $('task-form').addEventListener('submit', submitTask);
 }
