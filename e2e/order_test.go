@@ -31,6 +31,7 @@ func TestReorderByKeyboardAndPointer(t *testing.T) {
 	do(t, ctx, "Alt+Down on Alpha", chromedp.Focus(chromedp.CSS(fmt.Sprintf(`[data-key="%s-move-down"]`, ids["Alpha"]))),
 		chromedp.KeyEvent(kb.ArrowDown, chromedp.KeyModifiers(chromedp.ModifierAlt)))
 	waitJS(t, ctx, "Alpha moved down", order+` === 'Bravo,Alpha,Charlie'`)
+	waitJS(t, ctx, "the keyboard move confirmed", `document.getElementById('flash')?.textContent === 'Moved “Alpha” down to place 2 of 3.'`)
 	waitJS(t, ctx, "focus kept on Alpha's move control",
 		fmt.Sprintf(`document.activeElement?.dataset.key === '%s-move-down'`, ids["Alpha"]))
 
@@ -50,6 +51,9 @@ func TestReorderByKeyboardAndPointer(t *testing.T) {
 	steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x, top, chromedp.ButtonLeft, chromedp.ClickCount(1)))
 	do(t, ctx, "dragging Charlie to the top", steps...)
 	waitJS(t, ctx, "Charlie first", order+` === 'Charlie,Bravo,Alpha'`)
+	// The page says so once the server has the order (not before: a
+	// reload would cancel the request).
+	waitJS(t, ctx, "the move confirmed", `document.getElementById('flash')?.textContent === 'Moved “Charlie” to place 1 of 3.'`)
 
 	reload(t, ctx)
 	waitJS(t, ctx, "the order kept after a reload", order+` === 'Charlie,Bravo,Alpha'`)
