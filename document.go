@@ -27,11 +27,13 @@ import (
 //
 // Version 2 added focus sessions: the session settings and signals in the
 // profile, and the finished phases (focus and breaks; breaks are kept
-// there only, never as time entries). An import reads every version up to
-// ExportVersion, each with exactly its own fields.
+// there only, never as time entries). Version 3 added the planner: the
+// account's tags and which task carries which (task_tags), and the
+// recurring series. An import reads every version up to ExportVersion,
+// each with exactly its own fields.
 const (
 	ExportFormat  = "focusflow-export"
-	ExportVersion = 2
+	ExportVersion = 3
 )
 
 // ExportDoc is the document. Field names are a contract: a document of
@@ -49,6 +51,27 @@ type ExportDoc struct {
 	Activity   []ExportActivity `json:"activity"`
 	// Phases are version 2's; nil in a version 1 document.
 	Phases []ExportPhase `json:"phases"`
+	// Tags and TaskTags are version 3's; nil in earlier documents.
+	Tags     []ExportTag     `json:"tags"`
+	TaskTags []ExportTaskTag `json:"task_tags"`
+	// Recurring series (version 3) go here, after the tags their
+	// occurrences carry.
+}
+
+// ExportTag is one of the account's tags. Its name is unique in the
+// document ignoring case and accents (Fold); an import gives a task the
+// account's tag of that name when there is one.
+type ExportTag struct {
+	Ref       string `json:"ref"`
+	Name      string `json:"name"`
+	Color     string `json:"color"`
+	CreatedAt string `json:"created_at"`
+}
+
+// ExportTaskTag puts a tag on a task.
+type ExportTaskTag struct {
+	TaskRef string `json:"task_ref"`
+	TagRef  string `json:"tag_ref"`
 }
 
 // ExportProfile holds the account's settings. Username, email and join
@@ -197,6 +220,13 @@ type UserRows struct {
 	Notes    []Note
 	Activity []ActivityRow // TaskID 0: the line names no task
 	Phases   []PhaseRow    // finished phases, in order
+	Tags     []Tag
+	TaskTags []TaskTag
+}
+
+// TaskTag is a tag on a task, by ids.
+type TaskTag struct {
+	TaskID, TagID int64
 }
 
 // PhaseRow is a finished phase of a focus session as stored.
@@ -257,6 +287,7 @@ type ImportCounts struct {
 	Notes       int `json:"notes"`
 	Activity    int `json:"activity"`
 	Phases      int `json:"phases"`
+	Tags        int `json:"tags"`
 }
 
 // ImportSummary says what an import did. Skipped rows were already there

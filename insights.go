@@ -37,6 +37,7 @@ type Insights struct {
 	Sessions    SessionStats
 	GoalToday   DayStats   // today, live timer included
 	GoalWeek    []DayStats // Monday–Sunday of today's week
+	ByTag       *TagReport // the range by tag
 }
 
 // SessionStats sum the focus sessions whose phases began in a range.

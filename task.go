@@ -149,3 +149,28 @@ func TagIDs(tags []Tag) []int64 {
 	}
 	return ids
 }
+
+// MaxDayOrder bounds the task ids of one reorder request.
+const MaxDayOrder = 1000
+
+// ValidateOrder checks the task ids of a day's new order for field: not
+// empty, positive, each once, at most MaxDayOrder.
+func ValidateOrder(field string, ids []int64) error {
+	if len(ids) == 0 {
+		return Invalid(field, "Give the day's task ids in their new order.")
+	}
+	if len(ids) > MaxDayOrder {
+		return Invalid(field, "An order lists at most %d tasks (got %d).", MaxDayOrder, len(ids))
+	}
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if id <= 0 {
+			return Invalid(field, "Task ids must be positive numbers.")
+		}
+		if seen[id] {
+			return Invalid(field, "Task %d is listed twice; list each task of the day once.", id)
+		}
+		seen[id] = true
+	}
+	return nil
+}

@@ -98,6 +98,11 @@ func (im *rowImport) run(ctx context.Context) error {
 	if err := im.dayNotes(ctx); err != nil {
 		return err
 	}
+	// Tags go in the last transaction, with what the account had before:
+	// an import that fails leaves no tag behind.
+	if err := im.tags(ctx); err != nil {
+		return err
+	}
 	return im.w.finish(ctx)
 }
 

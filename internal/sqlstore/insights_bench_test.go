@@ -119,14 +119,53 @@ func benchSeedIDs(tb testing.TB, raw *sql.DB, user *focusflow.User, now time.Tim
 	insert(`INSERT INTO time_entries (id, user_id, task_id, started_at, ended_at, source, created_at) VALUES `, entries)
 	insert(`INSERT INTO daily_stats (user_id, date, focus_ms, manual_ms, total, completed) VALUES `, daily)
 	insert(`INSERT INTO hourly_focus (user_id, date, hour, focus_ms) VALUES `, hourly)
+	benchSeedTags(tb, raw, user, idBase, taskID, insert)
 	if _, err := raw.Exec(`ANALYZE`); err != nil { // planner statistics, as after a real load
 		tb.Fatal(err)
 	}
 }
 
+// benchSeedTags gives the user four tags and tags the tasks (ids after
+// idBase up to last) as people do: of every five tasks one untagged, one
+// with two tags, three with one.
+func benchSeedTags(tb testing.TB, raw *sql.DB, user *focusflow.User, idBase, last int64, insert func(string, []string)) {
+	tb.Helper()
+	var tagRows []string
+	for i, name := range []string{"Work", "Deep work", "Admin", "Learning"} {
+		tagRows = append(tagRows, fmt.Sprintf("(%d, '%s', '%s', '%s', 0, 0)", user.ID, name, strings.ToLower(name),
+			focusflow.TagPalette[i].Name))
+	}
+	insert(`INSERT INTO tags (user_id, name, name_fold, color, created_at, updated_at) VALUES `, tagRows)
+	var tags []int64
+	rows, err := raw.Query(`SELECT id FROM tags WHERE user_id = $1 ORDER BY id`, user.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			tb.Fatal(err)
+		}
+		tags = append(tags, id)
+	}
+	rows.Close()
+	var links []string
+	for task := idBase + 1; task <= last; task++ {
+		switch task % 5 {
+		case 1:
+		case 2:
+			links = append(links, fmt.Sprintf("(%d, %d)", task, tags[0]), fmt.Sprintf("(%d, %d)", task, tags[1]))
+		default:
+			links = append(links, fmt.Sprintf("(%d, %d)", task, tags[task%4]))
+		}
+	}
+	insert(`INSERT INTO task_tags (task_id, tag_id) VALUES `, links)
+}
+
 // BenchmarkInsights measures GET /api/v1/stats's store call (the default
-// 365-day range) for one user with 1 and with 10 years of history, at 8
-// concurrent callers, and the profile summary (which reads the user's
+// 365-day range, its breakdown by tag included) for one user with 1 and
+// with 10 years of history, at 8 concurrent callers, the breakdown by tag
+// alone (by-tag), and the profile summary (which reads the user's
 // per-day rows once). It runs on PostgreSQL (FOCUSFLOW_TEST_DATABASE_URL)
 // and, with FOCUSFLOW_BENCH_SQLITE=1, on SQLite too.
 //
@@ -167,6 +206,7 @@ func BenchmarkInsights(b *testing.B) {
 			}{
 				{"stats", func() error { _, err := db.Insights(ctx, user, from, today); return err }},
 				{"summary", func() error { _, err := db.Summary(ctx, user); return err }},
+				{"by-tag", func() error { _, err := db.TagReport(ctx, user, from, today); return err }},
 			}
 			for _, op := range ops {
 				// One caller: the cost of one call. Eight: the load target.

@@ -76,6 +76,19 @@ func exportSeed(t *testing.T, db *sqlstore.DB, c *clock, u *focusflow.User) *foc
 	}
 	report := task("2026-03-02", "Write report", "Line 1\nLine 2", "09:00", 60)
 	formula := task("2026-03-02", "=SUM(A1:A9)", "", "", 0)
+	// Tags: one on two tasks, one (accented) on one.
+	var tagIDs []int64
+	for _, g := range []focusflow.Tag{{Name: "Écrire", Color: "teal"}, {Name: "admin", Color: "slate"}} {
+		if err := db.CreateTag(ctx, u, &g); err != nil {
+			t.Fatal(err)
+		}
+		tagIDs = append(tagIDs, g.ID)
+	}
+	for _, l := range []struct{ task, tag int64 }{{report.ID, tagIDs[0]}, {report.ID, tagIDs[1]}, {formula.ID, tagIDs[1]}} {
+		if _, err := db.AddTaskTag(ctx, u, l.task, l.tag); err != nil {
+			t.Fatal(err)
+		}
+	}
 	week := task("2026-03-03", "Plan the week", "", "", 30)
 	forgotten := task("2026-03-01", "+forgotten timer", "", "", 0)
 
@@ -189,6 +202,12 @@ func normalizeExport(t *testing.T, doc *focusflow.ExportDoc) string {
 	for i := range d.Phases {
 		d.Phases[i].Ref, d.Phases[i].TaskRef = name(d.Phases[i].Ref), optional(d.Phases[i].TaskRef)
 	}
+	for i := range d.Tags {
+		d.Tags[i].Ref = name(d.Tags[i].Ref)
+	}
+	for i := range d.TaskTags {
+		d.TaskTags[i].TaskRef, d.TaskTags[i].TagRef = name(d.TaskTags[i].TaskRef), name(d.TaskTags[i].TagRef)
+	}
 	out, _ := json.MarshalIndent(d, "", " ")
 	return string(out)
 }
@@ -229,8 +248,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 			c.Advance(time.Hour)
 
 			doc, raw := exportDoc(t, src, c.Now, alice)
-			if doc.Format != "focusflow-export" || doc.Version != 2 || len(doc.Tasks) != 4 || len(doc.Entries) != 6 ||
-				len(doc.DayNotes) != 1 || len(doc.Notes) != 2 || len(doc.Activity) == 0 || len(doc.Phases) != 5 {
+			if doc.Format != "focusflow-export" || doc.Version != 3 || len(doc.Tasks) != 4 || len(doc.Entries) != 6 ||
+				len(doc.DayNotes) != 1 || len(doc.Notes) != 2 || len(doc.Activity) == 0 || len(doc.Phases) != 5 ||
+				len(doc.Tags) != 2 || len(doc.TaskTags) != 3 {
 				t.Fatalf("export: %+v", doc)
 			}
 			sources := map[string]int{}
@@ -252,7 +272,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := focusflow.ImportCounts{Tasks: 4, TimeEntries: 6, DayNotes: 1, Notes: 2, Activity: len(doc.Activity), Phases: 5}
+			want := focusflow.ImportCounts{Tasks: 4, TimeEntries: 6, DayNotes: 1, Notes: 2, Activity: len(doc.Activity), Phases: 5,
+				Tags: 2}
 			if sum.SameAccount || !sum.SettingsApplied || sum.Created != want || sum.Skipped != (focusflow.ImportCounts{}) {
 				t.Errorf("import summary %+v", sum)
 			}

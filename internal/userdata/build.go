@@ -1,6 +1,8 @@
 package userdata
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -14,6 +16,7 @@ const (
 	noteRef     = 'n'
 	activityRef = 'a'
 	phaseRef    = 'p'
+	tagRef      = 'g'
 )
 
 func ref(letter byte, id int64) string { return string(letter) + strconv.FormatInt(id, 10) }
@@ -31,7 +34,9 @@ func Build(rows *focusflow.ExportRows, now time.Time) *focusflow.ExportDoc {
 		DayNotes: make([]focusflow.ExportDayNote, 0, len(rows.DayNotes)),
 		Notes:    make([]focusflow.ExportNote, 0, len(rows.Notes)),
 		Activity: make([]focusflow.ExportActivity, 0, len(rows.Activity)),
-		Phases:   make([]focusflow.ExportPhase, 0, len(rows.Phases))}
+		Phases:   make([]focusflow.ExportPhase, 0, len(rows.Phases)),
+		Tags:     make([]focusflow.ExportTag, 0, len(rows.Tags)),
+		TaskTags: make([]focusflow.ExportTaskTag, 0, len(rows.TaskTags))}
 	tasks := map[int64]bool{}
 	for i := range rows.Tasks {
 		doc.Tasks = append(doc.Tasks, exportTask(&rows.Tasks[i]))
@@ -71,7 +76,35 @@ func Build(rows *focusflow.ExportRows, now time.Time) *focusflow.ExportDoc {
 			Kind: p.Kind, StartedAt: formatInstant(p.StartedAt), EndedAt: formatInstant(p.EndedAt),
 			PlannedMS: p.Planned.Milliseconds(), Outcome: p.Outcome})
 	}
+	for _, g := range rows.Tags {
+		doc.Tags = append(doc.Tags, focusflow.ExportTag{Ref: ref(tagRef, g.ID), Name: g.Name, Color: g.Color,
+			CreatedAt: formatInstant(g.CreatedAt)})
+	}
+	doc.TaskTags = exportTaskTags(rows, doc.TaskTags)
 	return doc
+}
+
+// exportTaskTags lists the tags on tasks in the order of the tasks, then
+// of the tags, which an import keeps: a document survives a round trip
+// whatever ids the rows get.
+func exportTaskTags(rows *focusflow.ExportRows, out []focusflow.ExportTaskTag) []focusflow.ExportTaskTag {
+	taskAt, tagAt := map[int64]int{}, map[int64]int{}
+	for i, t := range rows.Tasks {
+		taskAt[t.ID] = i
+	}
+	for i, g := range rows.Tags {
+		tagAt[g.ID] = i
+	}
+	links := slices.Clone(rows.TaskTags)
+	slices.SortFunc(links, func(a, b focusflow.TaskTag) int {
+		return cmp.Or(cmp.Compare(taskAt[a.TaskID], taskAt[b.TaskID]), cmp.Compare(tagAt[a.TagID], tagAt[b.TagID]))
+	})
+	for _, l := range links {
+		if _, ok := taskAt[l.TaskID]; ok {
+			out = append(out, focusflow.ExportTaskTag{TaskRef: ref(taskRef, l.TaskID), TagRef: ref(tagRef, l.TagID)})
+		}
+	}
+	return out
 }
 
 // exportProfile is the profile of u, session settings and signals included.

@@ -15,7 +15,7 @@ import (
 var (
 	// A ref is its row's letter and id, written as the export writes it:
 	// ids are positive, so "t0" and "t012" name no row.
-	refPattern     = regexp.MustCompile(`^[tenap][1-9][0-9]{0,17}$`)
+	refPattern     = regexp.MustCompile(`^[tenapg][1-9][0-9]{0,17}$`)
 	accountPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	kindPattern    = regexp.MustCompile(`^[a-z_]{1,40}$`)
 )
@@ -38,7 +38,9 @@ type checker struct {
 	taskByID map[int64]int // a task's id (from its ref) → its index in the document
 	declared []int64       // per task: its spent_ms
 	refs     map[byte]map[int64]bool
-	dates    map[string]bool // of day notes
+	dates    map[string]bool           // of day notes
+	tagNames map[string]string         // a tag's folded name → where it is
+	links    []focusflow.ExportTaskTag // task_tags, resolved by finish
 }
 
 func newChecker(now time.Time) *checker {
@@ -58,6 +60,8 @@ func Check(doc *focusflow.ExportDoc, now time.Time) (*focusflow.ImportPlan, erro
 	feed(c, doc.Notes, c.note)
 	feed(c, doc.Activity, c.activity)
 	feed(c, doc.Phases, c.phase)
+	feed(c, doc.Tags, c.tag)
+	feed(c, doc.TaskTags, c.taskTag)
 	return c.finish(doc)
 }
 
@@ -84,6 +88,7 @@ func (c *checker) finish(doc *focusflow.ExportDoc) (*focusflow.ImportPlan, error
 	c.overlaps("phases", spansOf(c.plan.Phases, func(p focusflow.PhaseRow) (time.Time, time.Time) {
 		return p.StartedAt, p.EndedAt
 	}))
+	c.tagLinks()
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}

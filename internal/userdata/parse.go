@@ -27,6 +27,8 @@ var added = []versionKeys{
 	{top: []string{"exported_at", "account", "profile", "tasks", "time_entries", "day_notes", "notes", "activity"},
 		profile: []string{"timezone", "theme", "daily_goal_ms", "timer_cap_ms", "focus_mode"}},
 	{top: []string{"phases"}, profile: []string{"session", "signals"}},
+	// Version 3: the planner. Recurring series add their key here.
+	{top: []string{"tags", "task_tags"}},
 }
 
 // keysOf returns the keys version has (own) and those later versions
@@ -60,6 +62,9 @@ func Parse(data []byte) (*focusflow.ExportDoc, error) {
 	if head.Version < 2 {
 		col.doc.Phases = nil
 	}
+	if head.Version < 3 {
+		col.doc.Tags, col.doc.TaskTags = nil, nil
+	}
 	return &col.doc, nil
 }
 
@@ -76,6 +81,10 @@ func (c *collector) activity(_ int, a *focusflow.ExportActivity) {
 	c.doc.Activity = append(c.doc.Activity, *a)
 }
 func (c *collector) phase(_ int, p *focusflow.ExportPhase) { c.doc.Phases = append(c.doc.Phases, *p) }
+func (c *collector) tag(_ int, g *focusflow.ExportTag)     { c.doc.Tags = append(c.doc.Tags, *g) }
+func (c *collector) taskTag(_ int, l *focusflow.ExportTaskTag) {
+	c.doc.TaskTags = append(c.doc.TaskTags, *l)
+}
 
 // keySet is an object's keys, as requireKeys and checkHead ask about them.
 type keySet interface {

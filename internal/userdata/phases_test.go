@@ -1,6 +1,7 @@
 package userdata
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -139,12 +140,12 @@ func TestLaterFieldsAreUnknownInEarlierVersions(t *testing.T) {
 // the first field this version does not know.
 func TestLaterVersionsAndOtherFormatsAreNamed(t *testing.T) {
 	doc := validDoc()
-	doc["version"], doc["goals"] = 3, []any{}
+	doc["version"], doc["goals"] = focusflow.ExportVersion+1, []any{}
 	set(doc, "profile.language", "fr")
 	_, err := parseAndCheck(t, doc)
 	if focusflow.ErrorField(err) != "version" ||
-		!strings.Contains(focusflow.ErrorMessage(err), "Version 3 of the export format is not supported") {
-		t.Errorf("a version 3 document: %v", err)
+		!strings.Contains(focusflow.ErrorMessage(err), fmt.Sprintf("Version %d of the export format is not supported", focusflow.ExportVersion+1)) {
+		t.Errorf("a later version's document: %v", err)
 	}
 	_, err = Parse([]byte(`{"format":"other-app","version":1,"items":[]}`))
 	if focusflow.ErrorField(err) != "format" || !strings.Contains(focusflow.ErrorMessage(err), "not a FocusFlow export") {

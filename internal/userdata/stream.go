@@ -25,6 +25,8 @@ type sink interface {
 	note(i int, n *focusflow.ExportNote)
 	activity(i int, a *focusflow.ExportActivity)
 	phase(i int, p *focusflow.ExportPhase)
+	tag(i int, g *focusflow.ExportTag)
+	taskTag(i int, l *focusflow.ExportTaskTag)
 }
 
 // section is one array of rows of the document.
@@ -56,6 +58,8 @@ var sections = []section{
 	sectionOf("notes", sink.note, "ref", "date", "type", "content", "created_at"),
 	sectionOf("activity", sink.activity, "ref", "date", "at", "kind", "message"),
 	sectionOf("phases", sink.phase, "ref", "kind", "started_at", "ended_at", "planned_ms", "outcome"),
+	sectionOf("tags", sink.tag, "ref", "name", "color", "created_at"),
+	sectionOf("task_tags", sink.taskTag, "task_ref", "tag_ref"),
 }
 
 // docReader reads one document from a stream.

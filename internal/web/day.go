@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -75,6 +76,11 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		s.fail(w, r, err)
 		return
 	}
+	keep, err := tagFilter(r.URL.Query().Get("tag"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var recheck focusflow.Recheck
 	switch {
 	case a.cached && a.token != nil:
@@ -97,9 +103,11 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		s.fail(w, r, err)
 		return
 	}
-	tasks := make([]taskJSON, len(day.Tasks))
+	tasks := []taskJSON{}
 	for i := range day.Tasks {
-		tasks[i] = toTaskJSON(&day.Tasks[i])
+		if keep(&day.Tasks[i]) {
+			tasks = append(tasks, toTaskJSON(&day.Tasks[i]))
+		}
 	}
 	notes := make([]noteJSON, len(day.Notes))
 	for i := range day.Notes {
@@ -165,4 +173,22 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authSt
 		Date: date, Today: today, Prev: localdate.AddDays(date, -1), Next: localdate.AddDays(date, 1),
 		DateLabel: day.Format("Monday, 2 January 2006"), IsToday: date == today, FocusMode: a.user.FocusMode,
 		GoalMinutes: int(a.user.DailyGoal / time.Minute)}})
+}
+
+// tagFilter reads the ?tag= of a day: a tag id keeps the tasks carrying
+// that tag, "none" the untagged ones, "" all of them.
+func tagFilter(v string) (func(*focusflow.Task) bool, error) {
+	switch v {
+	case "":
+		return func(*focusflow.Task) bool { return true }, nil
+	case "none":
+		return func(t *focusflow.Task) bool { return len(t.Tags) == 0 }, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, focusflow.Invalid("tag", "Tag must be a tag id or \"none\" (got %q).", focusflow.Shorten(v, 40))
+	}
+	return func(t *focusflow.Task) bool {
+		return slices.ContainsFunc(t.Tags, func(g focusflow.Tag) bool { return g.ID == id })
+	}, nil
 }

@@ -83,7 +83,7 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request, a *authState)
 }
 
 // csvHeader is the export's columns.
-var csvHeader = []string{"date", "task", "started_at", "ended_at", "duration_minutes", "source"}
+var csvHeader = []string{"date", "task", "tags", "started_at", "ended_at", "duration_minutes", "source"}
 
 // apiExportCSV answers the time entries as a spreadsheet: one row per
 // entry, in the user's zone, dated by the local day the entry started.
@@ -107,6 +107,7 @@ func writeEntriesCSV(w io.Writer, doc *focusflow.ExportDoc, loc *time.Location) 
 	for _, t := range doc.Tasks {
 		titles[t.Ref] = t.Title
 	}
+	tags := taskTagNames(doc)
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // RFC 4180, and what spreadsheets expect
 	cw.Write(csvHeader)
@@ -118,7 +119,7 @@ func writeEntriesCSV(w io.Writer, doc *focusflow.ExportDoc, loc *time.Location) 
 			continue // the store writes these; they always parse
 		}
 		start, end = start.In(loc), end.In(loc)
-		row := []string{start.Format(localdate.DateLayout), titles[e.TaskRef], start.Format(local), end.Format(local),
+		row := []string{start.Format(localdate.DateLayout), titles[e.TaskRef], tags[e.TaskRef], start.Format(local), end.Format(local),
 			strconv.FormatFloat(float64(e.DurationMS)/60000, 'f', 2, 64), e.Source}
 		for i := range row {
 			row[i] = spreadsheetSafe(row[i])
@@ -127,6 +128,23 @@ func writeEntriesCSV(w io.Writer, doc *focusflow.ExportDoc, loc *time.Location) 
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// taskTagNames is each task's tags as one cell, by task ref: the names in
+// the document's order, separated by "; ".
+func taskTagNames(doc *focusflow.ExportDoc) map[string]string {
+	names := map[string]string{}
+	for _, g := range doc.Tags {
+		names[g.Ref] = g.Name
+	}
+	out := map[string]string{}
+	for _, l := range doc.TaskTags {
+		if out[l.TaskRef] != "" {
+			out[l.TaskRef] += "; "
+		}
+		out[l.TaskRef] += names[l.TagRef]
+	}
+	return out
 }
 
 // spreadsheetSafe keeps a cell from being run as a formula: a leading

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -77,6 +78,10 @@ func TestExportEndpoints(t *testing.T) {
 		var first focusflow.ExportDoc
 		c.get("/api/v1/export").expect(t, http.StatusOK).decode(t, &first)
 		exportSessionStore(t, ts, c.userID(), refID(t, first.Tasks[1].Ref))
+		// Two tags on the café task, one named like a formula.
+		tagIDs := []int64{c.createTag(t, "Writing", "teal").ID, c.createTag(t, "=evil()", "red").ID}
+		c.json("PUT", fmt.Sprintf("/api/v1/tasks/%d/tags", refID(t, first.Tasks[1].Ref)), map[string]any{"tag_ids": tagIDs}).
+			expect(t, http.StatusOK)
 
 		res := c.get("/api/v1/export").expect(t, http.StatusOK)
 		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename=focusflow-export-2025-07-05.json` {
@@ -84,7 +89,8 @@ func TestExportEndpoints(t *testing.T) {
 		}
 		var doc focusflow.ExportDoc
 		res.decode(t, &doc)
-		if doc.Format != "focusflow-export" || doc.Version != 2 || doc.Profile.Username != u.Username ||
+		if doc.Format != "focusflow-export" || doc.Version != 3 || doc.Profile.Username != u.Username ||
+			len(doc.Tags) != 2 || len(doc.TaskTags) != 2 ||
 			len(doc.Tasks) != 2 || len(doc.Entries) != 3 || len(doc.DayNotes) != 1 || len(doc.Notes) != 1 ||
 			doc.Profile.Session == nil || doc.Profile.Session.FocusMinutes != 25 || doc.Profile.Signals == nil {
 			t.Errorf("export: %+v", doc)
@@ -107,10 +113,10 @@ func TestExportEndpoints(t *testing.T) {
 		}
 		// Time entries only: the break is in the JSON document's phases.
 		want := [][]string{
-			{"date", "task", "started_at", "ended_at", "duration_minutes", "source"},
-			{"2025-07-04", `'=HYPERLINK("http://evil")`, "2025-07-04 08:00:00", "2025-07-04 09:30:00", "90.00", "manual"},
-			{"2025-07-04", `Café, "quoted"`, "2025-07-04 10:00:00", "2025-07-04 10:20:30", "20.50", "manual"},
-			{"2025-07-05", `Café, "quoted"`, "2025-07-05 09:00:00", "2025-07-05 09:25:00", "25.00", "timer"},
+			{"date", "task", "tags", "started_at", "ended_at", "duration_minutes", "source"},
+			{"2025-07-04", `'=HYPERLINK("http://evil")`, "", "2025-07-04 08:00:00", "2025-07-04 09:30:00", "90.00", "manual"},
+			{"2025-07-04", `Café, "quoted"`, "'=evil(); Writing", "2025-07-04 10:00:00", "2025-07-04 10:20:30", "20.50", "manual"},
+			{"2025-07-05", `Café, "quoted"`, "'=evil(); Writing", "2025-07-05 09:00:00", "2025-07-05 09:25:00", "25.00", "timer"},
 		}
 		if len(rows) != len(want) {
 			t.Fatalf("CSV rows %q", rows)

@@ -21,6 +21,7 @@ type insightStore interface {
 	Insights(ctx context.Context, user *focusflow.User, from, to string) (*focusflow.Insights, error)
 	Achievements(ctx context.Context, user *focusflow.User) ([]focusflow.Achievement, error)
 	Summary(ctx context.Context, user *focusflow.User) (*focusflow.Summary, error)
+	TagReport(ctx context.Context, user *focusflow.User, from, to string) (*focusflow.TagReport, error)
 }
 
 func (s *Server) insightRoutes(handle func(string, http.HandlerFunc)) {
@@ -53,6 +54,7 @@ var statsDefinitions = map[string]string{
 		"averaged over tasks that have a timer entry; on time means within 5 minutes either side. " +
 		"efficiency_percent is the spent time of completed planned tasks over their estimates " +
 		"(100 = as planned, above 100 = took longer).",
+	"by_tag": byTagDefinition,
 }
 
 // --- JSON shapes ---
@@ -157,6 +159,7 @@ type statsJSON struct {
 	Plan        planJSON           `json:"plan"`
 	Sessions    sessionStatsJSON   `json:"sessions"`
 	Goal        goalJSON           `json:"goal"`
+	ByTag       *tagReportJSON     `json:"by_tag"`
 	Definitions map[string]string  `json:"definitions"`
 	ServerTime  string             `json:"server_time"`
 }
@@ -209,6 +212,7 @@ func (s *Server) toStatsJSON(st *focusflow.Insights, tz string) statsJSON {
 		Days:        make([]statsDayJSON, len(st.Days)),
 		Streak:      toStreakJSON(st.Streak),
 		FocusStreak: toStreakJSON(st.FocusStreak),
+		ByTag:       toTagReportJSON(st.ByTag),
 		Definitions: statsDefinitions,
 		ServerTime:  apiTime(s.now()),
 	}
@@ -270,15 +274,21 @@ type achievementJSON struct {
 // statsRange reads ?from= and ?to= (default: the last 365 days ending
 // today in the user's zone).
 func statsRange(r *http.Request, today string) (from, to string, err error) {
+	return rangeParams(r, today, "from", "to")
+}
+
+// rangeParams reads a range of dates from the query parameters fromKey
+// and toKey: by default the DefaultStatsDays days ending today.
+func rangeParams(r *http.Request, today, fromKey, toKey string) (from, to string, err error) {
 	q := r.URL.Query()
 	to = today
-	if v := q.Get("to"); v != "" || q.Has("to") {
-		if to, err = dateParam("to", v); err != nil {
+	if v := q.Get(toKey); v != "" || q.Has(toKey) {
+		if to, err = dateParam(toKey, v); err != nil {
 			return "", "", err
 		}
 	}
-	if v := q.Get("from"); v != "" || q.Has("from") {
-		if from, err = dateParam("from", v); err != nil {
+	if v := q.Get(fromKey); v != "" || q.Has(fromKey) {
+		if from, err = dateParam(fromKey, v); err != nil {
 			return "", "", err
 		}
 	} else {
@@ -287,10 +297,10 @@ func statsRange(r *http.Request, today string) (from, to string, err error) {
 	f, _ := localdate.ParseDate(from)
 	t, _ := localdate.ParseDate(to)
 	if f.After(t) {
-		return "", "", focusflow.Invalid("from", "from (%s) must not be after to (%s).", from, to)
+		return "", "", focusflow.Invalid(fromKey, "%s (%s) must not be after %s (%s).", fromKey, from, toKey, to)
 	}
 	if days := int(t.Sub(f).Hours()/24) + 1; days > focusflow.MaxStatsDays {
-		return "", "", focusflow.Invalid("from", "The range is %d days long; it can be at most %d days.", days, focusflow.MaxStatsDays)
+		return "", "", focusflow.Invalid(fromKey, "The range is %d days long; it can be at most %d days.", days, focusflow.MaxStatsDays)
 	}
 	return from, to, nil
 }
@@ -350,7 +360,12 @@ func (s *Server) achievementsPage(w http.ResponseWriter, r *http.Request, a *aut
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "achievements", page{Title: "Achievements", Data: buildInsightsView(st, list, a.user.Location())})
+	v := buildInsightsView(st, list, a.user.Location())
+	if v.ByTag, err = s.pageTagReport(r, a.user, today, st.ByTag); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "achievements", page{Title: "Achievements", Data: v})
 }
 
 // profileStats is the profile's statistics summary.
@@ -429,6 +444,7 @@ type insightsView struct {
 	Achievements    []achievementView
 	Unlocked, Total int
 	Definitions     map[string]string
+	ByTag           tagReportView
 }
 
 type factView struct {

@@ -30,6 +30,16 @@ var routeScopes = map[string]string{
 	"PATCH /api/v1/entries/{id}":      focusflow.ScopeTasksWrite,
 	"DELETE /api/v1/entries/{id}":     focusflow.ScopeTasksWrite,
 
+	"GET /api/v1/tags":                        focusflow.ScopeTasksRead,
+	"POST /api/v1/tags":                       focusflow.ScopeTasksWrite,
+	"PATCH /api/v1/tags/{id}":                 focusflow.ScopeTasksWrite,
+	"DELETE /api/v1/tags/{id}":                focusflow.ScopeTasksWrite,
+	"POST /api/v1/tags/{id}/merge":            focusflow.ScopeTasksWrite,
+	"PUT /api/v1/tasks/{id}/tags":             focusflow.ScopeTasksWrite,
+	"PUT /api/v1/tasks/{id}/tags/{tag_id}":    focusflow.ScopeTasksWrite,
+	"DELETE /api/v1/tasks/{id}/tags/{tag_id}": focusflow.ScopeTasksWrite,
+	"PUT /api/v1/days/{date}/order":           focusflow.ScopeTasksWrite,
+
 	"POST /api/v1/timer/start":    focusflow.ScopeTimerWrite,
 	"POST /api/v1/timer/pause":    focusflow.ScopeTimerWrite,
 	"POST /api/v1/timer/resume":   focusflow.ScopeTimerWrite,

@@ -32,6 +32,8 @@ type Store interface {
 	auditStore
 	dayStore
 	taskStore
+	tagStore
+	orderStore
 	timerStore
 	entryStore
 	noteStore

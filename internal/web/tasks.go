@@ -19,22 +19,23 @@ type taskStore interface {
 }
 
 type taskJSON struct {
-	ID              int64   `json:"id"`
-	Date            string  `json:"date"`
-	Title           string  `json:"title"`
-	Description     string  `json:"description"`
-	StartTime       *string `json:"start_time"`
-	DurationMinutes *int    `json:"duration_minutes"`
-	Status          string  `json:"status"`
-	Position        int     `json:"position"`
-	SpentMS         int64   `json:"spent_ms"`
-	CompletedAt     *string `json:"completed_at"`
-	CreatedAt       string  `json:"created_at"`
+	ID              int64     `json:"id"`
+	Date            string    `json:"date"`
+	Title           string    `json:"title"`
+	Description     string    `json:"description"`
+	StartTime       *string   `json:"start_time"`
+	DurationMinutes *int      `json:"duration_minutes"`
+	Status          string    `json:"status"`
+	Position        int       `json:"position"`
+	SpentMS         int64     `json:"spent_ms"`
+	CompletedAt     *string   `json:"completed_at"`
+	CreatedAt       string    `json:"created_at"`
+	Tags            []tagJSON `json:"tags"`
 }
 
 func toTaskJSON(t *focusflow.Task) taskJSON {
 	j := taskJSON{ID: t.ID, Date: t.Date, Title: t.Title, Description: t.Description, Status: t.Status,
-		Position: t.Position, SpentMS: t.Spent.Milliseconds(), CreatedAt: apiTime(t.CreatedAt)}
+		Position: t.Position, SpentMS: t.Spent.Milliseconds(), CreatedAt: apiTime(t.CreatedAt), Tags: toTaskTagsJSON(t.Tags)}
 	if t.StartTime != "" {
 		j.StartTime = &t.StartTime
 	}
@@ -63,6 +64,7 @@ type taskInput struct {
 	DurationMinutes optional[int]    `json:"duration_minutes"`
 	Status          *string          `json:"status"`
 	Position        *int             `json:"position"`
+	TagIDs          *[]int64         `json:"tag_ids"`
 }
 
 func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authState) {
@@ -86,6 +88,9 @@ func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authSt
 	}
 	t := &focusflow.Task{Date: deref(p.Date), Title: deref(p.Title), Description: deref(p.Description),
 		StartTime: deref(p.StartTime), DurationMinutes: deref(p.DurationMinutes)}
+	for _, id := range deref(p.TagIDs) {
+		t.Tags = append(t.Tags, focusflow.Tag{ID: id})
+	}
 	if err := t.ValidateNew(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -101,7 +106,8 @@ func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authSt
 // patch turns the request into a patch: null clears start_time and
 // duration_minutes (the patch's "" and 0), which are refused as values.
 func (in taskInput) patch() (focusflow.TaskPatch, error) {
-	p := focusflow.TaskPatch{Title: in.Title, Description: in.Description, Date: in.Date, Position: in.Position, Status: in.Status}
+	p := focusflow.TaskPatch{Title: in.Title, Description: in.Description, Date: in.Date, Position: in.Position,
+		Status: in.Status, TagIDs: in.TagIDs}
 	if in.StartTime.Set {
 		p.StartTime = new(deref(in.StartTime.Value))
 		if v := in.StartTime.Value; v != nil && *v == "" {

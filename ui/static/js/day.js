@@ -37,15 +37,10 @@ export const S = {
 export const idKey = (id) => String(id);
 export const taskOf = (id) => (id === null || id === undefined ? undefined : S.byId.get(idKey(id)));
 
-// sortTasks is schedule order: timed tasks by start, then the rest as the
-// user arranged them.
+// sortTasks is the user's order of the day (the server's position; a new
+// task takes the place its start time implies).
 export function sortTasks(tasks) {
-  return [...tasks].sort((a, b) => {
-    if (a.start_time && b.start_time && a.start_time !== b.start_time) return a.start_time < b.start_time ? -1 : 1;
-    if (!!a.start_time !== !!b.start_time) return a.start_time ? -1 : 1;
-    if ((a.position ?? 0) !== (b.position ?? 0)) return (a.position ?? 0) - (b.position ?? 0);
-    return String(a.created_at).localeCompare(String(b.created_at));
-  });
+  return [...tasks].sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || Number(a.id) - Number(b.id));
 }
 
 // sendChange sends a change to the day and flashes how it went: done on

@@ -2,12 +2,14 @@
 // dialog that adds or edits a task.
 
 import { api, flash, signedOut } from './api.js';
-import { S, idKey, loadDay, sendChange, sortTasks } from './day.js';
+import { S, idKey, loadDay, sendChange } from './day.js';
 import { clearErrors, confirmDialog, openDialog, showError } from './dialogs.js';
 import { $, h, rerender, timeEl, vh } from './dom.js';
 import { openEntries } from './entries.js';
 import { formatDuration, plannedText, shortDate } from './format.js';
+import { moveTask, onRowKey, ordered, startDrag } from './order.js';
 import { isBreak, kind } from './session.js';
+import { chosenTagIds, showTagChoices } from './tagpick.js';
 import { timerAction } from './timer.js';
 
 const STATUS_LABEL = { pending: 'To do', 'in-progress': 'In progress', paused: 'Paused', completed: 'Done' };
@@ -20,13 +22,30 @@ function taskSpent(t) {
 
 export function renderTasks() {
   // Skip the redraw when nothing it shows changed (the 30-second sync).
-  const sig = JSON.stringify([S.tasks, S.clock.taskId, kind(S.clock.timer), S.clock.timer?.phase]);
+  const filter = $('tag-filter').value;
+  const sig = JSON.stringify([S.tasks, S.clock.taskId, kind(S.clock.timer), S.clock.timer?.phase, filter]);
   if (sig === S.taskSig) return;
   S.taskSig = sig;
+  fillTagFilter(filter);
+  const list = ordered();
+  const shown = list.filter((t) => !filter || (filter === 'none' ? !t.tags?.length : t.tags?.some((g) => String(g.id) === filter)));
   const empty = $('tasks-empty');
-  empty.textContent = 'No tasks for this day yet. Add one to plan it.';
-  empty.hidden = S.tasks.length > 0;
-  rerender($('task-list'), () => sortTasks(S.tasks).map(taskItem));
+  empty.textContent = list.length ? 'No task of this day has that tag.' : 'No tasks for this day yet. Add one to plan it.';
+  empty.hidden = shown.length > 0;
+  // Moving needs the whole day in view: the order sent lists every task.
+  rerender($('task-list'), () => shown.map((t, i) => taskItem(t, filter ? -1 : i, list.length)));
+}
+
+// fillTagFilter offers the tags of the day's tasks in the filter, keeping
+// the one chosen.
+function fillTagFilter(chosen) {
+  const sel = $('tag-filter');
+  const tags = new Map();
+  for (const t of S.tasks) for (const g of t.tags || []) tags.set(String(g.id), g.name);
+  if (chosen && chosen !== 'none' && !tags.has(chosen)) tags.set(chosen, 'a tag not on this day');
+  const options = [...tags].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => h('option', { value: id }, `Tagged ${name}`));
+  sel.replaceChildren(h('option', { value: '' }, 'All tasks'), h('option', { value: 'none' }, 'Untagged tasks'), ...options);
+  sel.value = chosen;
 }
 
 // timerButton is the task's own timer control: Pause while it is in
@@ -48,22 +67,44 @@ function timerButton(t, id, quoted) {
     onclick: () => timerAction('start', t.id) }, k ? 'Focus now' : 'Start', label);
 }
 
-function taskItem(t) {
+// taskItem is one row; index is its place in the day, or -1 while a
+// filter hides some tasks (no moving then).
+function taskItem(t, index, count) {
   const id = idKey(t.id);
   const titleId = `task-${id}-title`;
   const quoted = `“${t.title}”`;
-  return h('li', { class: 'task', id: `task-${id}`, dataset: { status: t.status, taskId: id } },
+  const movable = index >= 0;
+  return h('li', { class: 'task', id: `task-${id}`, dataset: { status: t.status, taskId: id },
+    onkeydown: movable ? (ev) => onRowKey(ev, t) : undefined },
+    movable ? h('button', { type: 'button', class: 'drag-handle', dataset: { key: `${id}-drag` }, title: 'Drag to move (or Alt+↑/↓)',
+      'aria-label': `Move ${quoted}: drag, or press Alt+Up or Alt+Down`, onpointerdown: (ev) => startDrag(ev, t) }, '⠿')
+      : h('span', { class: 'drag-handle', 'aria-hidden': 'true' }),
     taskMain(t, id, titleId),
     h('div', { class: 'task-actions', role: 'group', 'aria-labelledby': titleId },
-      timerButton(t, id, quoted), ...taskButtons(t, id, quoted)));
+      timerButton(t, id, quoted), ...taskButtons(t, id, quoted), ...(movable ? moveButtons(t, id, quoted, index, count) : [])));
+}
+
+// moveButtons move the task one place up or down (Alt+↑/↓ too).
+function moveButtons(t, id, quoted, index, count) {
+  return [
+    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-move-up`, action: 'move-up' },
+      disabled: index === 0, 'aria-keyshortcuts': 'Alt+ArrowUp', onclick: () => moveTask(t, -1, `${id}-move-up`) },
+    'Move up', vh(` ${quoted}`)),
+    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-move-down`, action: 'move-down' },
+      disabled: index === count - 1, 'aria-keyshortcuts': 'Alt+ArrowDown', onclick: () => moveTask(t, 1, `${id}-move-down`) },
+    'Move down', vh(` ${quoted}`)),
+  ];
 }
 
 function taskMain(t, id, titleId) {
   const planned = plannedText(t);
+  const tags = t.tags || [];
   return h('div', { class: 'task-main' },
     h('h3', { class: 'task-title', id: titleId }, t.title),
     h('p', { class: 'task-meta' },
       h('span', { class: 'badge', dataset: { status: t.status } }, STATUS_LABEL[t.status] || t.status),
+      tags.length > 0 && h('span', { class: 'tag-chips' }, vh('Tags: '),
+        tags.map((g) => h('span', { class: `tag-chip tag-c-${g.color}` }, g.name))),
       planned && h('span', { class: 'planned' }, vh('Planned '), planned),
       h('span', { class: 'spent' }, 'Spent ', h('span', { dataset: { spent: id } }, formatDuration(taskSpent(t)))),
       t.status === 'completed' && t.completed_at && h('span', { class: 'muted' }, 'done at ', timeEl(t.completed_at))),
@@ -111,6 +152,7 @@ function openTaskDialog(t, opener) {
   $('task-start').value = t?.start_time ?? '';
   $('task-duration').value = t?.duration_minutes ?? '';
   $('task-date').value = t?.date ?? S.date;
+  showTagChoices(t);
   openDialog($('task-dialog'), opener, $('task-title'));
 }
 
@@ -135,6 +177,11 @@ function readTaskForm(f) {
 // taskBody is a new task's fields, or only those an edit changed.
 function taskBody(v) {
   const body = {};
+  const had = (editing?.tags || []).map((g) => g.id).sort((a, b) => a - b);
+  if (v.tagIds.length || had.length) {
+    const now = [...v.tagIds].sort((a, b) => a - b);
+    if (now.join() !== had.join()) body.tag_ids = now;
+  }
   if (!editing) {
     Object.assign(body, { date: v.date, title: v.title });
     if (v.description) body.description = v.description;
@@ -156,12 +203,13 @@ async function submitTask(ev) {
   clearErrors(f);
   const v = readTaskForm(f);
   if (!v) return;
-  const body = taskBody(v);
-  if (editing && !Object.keys(body).length) { $('task-dialog').close('cancel'); return; }
   const save = $('task-save');
   save.disabled = true;
   S.epoch++;
   try {
+    v.tagIds = await chosenTagIds();
+    const body = taskBody(v);
+    if (editing && !Object.keys(body).length) { $('task-dialog').close('cancel'); return; }
     const t = editing
       ? await api('PATCH', `/api/v1/tasks/${encodeURIComponent(editing.id)}`, body)
       : await api('POST', '/api/v1/tasks', body);
@@ -178,5 +226,6 @@ async function submitTask(ev) {
 
 export function initTasks() {
   $('add-task').addEventListener('click', (ev) => openTaskDialog(null, ev.currentTarget));
+  $('tag-filter').addEventListener('change', () => renderTasks());
   $('task-form').addEventListener('submit', submitTask);
 }
