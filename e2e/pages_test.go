@@ -41,7 +41,8 @@ func emulateColorScheme(t *testing.T, ctx context.Context, scheme string) {
 // the public pages and as one user with a few tasks for the others, and
 // calls check on each with its name and theme.
 func walkPages(t *testing.T, check func(t *testing.T, ctx context.Context, p sitePage, theme string)) {
-	srv := startServer(t)
+	// Two browsers share a loaded machine: allow slow password hashing.
+	srv := startServer(t, "DB_QUERY_TIMEOUT=30s")
 	out := newBrowser(t)
 	in := newBrowser(t)
 	signup(t, in.ctx, srv, "walk")
