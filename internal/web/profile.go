@@ -18,6 +18,7 @@ type profileData struct {
 	GoalMinutes    int
 	TimerCapHours  int
 	Themes         []string
+	TimeFormats    []string
 	SignupDisabled bool
 	Stats          any // the statistics summary (nil when unavailable)
 	Plan           *sessionPlanJSON
@@ -57,7 +58,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, a *authSt
 	}
 	p.Title = "Profile"
 	p.Data = profileData{Sessions: rows, Events: events, GoalMinutes: int(a.user.DailyGoal / time.Minute),
-		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes, Stats: stats,
+		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes, TimeFormats: focusflow.TimeFormats, Stats: stats,
 		Plan: toSessionPlanJSON(a.user.Session), Signals: toSignalsJSON(a.user.Signals), Modes: focusflow.Modes}
 	s.renderStatus(w, r, status, "profile", p)
 }
@@ -100,6 +101,13 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 			return
 		}
 		set.Theme = &v
+	}
+	if v := r.PostFormValue("time_format"); v != "" {
+		if !slices.Contains(focusflow.TimeFormats, v) {
+			fail(focusflow.Invalid("time_format", "Time format must be auto, 12 or 24."))
+			return
+		}
+		set.TimeFormat = &v
 	}
 	if v := r.PostFormValue("daily_goal_minutes"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -2,6 +2,7 @@
 // and confirmation prompts. Every text a user typed is set with
 // textContent, never innerHTML.
 
+import { showClocks } from './format.js';
 import './offline.js';
 
 function fillTimezone() {
@@ -50,3 +51,4 @@ function confirmations() {
 fillTimezone();
 strengthHints();
 confirmations();
+showClocks();

@@ -2,6 +2,8 @@
 // for a signed-in user, keeps the copy of the last day it saved to the
 // user it belongs to, and tells the user when what they see is that copy.
 
+import { localTime } from './format.js';
+
 const DAY_CACHE = 'focusflow-day';
 const USER_KEY = 'focusflow-user';
 const user = document.querySelector('meta[name="focusflow-user"]')?.content || '';
@@ -51,7 +53,7 @@ function drawBanner() {
   if (!offline) return;
   const when = savedAt ? new Date(savedAt) : null;
   const saved = when && !Number.isNaN(when.getTime())
-    ? ` It shows this day as saved on this device at ${when.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}.`
+    ? ` It shows this day as saved on this device at ${localTime(when.toISOString())}.`
     : '';
   document.getElementById('offline-text').textContent =
     `${saved} Changes cannot be saved until the connection returns; the page updates by itself then.`;
