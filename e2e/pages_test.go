@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -71,5 +72,27 @@ func TestPageScreenshots(t *testing.T) {
 	walkPages(t, func(t *testing.T, ctx context.Context, p sitePage, theme string) {
 		screenshot(t, ctx, "page-"+p.name+"-1280-"+theme, 1280, 800)
 		screenshot(t, ctx, "page-"+p.name+"-360-"+theme, 360, 800)
+		if p.name == "profile" {
+			checkProfile(t, ctx)
+		}
 	})
+}
+
+// checkProfile, at 360 px: the tables' headings and addresses are each on
+// one line, security events are in words, and "Member since" is said once.
+func checkProfile(t *testing.T, ctx context.Context) {
+	t.Helper()
+	broken := eval[[]string](t, ctx, `[...document.querySelectorAll('.plain-table th, .plain-table .ip')].filter(el => {
+		const r = document.createRange(); r.selectNodeContents(el); return r.getClientRects().length > 1;
+	}).map(el => el.textContent)`)
+	if len(broken) > 0 {
+		t.Errorf("broken across lines at 360 px: %q", broken)
+	}
+	events := eval[string](t, ctx, `document.querySelector('[aria-labelledby="events-h"] tbody')?.innerText ?? ''`)
+	if !strings.Contains(events, "Account created") || strings.Contains(events, "_") {
+		t.Errorf("security events = %q, want words such as Account created", events)
+	}
+	if n := eval[int](t, ctx, `document.querySelector('main').innerText.split('Member since').length - 1`); n != 1 {
+		t.Errorf("Member since appears %d times", n)
+	}
 }

@@ -275,3 +275,32 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authSt
 	s.setCookie(w, s.deviceCookie(), "", -1)
 	http.Redirect(w, r, "/?notice=account-deleted", http.StatusSeeOther)
 }
+
+// eventNames are the security events in words, as the profile lists them.
+var eventNames = map[string]string{
+	focusflow.EventSignup:          "Account created",
+	focusflow.EventLoginSuccess:    "Signed in",
+	focusflow.EventLoginFailure:    "Wrong password",
+	focusflow.EventLockout:         "Sign-in paused after wrong passwords",
+	focusflow.EventSpraying:        "Many failed sign-ins",
+	focusflow.EventLogout:          "Signed out",
+	focusflow.EventPasswordChange:  "Password changed",
+	focusflow.EventSessionsRevoked: "Other sessions signed out",
+	focusflow.EventAccountDeleted:  "Account deleted",
+	focusflow.EventAccountLocked:   "Account locked by an administrator",
+	focusflow.EventAccountUnlocked: "Account unlocked by an administrator",
+	focusflow.EventCSRFRejected:    "Form refused (expired or from another site)",
+	focusflow.EventRateLimited:     "Too many requests",
+	focusflow.EventTimerAnomaly:    "Timer corrected",
+	eventDataExport:                "Data exported",
+	eventDataImport:                "Data imported",
+}
+
+// eventName is a security event kind in words; an unknown kind is shown
+// as it is stored, with spaces.
+func eventName(kind string) string {
+	if n, ok := eventNames[kind]; ok {
+		return n
+	}
+	return strings.ReplaceAll(kind, "_", " ")
+}

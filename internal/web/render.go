@@ -29,10 +29,11 @@ type page struct {
 
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset":    s.assets.url,
-		"date":     func(t time.Time) string { return t.Format("2 Jan 2006") },
-		"datetime": userClock,
-		"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"asset":     s.assets.url,
+		"date":      func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"datetime":  userClock,
+		"rfc3339":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"eventName": eventName,
 	}
 	base, err := template.New("base.html").Funcs(funcs).ParseFS(ui.Templates, "templates/base.html", "templates/partials/*.html")
 	if err != nil {
