@@ -75,6 +75,12 @@ func TestPageScreenshots(t *testing.T) {
 		if p.name == "profile" {
 			checkProfile(t, ctx)
 		}
+		if p.name == "achievements" {
+			// Opened on a phone, the year heatmap shows its end: today.
+			do(t, ctx, "opening at 360 px", chromedp.EmulateViewport(360, 800), chromedp.Reload())
+			waitJS(t, ctx, "the heatmap scrolled to today", `(() => { const el = document.querySelector('.hm-scroll');
+				return el && el.scrollWidth > el.clientWidth && el.scrollLeft + el.clientWidth >= el.scrollWidth - 1; })()`)
+		}
 	})
 }
 

@@ -48,7 +48,14 @@ function confirmations() {
   });
 }
 
+// The year heatmap ends today, at its right: on a narrow screen it opens
+// scrolled there rather than at last year's start.
+function scrollToToday() {
+  document.querySelectorAll('.hm-scroll').forEach((el) => { el.scrollLeft = el.scrollWidth; });
+}
+
 fillTimezone();
 strengthHints();
 confirmations();
 showClocks();
+scrollToToday();
