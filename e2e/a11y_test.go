@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -37,9 +38,15 @@ func runAxe(t *testing.T, ctx context.Context) []axeViolation {
 	if !eval[bool](t, ctx, `typeof window.axe === 'object'`) {
 		do(t, ctx, "injecting axe-core", chromedp.Evaluate[chromedp.Void](axeSource))
 	}
-	raw := eval[string](t, ctx, `axe.run(document, { resultTypes: ['violations'],
+	// axe takes seconds on a big page, more on a loaded machine.
+	c, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	raw, err := chromedp.Run(c, chromedp.Evaluate[string](`axe.run(document, { resultTypes: ['violations'],
 		runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice', 'experimental'] } })
-		.then(r => JSON.stringify(r.violations))`)
+		.then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("running axe: %v%s", err, pageState(ctx))
+	}
 	var out []axeViolation
 	if err := json.Unmarshal([]byte(raw), &out); err != nil {
 		t.Fatalf("decoding axe's answer: %v", err)
