@@ -11,6 +11,7 @@ type User struct {
 	Email       string
 	Timezone    string // IANA name; a "day" is a date in this zone
 	Theme       string // auto | light | dark
+	TimeFormat  string // auto (the browser's locale decides) | 12 | 24
 	FocusMode   bool
 	DailyGoal   time.Duration
 	TimerCap    time.Duration
@@ -39,6 +40,10 @@ const (
 
 // Themes a user can pick.
 var Themes = []string{"auto", "light", "dark"}
+
+// TimeFormats are how clock times can be shown: as the browser's locale
+// has them, or always with 12 or 24 hours.
+var TimeFormats = []string{"auto", "12", "24"}
 
 // Session is a signed-in browser. Only an HMAC of its token is stored.
 type Session struct {
@@ -99,13 +104,14 @@ type Signals struct {
 // UserSettings are the profile preferences a user can change; nil fields
 // stay as they are.
 type UserSettings struct {
-	Timezone  *string
-	Theme     *string
-	FocusMode *bool
-	DailyGoal *time.Duration
-	TimerCap  *time.Duration
-	Session   *SessionPlan
-	Signals   *Signals
+	Timezone   *string
+	Theme      *string
+	TimeFormat *string
+	FocusMode  *bool
+	DailyGoal  *time.Duration
+	TimerCap   *time.Duration
+	Session    *SessionPlan
+	Signals    *Signals
 }
 
 // Validate checks the session plan and signals when set (the other

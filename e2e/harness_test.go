@@ -64,8 +64,9 @@ func needBrowser(t *testing.T) {
 // ---------------------------------------------------------------- server
 
 type server struct {
-	URL string
-	log *lockedBuffer
+	URL  string
+	log  *lockedBuffer
+	Stop func() // stops the server before the test ends (it goes offline)
 }
 
 type lockedBuffer = fake.Buffer
@@ -107,20 +108,26 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cmd.Process.Signal(os.Interrupt)
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				<-done
+			}
+		})
+	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
+		stop()
 		if t.Failed() {
 			t.Logf("server log (%s):\n%s", addr, tail(logs.String(), 8000))
 		}
 	})
 
-	s := &server{URL: "http://" + addr, log: logs}
+	s := &server{URL: "http://" + addr, log: logs, Stop: stop}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		res, err := http.Get(s.URL + "/ping")

@@ -14,3 +14,10 @@ var Templates embed.FS
 //
 //go:embed static
 var Static embed.FS
+
+// ServiceWorker is the source of /sw.js. It is served from the site root,
+// not under /static/, because a worker controls only the paths below its
+// own URL; the server puts the list of hashed shell files in front of it.
+//
+//go:embed sw.js
+var ServiceWorker []byte

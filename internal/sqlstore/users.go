@@ -14,7 +14,7 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.email, u.timezone, u.theme, u.focus_mode, u.daily_goal_ms, u.timer_cap_ms,
-	u.created_at, u.last_login_at, u.locked_at, u.focus_settings`
+	u.created_at, u.last_login_at, u.locked_at, u.focus_settings, u.time_format`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -24,7 +24,7 @@ func scanUser(row rowScanner, extra ...any) (*focusflow.User, error) {
 	var lastLogin, locked sql.NullInt64
 	var settings sql.NullString
 	dest := []any{&u.ID, &u.Username, &u.Email, &u.Timezone, &u.Theme, &u.FocusMode, &goal, &limit,
-		&created, &lastLogin, &locked, &settings}
+		&created, &lastLogin, &locked, &settings, &u.TimeFormat}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -56,6 +56,9 @@ func insertUser(ctx context.Context, q sqlQueryer, u *focusflow.User, passwordHa
 	}
 	if u.Theme == "" {
 		u.Theme = "auto"
+	}
+	if u.TimeFormat == "" {
+		u.TimeFormat = "auto" // the column's default
 	}
 	if u.DailyGoal == 0 {
 		u.DailyGoal = focusflow.DefaultDailyGoal
@@ -192,6 +195,9 @@ func settingsUpdate(userID int64, s focusflow.UserSettings) (string, []any) {
 	}
 	if s.Theme != nil {
 		add("theme", *s.Theme)
+	}
+	if s.TimeFormat != nil {
+		add("time_format", *s.TimeFormat)
 	}
 	if s.FocusMode != nil {
 		add("focus_mode", *s.FocusMode)

@@ -275,7 +275,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a *authState) {
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"id": a.user.ID, "username": a.user.Username,
-		"email": a.user.Email, "timezone": a.user.Timezone, "created_at": apiTime(a.user.CreatedAt),
+		"email": a.user.Email, "timezone": a.user.Timezone, "time_format": a.user.TimeFormat, "created_at": apiTime(a.user.CreatedAt),
 		"session": toSessionPlanJSON(a.user.Session), "signals": toSignalsJSON(a.user.Signals)})
 }
 

@@ -207,7 +207,7 @@ func TestAccountFlows(t *testing.T) {
 			}
 			ts.newClient(t).tryLogin(u.Username, u.Password).expect(t, http.StatusUnauthorized)
 			ts.newClient(t).login(u.Username, newPassword)
-			if !strings.Contains(c.get("/profile").Body, "password_change") {
+			if !strings.Contains(c.get("/profile").Body, "Password changed") {
 				t.Error("the profile does not list the password change")
 			}
 		})
@@ -227,7 +227,7 @@ func TestAccountFlows(t *testing.T) {
 				!strings.Contains(profile.Body, "127.0.0.1") {
 				t.Error("profile's session list is incomplete")
 			}
-			for _, kind := range []string{"signup", "login_success"} {
+			for _, kind := range []string{"Account created", "Signed in"} {
 				if !strings.Contains(profile.Body, kind) {
 					t.Errorf("profile does not list the %s event", kind)
 				}

@@ -234,6 +234,9 @@ func TestAchievementsAndProfilePages(t *testing.T) {
 				t.Errorf("the profile lacks %q", want)
 			}
 		}
+		if n := strings.Count(prof, "Member since"); n != 1 {
+			t.Errorf("the profile says Member since %d times, want once", n)
+		}
 		ts.assertLogsClean(t)
 	})
 }

@@ -18,6 +18,7 @@ type profileData struct {
 	GoalMinutes    int
 	TimerCapHours  int
 	Themes         []string
+	TimeFormats    []string
 	SignupDisabled bool
 	Stats          any // the statistics summary (nil when unavailable)
 	Plan           *sessionPlanJSON
@@ -68,7 +69,7 @@ func (s *Server) renderProfileWith(w http.ResponseWriter, r *http.Request, a *au
 	}
 	p.Title = "Profile"
 	p.Data = profileData{Sessions: rows, Events: events, GoalMinutes: int(a.user.DailyGoal / time.Minute),
-		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes, Stats: stats,
+		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes, TimeFormats: focusflow.TimeFormats, Stats: stats,
 		Plan: toSessionPlanJSON(a.user.Session), Signals: toSignalsJSON(a.user.Signals), Modes: focusflow.Modes,
 		Tokens: tokens}
 	s.renderStatus(w, r, status, "profile", p)
@@ -112,6 +113,13 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 			return
 		}
 		set.Theme = &v
+	}
+	if v := r.PostFormValue("time_format"); v != "" {
+		if !slices.Contains(focusflow.TimeFormats, v) {
+			fail(focusflow.Invalid("time_format", "Time format must be auto, 12 or 24."))
+			return
+		}
+		set.TimeFormat = &v
 	}
 	if v := r.PostFormValue("daily_goal_minutes"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -280,4 +288,33 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authSt
 	s.setCookie(w, s.sessionCookie(), "", -1)
 	s.setCookie(w, s.deviceCookie(), "", -1)
 	http.Redirect(w, r, "/?notice=account-deleted", http.StatusSeeOther)
+}
+
+// eventNames are the security events in words, as the profile lists them.
+var eventNames = map[string]string{
+	focusflow.EventSignup:          "Account created",
+	focusflow.EventLoginSuccess:    "Signed in",
+	focusflow.EventLoginFailure:    "Wrong password",
+	focusflow.EventLockout:         "Sign-in paused after wrong passwords",
+	focusflow.EventSpraying:        "Many failed sign-ins",
+	focusflow.EventLogout:          "Signed out",
+	focusflow.EventPasswordChange:  "Password changed",
+	focusflow.EventSessionsRevoked: "Other sessions signed out",
+	focusflow.EventAccountDeleted:  "Account deleted",
+	focusflow.EventAccountLocked:   "Account locked by an administrator",
+	focusflow.EventAccountUnlocked: "Account unlocked by an administrator",
+	focusflow.EventCSRFRejected:    "Form refused (expired or from another site)",
+	focusflow.EventRateLimited:     "Too many requests",
+	focusflow.EventTimerAnomaly:    "Timer corrected",
+	eventDataExport:                "Data exported",
+	eventDataImport:                "Data imported",
+}
+
+// eventName is a security event kind in words; an unknown kind is shown
+// as it is stored, with spaces.
+func eventName(kind string) string {
+	if n, ok := eventNames[kind]; ok {
+		return n
+	}
+	return strings.ReplaceAll(kind, "_", " ")
 }

@@ -40,7 +40,7 @@ func TestProfileTokens(t *testing.T) {
 		if strings.Contains(page.Body, raw) {
 			t.Fatal("the token is shown again on the profile")
 		}
-		for _, want := range []string{"Backup &lt;script&gt;", "tasks:read, stats:read", "from 127.0.0.1", "2025-10-03"} {
+		for _, want := range []string{"Backup &lt;script&gt;", "tasks:read, stats:read", "from 127.0.0.1", "3 Oct 2025"} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("profile lacks %q", want)
 			}

@@ -29,15 +29,11 @@ type page struct {
 
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset": s.assets.url,
-		"date":  func(t time.Time) string { return t.Format("2 Jan 2006") },
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return "—"
-			}
-			return t.UTC().Format("2006-01-02 15:04 UTC")
-		},
-		"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"asset":     s.assets.url,
+		"date":      func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"datetime":  userClock,
+		"rfc3339":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"eventName": eventName,
 	}
 	base, err := template.New("base.html").Funcs(funcs).ParseFS(ui.Templates, "templates/base.html", "templates/partials/*.html")
 	if err != nil {
@@ -102,4 +98,21 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// userClock renders an instant for the user: in their time zone, with 12
+// or 24 hours as they chose ("auto" renders 24 hours here and the page's
+// script rewrites it as the browser's language has it), one format only.
+func userClock(u *focusflow.User, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if u == nil {
+		return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+	}
+	t = t.In(u.Location())
+	if u.TimeFormat == "12" {
+		return t.Format("2 Jan 2006, 3:04 PM")
+	}
+	return t.Format("2 Jan 2006, 15:04")
 }

@@ -26,6 +26,8 @@ func (s *Server) routes() *router {
 	handle("GET /static/", s.serveStatic)
 	handle("GET /favicon.ico", s.favicon)
 	handle("GET /robots.txt", s.robots)
+	handle("GET "+manifestPath, s.serveManifest)
+	handle("GET "+workerPath, s.serveWorker)
 
 	handle("GET /{$}", s.home)
 	handle("GET /signup", s.signupPage)

@@ -1677,7 +1677,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 // ---------------------------------------------------------------- headers
 
 const wantCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; " +
-	"font-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	"font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // assertSecurityHeaders checks the headers every response must carry.
 func assertSecurityHeaders(t testing.TB, res *response, hsts bool) {

@@ -123,6 +123,7 @@ type Server struct {
 	crossOrigin *http.CrossOriginProtection
 	pages       map[string]*template.Template
 	assets      *assets
+	pwa         *pwa
 	health      healthCache
 	handler     http.Handler
 	router      *router
@@ -176,6 +177,9 @@ func New(d Deps) (*Server, error) {
 	s.csrf = auth.CSRF{Key: s.csrfKey, MaxAge: d.Config.CSRFTimeLimit}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pwa, err = buildPWA(s.assets); err != nil {
 		return nil, err
 	}
 	if s.pages, err = s.parseTemplates(); err != nil {

@@ -2,6 +2,7 @@
 // failed one is told to the user.
 
 import { $ } from './dom.js';
+import { servedFrom } from './offline.js';
 
 const meta = document.querySelector('meta[name="csrf-token"]');
 
@@ -9,7 +10,7 @@ const meta = document.querySelector('meta[name="csrf-token"]');
 // one when the page's token may have expired (pages left open all day).
 let tokenFetchedAt = Date.now();
 export async function csrfToken() {
-  if (Date.now() - tokenFetchedAt > 30 * 60 * 1000) {
+  if (!meta.content || Date.now() - tokenFetchedAt > 30 * 60 * 1000) {
     const res = await fetch('/api/v1/csrf', { credentials: 'same-origin' });
     if (res.ok) {
       meta.content = (await res.json()).csrf_token;
@@ -32,6 +33,7 @@ export async function api(method, url, body, signal) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(url, { method, headers, credentials: 'same-origin', signal,
     body: body === undefined ? undefined : JSON.stringify(body) });
+  if (method === 'GET') servedFrom(res.headers.get('X-FocusFlow-Offline'));
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {
     const err = new Error(data?.error?.message || `Request failed (${res.status})`);

@@ -2,6 +2,9 @@
 // and confirmation prompts. Every text a user typed is set with
 // textContent, never innerHTML.
 
+import { showClocks } from './format.js';
+import './offline.js';
+
 function fillTimezone() {
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   document.querySelectorAll('[data-fill-timezone]').forEach((el) => { if (!el.value && tz) el.value = tz; });
@@ -45,6 +48,14 @@ function confirmations() {
   });
 }
 
+// The year heatmap ends today, at its right: on a narrow screen it opens
+// scrolled there rather than at last year's start.
+function scrollToToday() {
+  document.querySelectorAll('.hm-scroll').forEach((el) => { el.scrollLeft = el.scrollWidth; });
+}
+
 fillTimezone();
 strengthHints();
 confirmations();
+showClocks();
+scrollToToday();

@@ -204,10 +204,14 @@ export function renderWeek() {
 function weekDay(d) {
   const label = `${weekdayLong(d.date)}: ${spokenDuration(d.focus_ms)} of focus, ${d.pct}% of the goal, `
     + `${d.completed} of ${d.total} tasks done${d.date === S.today ? ' (today)' : ''}`;
+  // The accessible name starts with the text the bar shows ("25m", "Mon")
+  // and goes on with the rest, read only by screen readers.
   return h('li', { class: 'wday', dataset: { level: d.level, today: d.date === S.today, shown: d.date === S.date, met: d.pct >= 100 } },
-    h('a', { class: 'wlink', href: `/dashboard?date=${encodeURIComponent(d.date)}`, 'aria-label': label, title: label,
+    h('a', { class: 'wlink', href: `/dashboard?date=${encodeURIComponent(d.date)}`, title: label,
       'aria-current': d.date === S.date ? 'date' : null },
-    h('span', { class: 'wval', 'aria-hidden': 'true' }, compactDuration(d.focus_ms)),
+    h('span', { class: 'wval' }, compactDuration(d.focus_ms)),
+    h('span', { class: 'vh' }, ' of focus, '),
     h('span', { class: 'wbar', 'aria-hidden': 'true' }, h('span', { class: 'wfill' })),
-    h('span', { class: 'wlbl', 'aria-hidden': 'true' }, weekdayShort(d.date))));
+    h('span', { class: 'wlbl' }, weekdayShort(d.date)),
+    h('span', { class: 'vh' }, `: ${label}`)));
 }

@@ -3,6 +3,8 @@
 // actions apply, and what a phase's end says. Pure functions of the
 // server's timer JSON (and the page's clock); nothing here draws.
 
+import { localTime } from './format.js';
+
 export const MODES = { stopwatch: 'Stopwatch', countdown: 'Countdown', pomodoro: 'Pomodoro', flowtime: 'Flowtime' };
 const PHASES = { focus: 'Focus', short_break: 'Short break', long_break: 'Long break' };
 
@@ -99,7 +101,7 @@ export function endText(endedPhase, after, taskTitle, mode) {
   }
   if (mode === 'countdown') return { title: 'Time’s up', body: `Your focus on ${taskTitle} ended.` };
   if (after && isBreak(after.phase) && after.phase_ends_at) {
-    const until = new Date(Date.parse(after.phase_ends_at)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const until = localTime(after.phase_ends_at);
     return { title: 'Focus done', body: `${PHASES[after.phase]} until ${until}.` };
   }
   return { title: 'Focus done', body: 'Time for a break.' };
