@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -107,7 +106,7 @@ func TestEveryTransactionEnds(t *testing.T) {
 			opts := e.Options(t)
 			opts.Now = clock.Now
 			db := storetest.OpenAndMigrate(t, opts)
-			activity := sessionWatcher(t, opts.URL)
+			watch := storetest.WatchTransactions(t, opts.URL)
 			users := 0
 			fixture := func(t *testing.T, running bool) *txFixture {
 				t.Helper()
@@ -133,7 +132,7 @@ func TestEveryTransactionEnds(t *testing.T) {
 							}
 							reached, err := cancelAtStep(db, k, during, func(ctx context.Context) error { return c.op(ctx, db, f) })
 							where := fmt.Sprintf("cancelled at step %d (during=%v)", k, during)
-							assertNoOpenTransaction(t, activity, where)
+							watch.AssertNoneOpen(t, where)
 							switch got := userPrint(t, db, f); {
 							case err == nil && got != after:
 								t.Errorf("%s: succeeded but not applied:\n%s", where, got)
@@ -215,51 +214,6 @@ func newTxFixture(t *testing.T, db *sqlstore.DB, n int, running bool) *txFixture
 		f.version = res.Timer.Version
 	}
 	return f
-}
-
-// sessionWatcher opens a pool of its own on the store's PostgreSQL
-// database (directly, bypassing a pooler, when FOCUSFLOW_TEST_DIRECT_URL
-// names the server), to read pg_stat_activity without touching the
-// store's pool: taking a connection from it would discard one left in a
-// transaction and hide the fault. nil for SQLite.
-func sessionWatcher(t *testing.T, dbURL string) *sql.DB {
-	t.Helper()
-	if dbURL == "" {
-		return nil
-	}
-	if direct := os.Getenv("FOCUSFLOW_TEST_DIRECT_URL"); direct != "" {
-		dbURL = storetest.SameDatabase(t, direct, dbURL)
-	}
-	w, err := sql.Open("pgx", dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.SetMaxOpenConns(1)
-	t.Cleanup(func() { w.Close() })
-	return w
-}
-
-// assertNoOpenTransaction fails t if a session of the database stays idle
-// in a transaction (PostgreSQL; SQLite has one writer, which
-// nextWriteSucceeds covers). A session whose client cut its connection
-// may take a moment to notice: it is given two seconds.
-func assertNoOpenTransaction(t *testing.T, activity *sql.DB, where string) {
-	t.Helper()
-	if activity == nil {
-		return
-	}
-	var n int
-	for range 40 {
-		if err := activity.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Errorf("%s: %d sessions idle in transaction", where, n)
 }
 
 // nextWriteSucceeds checks that the user can write again at once: a new
