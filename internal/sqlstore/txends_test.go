@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
+	"github.com/focusflow/focusflow/internal/userdata"
 )
 
 // txFixture is a user with two tasks, a manual entry and a note, and —
@@ -78,6 +80,31 @@ var txCases = []txCase{
 	}},
 }
 
+// importCase imports the document of donor's account (a database/sql
+// transaction of its own).
+func importCase(t *testing.T, db *sqlstore.DB, donor *txFixture, now func() time.Time) txCase {
+	t.Helper()
+	ctx := context.Background()
+	// Its manual entry moves out of the way of the importer's own.
+	if _, err := db.UpdateEntry(ctx, donor.user, donor.entry, ptr(txEpoch.Add(-8*time.Hour)),
+		ptr(txEpoch.Add(-7*time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	svc := userdata.New(db, now)
+	doc, err := svc.Export(ctx, donor.user.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return txCase{"import", false, func(ctx context.Context, db *sqlstore.DB, f *txFixture) error {
+		_, err := svc.Import(ctx, f.user, data)
+		return err
+	}}
+}
+
 func timerOp(action string, versioned bool) func(context.Context, *sqlstore.DB, *txFixture) error {
 	return func(ctx context.Context, db *sqlstore.DB, f *txFixture) error {
 		cmd := focusflow.TimerCommand{Action: action, Version: f.version, HasVersion: versioned}
@@ -113,7 +140,7 @@ func TestEveryTransactionEnds(t *testing.T) {
 				users++
 				return newTxFixture(t, db, users, running)
 			}
-			for _, c := range txCases {
+			for _, c := range append(txCases, importCase(t, db, fixture(t, true), clock.Now)) {
 				t.Run(c.name, func(t *testing.T) {
 					ref := fixture(t, c.running)
 					before := userPrint(t, db, ref)
