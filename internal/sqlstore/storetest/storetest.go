@@ -176,7 +176,7 @@ func WatchTransactions(t testing.TB, dbURL string) *TxWatch {
 	if direct := os.Getenv("FOCUSFLOW_TEST_DIRECT_URL"); direct != "" {
 		dbURL = SameDatabase(t, direct, dbURL)
 	}
-	db, err := sql.Open("pgx", dbURL+sep(dbURL)+"default_query_exec_mode=exec")
+	db, err := sql.Open("pgx", ExecMode(dbURL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,4 +205,30 @@ func (w *TxWatch) AssertNoneOpen(t testing.TB, where string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Errorf("%s: %d sessions idle in transaction", where, n)
+}
+
+// Raw opens a plain database/sql handle on the store's database, for
+// checks the store has no query for. On PostgreSQL it uses the exec mode,
+// so no prepared statement outlives its transaction and it also works
+// through a transaction-mode pooler.
+func Raw(tb testing.TB, opts sqlstore.Options) *sql.DB {
+	tb.Helper()
+	var raw *sql.DB
+	var err error
+	if opts.URL != "" {
+		raw, err = sql.Open("pgx", ExecMode(opts.URL))
+	} else {
+		raw, err = sql.Open("sqlite", "file:"+opts.SQLitePath+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// ExecMode is a PostgreSQL URL that makes pgx send every statement
+// unprepared, as FocusFlow does by default.
+func ExecMode(u string) string {
+	return u + sep(u) + "default_query_exec_mode=exec"
 }
