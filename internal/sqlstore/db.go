@@ -55,6 +55,9 @@ type DB struct {
 	logger      *slog.Logger
 	capOverride time.Duration
 	testMinute  time.Duration
+	// importFault, set by tests, may fail an import where it can still
+	// fail (see importWriter.fault), given the chunk's number from 0.
+	importFault func(chunk int) error
 	// beforeRoundTrip, when set (tests only), is called as a write
 	// transaction starts and before each of its round trips to the
 	// database, so that a test can end the caller's context at any step.
