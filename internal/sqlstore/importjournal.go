@@ -60,6 +60,7 @@ type importWriter struct {
 func (db *DB) beginImport(ctx context.Context, userID int64, loc *time.Location) (*importWriter, error) {
 	w := &importWriter{db: db, userID: userID, loc: loc, figures: newFigureDelta()}
 	for {
+		db.roundTrip()
 		tx, err := db.write.BeginTx(ctx, nil)
 		if err != nil {
 			return nil, wrapDBError(err)
@@ -122,6 +123,7 @@ func (w *importWriter) claim(ctx context.Context, tx *sql.Tx) (stale int64, err 
 
 // next opens the next short transaction.
 func (w *importWriter) next(ctx context.Context) error {
+	w.db.roundTrip()
 	tx, err := w.db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return wrapDBError(err)
@@ -153,6 +155,7 @@ func (w *importWriter) tick(ctx context.Context) error {
 
 // commit writes the chunk's figures, renews the journal row and commits.
 func (w *importWriter) commit(ctx context.Context) error {
+	w.db.roundTrip()
 	if err := w.figures.apply(ctx, w.db, sqlExec{w.tx}, w.userID, false); err != nil {
 		return err
 	}

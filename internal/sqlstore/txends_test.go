@@ -1,10 +1,11 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/focusflow/focusflow/internal/fake"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
+	"github.com/focusflow/focusflow/internal/userdata"
 )
 
 // txFixture is a user with two tasks, a manual entry and a note, and —
@@ -79,6 +81,31 @@ var txCases = []txCase{
 	}},
 }
 
+// importCase imports the document of donor's account (a database/sql
+// transaction of its own).
+func importCase(t *testing.T, db *sqlstore.DB, donor *txFixture, now func() time.Time) txCase {
+	t.Helper()
+	ctx := context.Background()
+	// Its manual entry moves out of the way of the importer's own.
+	if _, err := db.UpdateEntry(ctx, donor.user, donor.entry, ptr(txEpoch.Add(-8*time.Hour)),
+		ptr(txEpoch.Add(-7*time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	svc := userdata.New(db, now)
+	doc, err := svc.Export(ctx, donor.user.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return txCase{"import", false, func(ctx context.Context, db *sqlstore.DB, f *txFixture) error {
+		_, err := svc.Import(ctx, f.user, bytes.NewReader(data))
+		return err
+	}}
+}
+
 func timerOp(action string, versioned bool) func(context.Context, *sqlstore.DB, *txFixture) error {
 	return func(ctx context.Context, db *sqlstore.DB, f *txFixture) error {
 		cmd := focusflow.TimerCommand{Action: action, Version: f.version, HasVersion: versioned}
@@ -107,14 +134,14 @@ func TestEveryTransactionEnds(t *testing.T) {
 			opts := e.Options(t)
 			opts.Now = clock.Now
 			db := storetest.OpenAndMigrate(t, opts)
-			activity := sessionWatcher(t, opts.URL)
+			watch := storetest.WatchTransactions(t, opts.URL)
 			users := 0
 			fixture := func(t *testing.T, running bool) *txFixture {
 				t.Helper()
 				users++
 				return newTxFixture(t, db, users, running)
 			}
-			for _, c := range txCases {
+			for _, c := range append(txCases, importCase(t, db, fixture(t, true), clock.Now)) {
 				t.Run(c.name, func(t *testing.T) {
 					ref := fixture(t, c.running)
 					before := userPrint(t, db, ref)
@@ -133,7 +160,7 @@ func TestEveryTransactionEnds(t *testing.T) {
 							}
 							reached, err := cancelAtStep(db, k, during, func(ctx context.Context) error { return c.op(ctx, db, f) })
 							where := fmt.Sprintf("cancelled at step %d (during=%v)", k, during)
-							assertNoOpenTransaction(t, activity, where)
+							watch.AssertNoneOpen(t, where)
 							switch got := userPrint(t, db, f); {
 							case err == nil && got != after:
 								t.Errorf("%s: succeeded but not applied:\n%s", where, got)
@@ -217,51 +244,6 @@ func newTxFixture(t *testing.T, db *sqlstore.DB, n int, running bool) *txFixture
 	return f
 }
 
-// sessionWatcher opens a pool of its own on the store's PostgreSQL
-// database (directly, bypassing a pooler, when FOCUSFLOW_TEST_DIRECT_URL
-// names the server), to read pg_stat_activity without touching the
-// store's pool: taking a connection from it would discard one left in a
-// transaction and hide the fault. nil for SQLite.
-func sessionWatcher(t *testing.T, dbURL string) *sql.DB {
-	t.Helper()
-	if dbURL == "" {
-		return nil
-	}
-	if direct := os.Getenv("FOCUSFLOW_TEST_DIRECT_URL"); direct != "" {
-		dbURL = storetest.SameDatabase(t, direct, dbURL)
-	}
-	w, err := sql.Open("pgx", dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.SetMaxOpenConns(1)
-	t.Cleanup(func() { w.Close() })
-	return w
-}
-
-// assertNoOpenTransaction fails t if a session of the database stays idle
-// in a transaction (PostgreSQL; SQLite has one writer, which
-// nextWriteSucceeds covers). A session whose client cut its connection
-// may take a moment to notice: it is given two seconds.
-func assertNoOpenTransaction(t *testing.T, activity *sql.DB, where string) {
-	t.Helper()
-	if activity == nil {
-		return
-	}
-	var n int
-	for range 40 {
-		if err := activity.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Errorf("%s: %d sessions idle in transaction", where, n)
-}
-
 // nextWriteSucceeds checks that the user can write again at once: a new
 // task and its deletion, which takes the locks of the user's timer and
 // tasks and the day's figures.
@@ -286,9 +268,13 @@ func userPrint(t *testing.T, db *sqlstore.DB, f *txFixture) string {
 	read, _ := db.Pools()
 	var lines []string
 	for _, table := range []string{"tasks", "time_entries", "timers", "day_notes", "notes", "activity", "daily_stats",
-		"hourly_focus", "achievements", "achievement_checks", "timer_phases"} {
+		"hourly_focus", "achievements", "timer_phases"} {
 		lines = append(lines, rowLines(t, read, table, `SELECT * FROM `+table+` WHERE user_id = $1`, f.user.ID)...)
 	}
+	// Whether achievements are due for a check, not how many changes
+	// asked for it: undoing an interrupted import asks once more.
+	lines = append(lines, rowLines(t, read, "achievement_checks", `SELECT due_at FROM achievement_checks
+		WHERE user_id = $1`, f.user.ID)...)
 	lines = append(lines, rowLines(t, read, "users", `SELECT timezone, theme, daily_goal_ms, timer_cap_ms
 		FROM users WHERE id = $1`, f.user.ID)...)
 	slices.Sort(lines)

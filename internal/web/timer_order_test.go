@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,25 +24,10 @@ import (
 func TestConcurrentTimerActionsNeverOverlap(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
-		clock := newFakeClock(testEpoch)
-		var mu sync.Mutex
-		ticking := func() time.Time {
-			mu.Lock()
-			defer mu.Unlock()
-			clock.Advance(time.Millisecond)
-			return clock.Now()
-		}
+		clock, ticking := tickingClock()
 		ts := startTestServer(t, testSetup{Engine: e, Store: e.Open(t, ticking), Clock: clock})
 		c, _ := ts.signedInClient(t)
-		var tasks [3]int64
-		for i := range tasks {
-			var task struct {
-				ID int64 `json:"id"`
-			}
-			c.json(http.MethodPost, "/api/v1/tasks", map[string]any{"date": testDate, "title": fmt.Sprint("task ", i)}).
-				expect(t, http.StatusCreated).decode(t, &task)
-			tasks[i] = task.ID
-		}
+		tasks := createTasks(t, c, 3)
 		for round := range 3 {
 			begin := clock.Now()
 			var wg sync.WaitGroup
@@ -60,6 +46,34 @@ func TestConcurrentTimerActionsNeverOverlap(t *testing.T) {
 			fresh.json(http.MethodPost, "/api/v1/import", res.Body).expect(t, http.StatusOK)
 		}
 	})
+}
+
+// tickingClock is a fake clock and a reading of it that moves it on by a
+// millisecond first: no two readings are the same instant.
+func tickingClock() (*fakeClock, func() time.Time) {
+	clock := newFakeClock(testEpoch)
+	var mu sync.Mutex
+	return clock, func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock.Advance(time.Millisecond)
+		return clock.Now()
+	}
+}
+
+// createTasks creates n tasks for today through the API.
+func createTasks(t *testing.T, c *client, n int) []int64 {
+	t.Helper()
+	ids := make([]int64, n)
+	for i := range ids {
+		var task struct {
+			ID int64 `json:"id"`
+		}
+		c.json(http.MethodPost, "/api/v1/tasks", map[string]any{"date": testDate, "title": fmt.Sprint("task ", i)}).
+			expect(t, http.StatusCreated).decode(t, &task)
+		ids[i] = task.ID
+	}
+	return ids
 }
 
 // timerActionRetrying sends one timer action — start, pause, resume, stop
@@ -145,4 +159,59 @@ func checkEntriesInOrder(t *testing.T, entries []focusflow.ExportEntry, since ti
 		b, _ := json.Marshal(entries)
 		t.Errorf("no entries recorded: %s", b)
 	}
+}
+
+// TestAbortedTimerStartsLeaveNoOpenTransaction sends bursts of 64
+// concurrent timer starts whose clients give up after 1 to 96 ms,
+// hanging up mid-request at every stage of the transaction. Afterwards no
+// session of the database is idle in a transaction, the user's next action
+// goes through, and the entries still never overlap.
+func TestAbortedTimerStartsLeaveNoOpenTransaction(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
+		clock, ticking := tickingClock()
+		opts := e.Options(t)
+		opts.Now = ticking
+		ts := startTestServer(t, testSetup{Engine: e, Store: storetest.OpenAndMigrate(t, opts), Clock: clock})
+		watch := storetest.WatchTransactions(t, opts.URL)
+		c, _ := ts.signedInClient(t)
+		tasks := createTasks(t, c, 2)
+		token := c.csrfToken()
+		begin := clock.Now()
+		aborted := 0
+		for burst := range 4 {
+			var wg sync.WaitGroup
+			var abortedMu sync.Mutex
+			for i := range 64 {
+				wg.Go(func() {
+					body := fmt.Sprintf(`{"task_id":%d}`, tasks[i%2])
+					req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/timer/start", strings.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Sec-Fetch-Site", "same-origin")
+					req.Header.Set("X-CSRF-Token", token)
+					hc := &http.Client{Jar: c.jar, Timeout: time.Duration(1+(3*i+7*burst)%96) * time.Millisecond}
+					res, err := hc.Do(req)
+					if err != nil {
+						abortedMu.Lock()
+						aborted++
+						abortedMu.Unlock()
+						return
+					}
+					res.Body.Close()
+				})
+			}
+			wg.Wait()
+			watch.AssertNoneOpen(t, fmt.Sprint("burst ", burst))
+			c.json(http.MethodPost, "/api/v1/timer/start", map[string]any{"task_id": tasks[burst%2]}).
+				expect(t, http.StatusOK, http.StatusConflict)
+		}
+		if aborted == 0 {
+			t.Fatal("no client gave up: the bursts tested nothing")
+		}
+		timerActionRetrying(t, c, 3, 0)
+		var doc focusflow.ExportDoc
+		c.get("/api/v1/export").expect(t, http.StatusOK).decode(t, &doc)
+		checkEntriesInOrder(t, doc.Entries, begin, clock.Now().Sub(begin))
+		t.Logf("%d of %d requests aborted by their clients; %d entries", aborted, 4*64, len(doc.Entries))
+	})
 }

@@ -160,6 +160,53 @@ func SameDatabase(t testing.TB, base, dbURL string) string {
 	return b.String()
 }
 
+// TxWatch reads pg_stat_activity through a pool of its own, directly on
+// the server when FOCUSFLOW_TEST_DIRECT_URL names it (behind a pooler): a
+// connection taken from the store's own pool would discard one left in a
+// transaction, and so hide the fault it is looking for.
+type TxWatch struct{ db *sql.DB }
+
+// WatchTransactions returns a TxWatch on the PostgreSQL database at dbURL;
+// nil (whose checks pass) for "", a SQLite store.
+func WatchTransactions(t testing.TB, dbURL string) *TxWatch {
+	t.Helper()
+	if dbURL == "" {
+		return nil
+	}
+	if direct := os.Getenv("FOCUSFLOW_TEST_DIRECT_URL"); direct != "" {
+		dbURL = SameDatabase(t, direct, dbURL)
+	}
+	db, err := sql.Open("pgx", ExecMode(dbURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return &TxWatch{db}
+}
+
+// AssertNoneOpen fails t if a session of the database stays idle in a
+// transaction. A session whose client cut its connection may take a
+// moment to notice: it is given two seconds.
+func (w *TxWatch) AssertNoneOpen(t testing.TB, where string) {
+	t.Helper()
+	if w == nil {
+		return
+	}
+	var n int
+	for range 40 {
+		if err := w.db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("%s: %d sessions idle in transaction", where, n)
+}
+
 // Raw opens a plain database/sql handle on the store's database, for
 // checks the store has no query for. On PostgreSQL it uses the exec mode,
 // so no prepared statement outlives its transaction and it also works
