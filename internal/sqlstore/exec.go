@@ -58,6 +58,29 @@ func (e sqlExec) Batch(ctx context.Context, queries ...batchQuery) error {
 	return nil
 }
 
+// boundExec runs every statement under its own context, whatever context
+// the caller passes.
+type boundExec struct {
+	e   execer
+	ctx context.Context
+}
+
+func (b boundExec) Exec(_ context.Context, query string, args ...any) error {
+	return b.e.Exec(b.ctx, query, args...)
+}
+
+func (b boundExec) QueryRow(_ context.Context, query string, args ...any) rowScanner {
+	return b.e.QueryRow(b.ctx, query, args...)
+}
+
+func (b boundExec) Query(_ context.Context, query string, args []any, each func(rowScanner) error) error {
+	return b.e.Query(b.ctx, query, args, each)
+}
+
+func (b boundExec) Batch(_ context.Context, queries ...batchQuery) error {
+	return b.e.Batch(b.ctx, queries...)
+}
+
 // pipeExec runs a PostgreSQL transaction on one pgx connection, pipelining
 // deferred statements with the next query.
 type pipeExec struct {
@@ -153,8 +176,15 @@ func (e steppedExec) Batch(ctx context.Context, queries ...batchQuery) error {
 // as long as the connection sits idle in the pool.
 func (db *DB) txExec(ctx context.Context, fn func(execer) error) error {
 	if !db.dialect.pipelined {
+		// Once begun, a SQLite transaction's statements run under the
+		// transaction's context, not the caller's cancellation: an
+		// interrupted statement makes SQLite roll the whole transaction
+		// back on its own, and any statement after it would then run
+		// outside a transaction, committed one by one.
+		bound, cancel := txContext(ctx)
+		defer cancel()
 		return db.tx(ctx, func(tx *sql.Tx) error {
-			var e execer = sqlExec{tx}
+			var e execer = boundExec{sqlExec{tx}, bound}
 			if db.beforeRoundTrip != nil {
 				e = steppedExec{e, db.beforeRoundTrip}
 			}
