@@ -17,6 +17,10 @@ const (
 	ActPhaseExtended = "phase_extended" // the user added time to a phase
 	ActNoteAdded     = "note_added"
 	ActAnomaly       = "anomaly"
+	ActSeriesAdded   = "series_added"   // a repeating task was created
+	ActSeriesChanged = "series_changed" // "this and following" changed a series
+	ActSeriesEnded   = "series_ended"   // a repeating task was deleted
+	ActTaskMoved     = "task_moved"     // carried forward to today
 )
 
 // Activity is one line of a day's activity log.
@@ -47,4 +51,5 @@ type Day struct {
 	Stats    DayStats   // this date, live timer included
 	Week     []DayStats // Monday–Sunday of the date's week, live included
 	Streak   int
+	Series   map[int64]Series // the series of the day's occurrences
 }

@@ -150,3 +150,27 @@ const (
 // CarryForwardDays is how far back unfinished tasks are offered to move
 // to today: older ones are history rather than a to-do list.
 const CarryForwardDays = 30
+
+// SeriesPatch changes a series from one of its occurrences on ("this and
+// following"); nil fields stay. A new rule starts on that occurrence's day
+// whatever start it names.
+type SeriesPatch struct {
+	Title           *string
+	Description     *string
+	StartTime       *string // "" clears
+	DurationMinutes *int    // 0 clears
+	Rule            *SeriesRule
+}
+
+// Apply makes the series that runs from date on: s with the patch applied,
+// starting on date, and validates it. An end date s had stays unless the
+// patch brings a rule of its own.
+func (p *SeriesPatch) Apply(s *Series, date string) error {
+	setIf(&s.Title, p.Title)
+	setIf(&s.Description, p.Description)
+	setIf(&s.StartTime, p.StartTime)
+	setIf(&s.DurationMinutes, p.DurationMinutes)
+	setIf(&s.Rule, p.Rule)
+	s.Rule.Start = date
+	return s.ValidateNew()
+}

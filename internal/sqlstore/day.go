@@ -158,6 +158,18 @@ func (rd *dayRead) queueContent(b *readBatch, userID int64, date string) {
 			}
 			return err
 		})
+	b.Query(`SELECT `+seriesColumns+` FROM task_series s WHERE s.user_id = $1
+		AND s.id IN (SELECT series_id FROM tasks WHERE user_id = $1 AND date = $2)`, []any{userID, date},
+		func(row rowScanner) error {
+			s, err := scanSeries(row)
+			if err == nil {
+				if d.Series == nil {
+					d.Series = map[int64]focusflow.Series{}
+				}
+				d.Series[s.ID] = *s
+			}
+			return err
+		})
 	b.Query(`SELECT text, updated_at FROM day_notes WHERE user_id = $1 AND date = $2`, []any{userID, date},
 		func(row rowScanner) error {
 			var updated int64

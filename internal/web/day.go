@@ -9,6 +9,7 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/localdate"
+	"github.com/focusflow/focusflow/internal/recur"
 )
 
 // The day: GET /api/v1/days/{date} and the dashboard page.
@@ -75,6 +76,16 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		s.fail(w, r, err)
 		return
 	}
+	// Today and the days ahead get their repeating tasks when looked at.
+	// The store decides which days are past in the user's zone as stored;
+	// days well behind today in any zone the user may have now cost
+	// nothing.
+	if date >= localdate.AddDays(localdate.Today(s.now(), a.user.Location()), -2) {
+		if _, err := s.store.MaterialiseDays(r.Context(), a.user, date, date); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	var recheck string
 	if a.cached {
 		recheck = a.tokenHash
@@ -91,6 +102,9 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 	tasks := make([]taskJSON, len(day.Tasks))
 	for i := range day.Tasks {
 		tasks[i] = toTaskJSON(&day.Tasks[i])
+		if sr, ok := day.Series[day.Tasks[i].SeriesID]; ok {
+			tasks[i].Series.Summary = recur.Summary(sr.Rule)
+		}
 	}
 	notes := make([]noteJSON, len(day.Notes))
 	for i := range day.Notes {

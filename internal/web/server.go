@@ -31,6 +31,7 @@ type Store interface {
 	auditStore
 	dayStore
 	taskStore
+	seriesStore
 	timerStore
 	entryStore
 	noteStore

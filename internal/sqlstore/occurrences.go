@@ -1,0 +1,120 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/focusflow/focusflow"
+	"github.com/focusflow/focusflow/internal/localdate"
+	"github.com/focusflow/focusflow/internal/recur"
+)
+
+// maxMaterialiseDays bounds the days one MaterialiseDays call fills.
+const maxMaterialiseDays = 62
+
+type occurrenceKey struct {
+	seriesID int64
+	date     string
+}
+
+// MaterialiseDays creates the missing occurrences of the user's series on
+// the days from..to that are today or later in the user's zone, read from
+// the database so that a zone changed a moment ago counts. Days before
+// today are never filled: a day that passed while the user was away keeps
+// what it had. Each occurrence is created exactly once, however many
+// instances try at the same time (a unique (series_id, series_date)), and
+// a day whose occurrence is complete costs one read and no write. It
+// returns how many occurrences it created.
+func (db *DB) MaterialiseDays(ctx context.Context, user *focusflow.User, from, to string) (int, error) {
+	var zone string
+	var series []*focusflow.Series
+	have := map[occurrenceKey]bool{}
+	b := db.batch()
+	b.Query(`SELECT timezone FROM users WHERE id = $1`, []any{user.ID}, func(row rowScanner) error {
+		return row.Scan(&zone)
+	})
+	b.Query(`SELECT `+seriesColumns+` FROM task_series s WHERE s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $2`,
+		[]any{user.ID, from, to}, func(row rowScanner) error {
+			s, err := scanSeries(row)
+			series = append(series, s)
+			return err
+		})
+	b.Query(`SELECT t.series_id, t.series_date FROM task_series s JOIN tasks t ON t.series_id = s.id
+		WHERE s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $2 AND t.series_date >= $2 AND t.series_date <= $3
+		UNION ALL
+		SELECT k.series_id, k.date FROM task_series s JOIN series_skips k ON k.series_id = s.id
+		WHERE s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $2 AND k.date >= $2 AND k.date <= $3`,
+		[]any{user.ID, from, to}, func(row rowScanner) error {
+			var k occurrenceKey
+			err := row.Scan(&k.seriesID, &k.date)
+			have[k] = true
+			return err
+		})
+	if err := b.Run(ctx); err != nil {
+		return 0, err
+	}
+	if len(series) == 0 {
+		return 0, nil
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = user.Location()
+	}
+	if today := localdate.Today(db.now(), loc); from < today {
+		from = today
+	}
+	if last := localdate.AddDays(from, maxMaterialiseDays-1); to > last {
+		to = last
+	}
+	var missing []occurrenceKey
+	for _, s := range series {
+		rule, err := recur.New(s.Rule)
+		if err != nil {
+			return 0, err
+		}
+		for _, d := range rule.Between(from, to) {
+			if k := (occurrenceKey{s.ID, d}); !have[k] {
+				missing = append(missing, k)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return 0, nil
+	}
+	return db.createOccurrences(ctx, user.ID, missing)
+}
+
+// createOccurrences copies each missing occurrence from its series; one
+// another instance created first, or whose day the user deleted, is left.
+func (db *DB) createOccurrences(ctx context.Context, userID int64, missing []occurrenceKey) (int, error) {
+	created := 0
+	err := db.txExec(ctx, func(tx execer) error {
+		created = 0
+		now := db.ms()
+		for _, k := range missing {
+			var id int64
+			err := tx.QueryRow(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
+				status, position, created_at, updated_at, series_id, series_date)
+				SELECT s.user_id, $3, s.title, s.description, s.start_time, s.duration_minutes, 'pending',
+				  (SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $3), $4, $4, s.id, $3
+				FROM task_series s WHERE s.id = $2 AND s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $3
+				  AND NOT EXISTS (SELECT 1 FROM series_skips k WHERE k.series_id = s.id AND k.date = $3)
+				ON CONFLICT (series_id, series_date) DO NOTHING
+				RETURNING id`, userID, k.seriesID, k.date, now).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return wrapDBError(err)
+			}
+			created++
+			if err := addTaskCounts(ctx, tx, userID, k.date, 1, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return created, err
+}
