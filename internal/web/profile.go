@@ -122,6 +122,8 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 	if r.PostForm.Has("focus_mode_set") {
 		on := r.PostFormValue("focus_mode") != ""
 		set.FocusMode = &on
+		carry := r.PostFormValue("carry_forward") != ""
+		set.CarryForward = &carry
 	}
 	if err := sessionSettings(r, &set); err != nil {
 		fail(err)

@@ -71,6 +71,7 @@ func (s *Server) routes() *router {
 	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDelete(live.AreaNotes, "notes",
 		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteNote(ctx, u.ID, id) })))
 	s.seriesRoutes(handle)
+	s.carryRoutes(handle)
 	s.exportRoutes(handle)
 	s.insightRoutes(handle)
 	return rt

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -121,4 +122,64 @@ func hasActivity(acts []activityJSON, kind, message string) bool {
 		}
 	}
 	return false
+}
+
+func TestCarryForwardAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
+		ts := newTestServer(t, e)
+		c, _ := ts.signedInClient(t)
+		var tasks [3]taskJSON
+		for i, date := range []string{"2025-07-03", "2025-07-04", "2025-07-04"} {
+			c.json("POST", "/api/v1/tasks", map[string]any{"date": date, "title": "Left " + strconv.Itoa(i)}).
+				expect(t, http.StatusCreated).decode(t, &tasks[i])
+		}
+		c.json("POST", "/api/v1/tasks/"+strconv.FormatInt(tasks[1].ID, 10)+"/entries",
+			`{"started_at":"2025-07-04T10:00:00Z","ended_at":"2025-07-04T10:30:00Z"}`).expect(t, http.StatusCreated)
+		var offered struct {
+			Today string     `json:"today"`
+			Count int        `json:"count"`
+			Tasks []taskJSON `json:"tasks"`
+		}
+		c.get("/api/v1/carry-forward").expect(t, http.StatusOK).decode(t, &offered)
+		if offered.Today != "2025-07-05" || offered.Count != 3 || offered.Tasks[0].ID != tasks[0].ID {
+			t.Fatalf("offered: %+v", offered)
+		}
+		path := "/api/v1/tasks/" + strconv.FormatInt(tasks[1].ID, 10) + "/move-to-today"
+		var moved taskJSON
+		c.json("POST", path, nil).expect(t, http.StatusOK).decode(t, &moved)
+		if moved.Date != "2025-07-05" || moved.SpentMS != 30*60_000 {
+			t.Errorf("moved: %+v", moved)
+		}
+		if got := c.json("POST", path, nil).expect(t, http.StatusBadRequest).apiError(t); got.Field != "id" {
+			t.Errorf("moving twice: %+v", got)
+		}
+		other, _ := ts.signedInClient(t)
+		other.json("POST", "/api/v1/tasks/"+strconv.FormatInt(tasks[0].ID, 10)+"/move-to-today", nil).expect(t, http.StatusNotFound)
+		var week struct {
+			Week []weekDayJSON `json:"week"`
+		}
+		c.get("/api/v1/days/2025-07-05").expect(t, http.StatusOK).decode(t, &week)
+		for _, d := range week.Week {
+			if d.Date == "2025-07-04" && (d.FocusMS != 30*60_000 || d.Total != 1) {
+				t.Errorf("the focus time left its day, or the task count did not: %+v", d)
+			}
+		}
+		var all struct{ Moved int }
+		c.json("POST", "/api/v1/carry-forward", nil).expect(t, http.StatusOK).decode(t, &all)
+		if all.Moved != 2 {
+			t.Errorf("moved all: %d", all.Moved)
+		}
+		today := c.dayTasks(t, "2025-07-05")
+		if len(today.Tasks) != 3 || !hasActivity(today.Activity, "task_moved", "Moved to today from 2025-07-03: Left 0") {
+			t.Errorf("today: %+v", today)
+		}
+		c.get("/api/v1/carry-forward").expect(t, http.StatusOK).decode(t, &offered)
+		if offered.Count != 0 {
+			t.Errorf("still offered: %+v", offered)
+		}
+		c.postForm("/profile/settings", url.Values{"focus_mode_set": {"1"}, "carry_forward": {"1"}}).expect(t, http.StatusSeeOther)
+		if u, err := ts.store.User(ts.ctx(), c.userID()); err != nil || !u.CarryForward {
+			t.Errorf("carry-forward setting: %+v, %v", u, err)
+		}
+	})
 }

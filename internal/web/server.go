@@ -32,6 +32,7 @@ type Store interface {
 	dayStore
 	taskStore
 	seriesStore
+	carryStore
 	timerStore
 	entryStore
 	noteStore
