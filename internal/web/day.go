@@ -146,7 +146,13 @@ type dashboardData struct {
 	IsToday     bool
 	FocusMode   bool
 	GoalMinutes int
+	Weekdays    []weekdayChoice // the task dialog's repeat days
 }
+
+type weekdayChoice struct{ Value, Label string }
+
+var weekdayChoices = []weekdayChoice{{"mon", "Monday"}, {"tue", "Tuesday"}, {"wed", "Wednesday"},
+	{"thu", "Thursday"}, {"fri", "Friday"}, {"sat", "Saturday"}, {"sun", "Sunday"}}
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authState) {
 	today := localdate.Today(s.now(), a.user.Location())
@@ -163,5 +169,5 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authSt
 	s.render(w, r, "dashboard", page{Title: "Dashboard", Notice: notice(r), Data: dashboardData{
 		Date: date, Today: today, Prev: localdate.AddDays(date, -1), Next: localdate.AddDays(date, 1),
 		DateLabel: day.Format("Monday, 2 January 2006"), IsToday: date == today, FocusMode: a.user.FocusMode,
-		GoalMinutes: int(a.user.DailyGoal / time.Minute)}})
+		GoalMinutes: int(a.user.DailyGoal / time.Minute), Weekdays: weekdayChoices}})
 }

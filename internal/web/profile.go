@@ -122,8 +122,10 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 	if r.PostForm.Has("focus_mode_set") {
 		on := r.PostFormValue("focus_mode") != ""
 		set.FocusMode = &on
-		carry := r.PostFormValue("carry_forward") != ""
-		set.CarryForward = &carry
+	}
+	if r.PostForm.Has("carry_forward_set") {
+		on := r.PostFormValue("carry_forward") != ""
+		set.CarryForward = &on
 	}
 	if err := sessionSettings(r, &set); err != nil {
 		fail(err)

@@ -177,9 +177,14 @@ func TestCarryForwardAPI(t *testing.T) {
 		if offered.Count != 0 {
 			t.Errorf("still offered: %+v", offered)
 		}
-		c.postForm("/profile/settings", url.Values{"focus_mode_set": {"1"}, "carry_forward": {"1"}}).expect(t, http.StatusSeeOther)
+		c.postForm("/profile/settings", url.Values{"carry_forward_set": {"1"}, "carry_forward": {"1"}}).expect(t, http.StatusSeeOther)
 		if u, err := ts.store.User(ts.ctx(), c.userID()); err != nil || !u.CarryForward {
 			t.Errorf("carry-forward setting: %+v, %v", u, err)
+		}
+		// The dashboard's focus-mode switch leaves it alone.
+		c.postForm("/profile/settings", url.Values{"focus_mode_set": {"1"}}).expect(t, http.StatusSeeOther)
+		if u, err := ts.store.User(ts.ctx(), c.userID()); err != nil || !u.CarryForward {
+			t.Errorf("focus mode switched carry forward off: %+v, %v", u, err)
 		}
 	})
 }
