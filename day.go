@@ -17,10 +17,16 @@ const (
 	ActPhaseExtended = "phase_extended" // the user added time to a phase
 	ActNoteAdded     = "note_added"
 	ActAnomaly       = "anomaly"
+	ActTagCreated    = "tag_created"
+	ActTagChanged    = "tag_changed" // renamed or recoloured
+	ActTagMerged     = "tag_merged"
+	ActTagDeleted    = "tag_deleted"
+	ActTaskTagged    = "task_tagged"    // a task's tags changed
+	ActTaskMoved     = "task_moved"     // a task moved within its day
 	ActSeriesAdded   = "series_added"   // a repeating task was created
 	ActSeriesChanged = "series_changed" // "this and following" changed a series
 	ActSeriesEnded   = "series_ended"   // a repeating task was deleted
-	ActTaskMoved     = "task_moved"     // carried forward to today
+	ActTaskCarried   = "task_carried"   // an unfinished task moved to today
 )
 
 // Activity is one line of a day's activity log.

@@ -127,6 +127,7 @@ type Series struct {
 	Description     string
 	StartTime       string // HH:MM or ""
 	DurationMinutes int
+	Tags            []Tag // copied to each occurrence; on create, the ids to set
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -137,6 +138,16 @@ func (s *Series) ValidateNew() error {
 		DurationMinutes: &s.DurationMinutes}
 	if err := p.Validate(); err != nil {
 		return err
+	}
+	if len(s.Tags) > 0 {
+		ids, err := ValidateTagIDs("tag_ids", TagIDs(s.Tags))
+		if err != nil {
+			return err
+		}
+		s.Tags = make([]Tag, len(ids))
+		for i, id := range ids {
+			s.Tags[i].ID = id
+		}
 	}
 	return s.Rule.Validate()
 }

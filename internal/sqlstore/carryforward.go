@@ -58,7 +58,7 @@ func (db *DB) MoveToToday(ctx context.Context, user *focusflow.User, taskID int6
 			return focusflow.Invalid("id", "Only an unfinished task of an earlier day can move to today.")
 		}
 		out = t
-		return moveTask(ctx, tx, user, t, today, now)
+		return db.moveTask(ctx, tx, user, t, today, now)
 	})
 	if err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func (db *DB) MoveAllToToday(ctx context.Context, user *focusflow.User) (int, er
 			return err
 		}
 		for _, t := range tasks {
-			if err := moveTask(ctx, tx, user, t, today, now); err != nil {
+			if err := db.moveTask(ctx, tx, user, t, today, now); err != nil {
 				return err
 			}
 			moved++
@@ -96,19 +96,20 @@ func (db *DB) MoveAllToToday(ctx context.Context, user *focusflow.User) (int, er
 	return moved, err
 }
 
-// moveTask moves t to the end of today, with its day counts and an
+// moveTask moves t to today, where its start time places it, with its day counts and an
 // activity line.
-func moveTask(ctx context.Context, tx execer, user *focusflow.User, t *focusflow.Task, today string, now time.Time) error {
+func (db *DB) moveTask(ctx context.Context, tx execer, user *focusflow.User, t *focusflow.Task, today string, now time.Time) error {
 	from, done := t.Date, t.Status == focusflow.StatusCompleted
 	t.Date = today
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2`,
-		user.ID, today).Scan(&t.Position); err != nil {
-		return wrapDBError(err)
+	pos, err := db.placeTask(ctx, tx, user.ID, today, t.StartTime)
+	if err != nil {
+		return err
 	}
+	t.Position = pos
 	if err := writeTaskFields(ctx, tx, user.ID, from, done, t, now); err != nil {
 		return err
 	}
-	return logActivity(ctx, tx, user, now, focusflow.ActTaskMoved, "Moved to today from "+from+": "+t.Title, t.ID)
+	return logActivity(ctx, tx, user, now, focusflow.ActTaskCarried, "Moved to today from "+from+": "+t.Title, t.ID)
 }
 
 // CarryForwardSweep moves, for every user who asked for it, the unfinished

@@ -61,7 +61,7 @@ func TestCarryForward(t *testing.T) {
 			if today.Stats.Focus != 0 || today.Stats.Total != 1 || len(today.Tasks) != 1 {
 				t.Errorf("today after the move: %+v, %v", today.Stats, taskTitles(today.Tasks))
 			}
-			if len(today.Activity) == 0 || today.Activity[0].Kind != focusflow.ActTaskMoved ||
+			if len(today.Activity) == 0 || today.Activity[0].Kind != focusflow.ActTaskCarried ||
 				today.Activity[0].Message != "Moved to today from 2026-03-09: Write report" {
 				t.Errorf("activity: %+v", today.Activity)
 			}

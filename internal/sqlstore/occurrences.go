@@ -19,6 +19,13 @@ type occurrenceKey struct {
 	date     string
 }
 
+// occurrence is one to create: its series, day and planned start (which
+// places it in the day as a new task's would).
+type occurrence struct {
+	occurrenceKey
+	start string
+}
+
 // MaterialiseDays creates the missing occurrences of the user's series on
 // the days from..to that are today or later in the user's zone, read from
 // the database so that a zone changed a moment ago counts. Days before
@@ -68,7 +75,7 @@ func (db *DB) MaterialiseDays(ctx context.Context, user *focusflow.User, from, t
 	if last := localdate.AddDays(from, maxMaterialiseDays-1); to > last {
 		to = last
 	}
-	var missing []occurrenceKey
+	var missing []occurrence
 	for _, s := range series {
 		rule, err := recur.New(s.Rule)
 		if err != nil {
@@ -76,7 +83,7 @@ func (db *DB) MaterialiseDays(ctx context.Context, user *focusflow.User, from, t
 		}
 		for _, d := range rule.Between(from, to) {
 			if k := (occurrenceKey{s.ID, d}); !have[k] {
-				missing = append(missing, k)
+				missing = append(missing, occurrence{k, s.StartTime})
 			}
 		}
 	}
@@ -88,21 +95,26 @@ func (db *DB) MaterialiseDays(ctx context.Context, user *focusflow.User, from, t
 
 // createOccurrences copies each missing occurrence from its series; one
 // another instance created first, or whose day the user deleted, is left.
-func (db *DB) createOccurrences(ctx context.Context, userID int64, missing []occurrenceKey) (int, error) {
+func (db *DB) createOccurrences(ctx context.Context, userID int64, missing []occurrence) (int, error) {
 	created := 0
 	err := db.txExec(ctx, func(tx execer) error {
 		created = 0
 		now := db.ms()
 		for _, k := range missing {
+			// Making room first leaves a gap in the day's positions when
+			// another instance created the occurrence: harmless.
+			pos, err := db.placeTask(ctx, tx, userID, k.date, k.start)
+			if err != nil {
+				return err
+			}
 			var id int64
-			err := tx.QueryRow(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
+			err = tx.QueryRow(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
 				status, position, created_at, updated_at, series_id, series_date)
-				SELECT s.user_id, $3, s.title, s.description, s.start_time, s.duration_minutes, 'pending',
-				  (SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $3), $4, $4, s.id, $3
+				SELECT s.user_id, $3, s.title, s.description, s.start_time, s.duration_minutes, 'pending', $5, $4, $4, s.id, $3
 				FROM task_series s WHERE s.id = $2 AND s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $3
 				  AND NOT EXISTS (SELECT 1 FROM series_skips k WHERE k.series_id = s.id AND k.date = $3)
 				ON CONFLICT (series_id, series_date) DO NOTHING
-				RETURNING id`, userID, k.seriesID, k.date, now).Scan(&id)
+				RETURNING id`, userID, k.seriesID, k.date, now, pos).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
@@ -110,6 +122,10 @@ func (db *DB) createOccurrences(ctx context.Context, userID int64, missing []occ
 				return wrapDBError(err)
 			}
 			created++
+			if err := tx.Exec(ctx, `INSERT INTO task_tags (task_id, tag_id) SELECT $1, tag_id FROM series_tags WHERE series_id = $2`,
+				id, k.seriesID); err != nil {
+				return err
+			}
 			if err := addTaskCounts(ctx, tx, userID, k.date, 1, 0); err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/focusflow/focusflow"
@@ -54,6 +55,9 @@ func (db *DB) CreateSeries(ctx context.Context, user *focusflow.User, s *focusfl
 		if err := insertSeries(ctx, tx, user.ID, s, now.UnixMilli()); err != nil {
 			return err
 		}
+		if err := setSeriesTags(ctx, tx, user.ID, s); err != nil {
+			return err
+		}
 		return logActivity(ctx, tx, user, now, focusflow.ActSeriesAdded,
 			"Added repeating task: "+s.Title+" ("+recur.Summary(s.Rule)+")", 0)
 	})
@@ -72,28 +76,80 @@ func insertSeries(ctx context.Context, tx execer, userID int64, s *focusflow.Ser
 	return nil
 }
 
+// setSeriesTags gives a new series the tags s.Tags names by id, each of
+// which must be one of the user's; s.Tags then holds them by name.
+func setSeriesTags(ctx context.Context, tx execer, userID int64, s *focusflow.Series) error {
+	for _, g := range s.Tags {
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO series_tags (series_id, tag_id) SELECT $1, id FROM tags
+			WHERE id = $2 AND user_id = $3 RETURNING tag_id`, s.ID, g.ID, userID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &focusflow.Error{Code: focusflow.ENOTFOUND, Field: "tag_ids", Message: fmt.Sprintf("Tag %d not found.", g.ID)}
+		}
+		if err != nil {
+			return wrapDBError(err)
+		}
+	}
+	c := tagCollector{}
+	err := tx.Query(ctx, seriesTagsQuery+` AND s.id = $2`+seriesTagsOrder, []any{userID, s.ID}, c.scan)
+	s.Tags = tagsOf(c, s.ID)
+	return err
+}
+
+// tagsOf returns the tags collected for one id (an empty list for none).
+func tagsOf(c tagCollector, id int64) []focusflow.Tag {
+	if c[id] == nil {
+		return []focusflow.Tag{}
+	}
+	return c[id]
+}
+
+// seriesTagsQuery reads the tags of the user's series ($1), by series.
+const seriesTagsQuery = `SELECT st.series_id, g.id, g.name, g.color FROM series_tags st
+	JOIN task_series s ON s.id = st.series_id JOIN tags g ON g.id = st.tag_id WHERE s.user_id = $1`
+
+const seriesTagsOrder = ` ORDER BY st.series_id, g.name_fold, g.id`
+
 // Series returns one of the user's series.
 func (db *DB) Series(ctx context.Context, userID, seriesID int64) (*focusflow.Series, error) {
-	s, err := scanSeries(db.read.QueryRowContext(ctx, `SELECT `+seriesColumns+` FROM task_series s
-		WHERE s.id = $1 AND s.user_id = $2`, seriesID, userID))
-	if errors.Is(err, sql.ErrNoRows) {
+	list, err := db.seriesWhere(ctx, userID, ` AND s.id = $2`, seriesID)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
 		return nil, notFound("Series")
 	}
-	return s, wrapDBError(err)
+	return &list[0], nil
 }
 
 // SeriesList returns the user's series, newest start first.
 func (db *DB) SeriesList(ctx context.Context, userID int64) ([]focusflow.Series, error) {
+	return db.seriesWhere(ctx, userID, "")
+}
+
+// seriesWhere reads the user's series matching cond (on s, from $2 on)
+// with their tags.
+func (db *DB) seriesWhere(ctx context.Context, userID int64, cond string, args ...any) ([]focusflow.Series, error) {
 	out := []focusflow.Series{}
-	err := queryEach(ctx, db.read, `SELECT `+seriesColumns+` FROM task_series s WHERE s.user_id = $1
-		ORDER BY s.start_date DESC, s.id DESC`, []any{userID}, func(row *sql.Rows) error {
+	c := tagCollector{}
+	b := db.batch()
+	all := append([]any{userID}, args...)
+	b.Query(`SELECT `+seriesColumns+` FROM task_series s WHERE s.user_id = $1`+cond+`
+		ORDER BY s.start_date DESC, s.id DESC`, all, func(row rowScanner) error {
 		s, err := scanSeries(row)
 		if err == nil {
 			out = append(out, *s)
 		}
 		return err
 	})
-	return out, err
+	b.Query(seriesTagsQuery+cond+seriesTagsOrder, all, c.scan)
+	if err := b.Run(ctx); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Tags = tagsOf(c, out[i].ID)
+	}
+	return out, nil
 }
 
 func (db *DB) seriesForUpdate(ctx context.Context, tx execer, userID, seriesID int64) (*focusflow.Series, error) {
@@ -220,6 +276,10 @@ func (db *DB) splitSeries(ctx context.Context, tx execer, userID int64, old, nex
 			duration_minutes = $13, updated_at = $14 WHERE id = $1 AND user_id = $2`, append(args, nowMS)...)
 	}
 	if err := insertSeries(ctx, tx, userID, next, nowMS); err != nil {
+		return err
+	}
+	if err := tx.Exec(ctx, `INSERT INTO series_tags (series_id, tag_id) SELECT $2, tag_id FROM series_tags WHERE series_id = $1`,
+		old.ID, next.ID); err != nil {
 		return err
 	}
 	if err := tx.Exec(ctx, `UPDATE task_series SET end_date = $3, open_end = FALSE, updated_at = $4 WHERE id = $1 AND user_id = $2`,

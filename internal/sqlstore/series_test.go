@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -260,6 +261,54 @@ func TestUpdateSeriesFromSplits(t *testing.T) {
 			series, err := f.db.SeriesList(f.ctx, f.user.ID)
 			if err != nil || len(series) != 3 {
 				t.Errorf("series: %+v, %v", series, err)
+			}
+		})
+	}
+}
+
+// An occurrence takes the series' tags and the place its start time
+// implies, as a new task does.
+func TestOccurrenceTagsAndPlace(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e, "UTC")
+			g := &focusflow.Tag{Name: "Health", Color: "green"}
+			if err := f.db.CreateTag(f.ctx, f.user, g); err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range []struct{ title, start string }{{"Early", "08:00"}, {"Late", "10:00"}, {"Whenever", ""}} {
+				if err := f.db.CreateTask(f.ctx, f.user, &focusflow.Task{Date: "2026-03-11", Title: x.title, StartTime: x.start}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := &focusflow.Series{Title: "Run", StartTime: "09:00", Tags: []focusflow.Tag{{ID: g.ID}, {ID: g.ID}},
+				Rule: focusflow.SeriesRule{Kind: "daily", Start: fixtureToday}}
+			if err := s.ValidateNew(); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.db.CreateSeries(f.ctx, f.user, s); err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Tags) != 1 || s.Tags[0].Name != "Health" {
+				t.Fatalf("series tags: %+v", s.Tags)
+			}
+			f.materialise(t, "2026-03-11", "2026-03-11")
+			d := f.day(t, "2026-03-11")
+			if got := taskTitles(d.Tasks); !slices.Equal(got, []string{"Early", "Run", "Late", "Whenever"}) {
+				t.Errorf("day order %v", got)
+			}
+			for _, task := range d.Tasks {
+				if task.Title == "Run" && (len(task.Tags) != 1 || task.Tags[0].ID != g.ID) {
+					t.Errorf("occurrence tags: %+v", task.Tags)
+				}
+			}
+			bad := &focusflow.Series{Title: "Other's tag", Tags: []focusflow.Tag{{ID: g.ID + 1000}},
+				Rule: focusflow.SeriesRule{Kind: "daily", Start: fixtureToday}}
+			if err := f.db.CreateSeries(f.ctx, f.user, bad); focusflow.ErrorCode(err) != focusflow.ENOTFOUND {
+				t.Errorf("unknown tag: %v", err)
+			}
+			if list, err := f.db.SeriesList(f.ctx, f.user.ID); err != nil || len(list) != 1 || len(list[0].Tags) != 1 {
+				t.Errorf("series list: %+v, %v", list, err)
 			}
 		})
 	}

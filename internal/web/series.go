@@ -39,17 +39,25 @@ type repeatJSON struct {
 }
 
 type seriesJSON struct {
-	ID              int64      `json:"id"`
-	Title           string     `json:"title"`
-	Description     string     `json:"description"`
-	StartTime       *string    `json:"start_time"`
-	DurationMinutes *int       `json:"duration_minutes"`
-	StartDate       string     `json:"start_date"`
-	LastDate        string     `json:"last_date"`
-	Repeat          repeatJSON `json:"repeat"`
-	Summary         string     `json:"summary"`
-	CreatedAt       string     `json:"created_at"`
-	UpdatedAt       string     `json:"updated_at"`
+	ID              int64           `json:"id"`
+	Title           string          `json:"title"`
+	Description     string          `json:"description"`
+	StartTime       *string         `json:"start_time"`
+	DurationMinutes *int            `json:"duration_minutes"`
+	StartDate       string          `json:"start_date"`
+	LastDate        string          `json:"last_date"`
+	Repeat          repeatJSON      `json:"repeat"`
+	Summary         string          `json:"summary"`
+	Tags            []seriesTagJSON `json:"tags"`
+	CreatedAt       string          `json:"created_at"`
+	UpdatedAt       string          `json:"updated_at"`
+}
+
+// seriesTagJSON is a tag each occurrence of a series is given.
+type seriesTagJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Color string `json:"color"`
 }
 
 // taskSeriesJSON is what an occurrence says of its series.
@@ -84,6 +92,10 @@ func toSeriesJSON(sr *focusflow.Series) seriesJSON {
 	if sr.DurationMinutes != 0 {
 		j.DurationMinutes = &sr.DurationMinutes
 	}
+	j.Tags = make([]seriesTagJSON, len(sr.Tags))
+	for i, g := range sr.Tags {
+		j.Tags[i] = seriesTagJSON{ID: g.ID, Name: g.Name, Color: g.Color}
+	}
 	return j
 }
 
@@ -100,6 +112,7 @@ type seriesInput struct {
 	DurationMinutes *int       `json:"duration_minutes"`
 	StartDate       string     `json:"start_date"`
 	Repeat          repeatJSON `json:"repeat"`
+	TagIDs          []int64    `json:"tag_ids"`
 }
 
 func (s *Server) apiCreateSeries(w http.ResponseWriter, r *http.Request, a *authState) {
@@ -110,6 +123,9 @@ func (s *Server) apiCreateSeries(w http.ResponseWriter, r *http.Request, a *auth
 	}
 	sr := &focusflow.Series{Title: in.Title, Description: in.Description, StartTime: deref(in.StartTime),
 		DurationMinutes: deref(in.DurationMinutes), Rule: in.Repeat.rule(in.StartDate)}
+	for _, id := range in.TagIDs {
+		sr.Tags = append(sr.Tags, focusflow.Tag{ID: id})
+	}
 	if err := sr.ValidateNew(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -177,6 +193,9 @@ func (s *Server) updateFollowing(w http.ResponseWriter, r *http.Request, a *auth
 		sp.Rule = &rule
 	}
 	sr, err := s.store.UpdateSeriesFrom(r.Context(), a.user, taskID, sp)
+	if err == nil {
+		sr, err = s.store.Series(r.Context(), a.user.ID, sr.ID)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

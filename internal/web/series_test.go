@@ -170,7 +170,7 @@ func TestCarryForwardAPI(t *testing.T) {
 			t.Errorf("moved all: %d", all.Moved)
 		}
 		today := c.dayTasks(t, "2025-07-05")
-		if len(today.Tasks) != 3 || !hasActivity(today.Activity, "task_moved", "Moved to today from 2025-07-03: Left 0") {
+		if len(today.Tasks) != 3 || !hasActivity(today.Activity, "task_carried", "Moved to today from 2025-07-03: Left 0") {
 			t.Errorf("today: %+v", today)
 		}
 		c.get("/api/v1/carry-forward").expect(t, http.StatusOK).decode(t, &offered)

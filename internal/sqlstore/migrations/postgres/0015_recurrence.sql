@@ -36,6 +36,14 @@ CREATE TABLE series_skips (
     PRIMARY KEY (series_id, date)
 );
 
+-- The tags each occurrence of a series is given when it is created.
+CREATE TABLE series_tags (
+    series_id   BIGINT NOT NULL REFERENCES task_series(id) ON DELETE CASCADE,
+    tag_id      BIGINT NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (series_id, tag_id)
+);
+CREATE INDEX series_tags_tag ON series_tags(tag_id);
+
 -- Carry forward: move unfinished tasks of earlier days to today at local
 -- midnight, for users who ask for it.
 ALTER TABLE users ADD COLUMN carry_forward_auto BOOLEAN NOT NULL DEFAULT FALSE;
