@@ -32,20 +32,46 @@ type occurrence struct {
 // today are never filled: a day that passed while the user was away keeps
 // what it had. Each occurrence is created exactly once, however many
 // instances try at the same time (a unique (series_id, series_date)), and
-// a day whose occurrence is complete costs one read and no write. It
-// returns how many occurrences it created.
+// days whose occurrences are complete cost one read and no write. It
+// returns how many occurrences it created. The day view does the same
+// within its own read (Day).
 func (db *DB) MaterialiseDays(ctx context.Context, user *focusflow.User, from, to string) (int, error) {
 	var zone string
-	var series []*focusflow.Series
-	have := map[occurrenceKey]bool{}
+	sr := &seriesRead{}
 	b := db.batch()
 	b.Query(`SELECT timezone FROM users WHERE id = $1`, []any{user.ID}, func(row rowScanner) error {
 		return row.Scan(&zone)
 	})
+	sr.queue(b, user.ID, from, to)
+	if err := b.Run(ctx); err != nil {
+		return 0, err
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = user.Location()
+	}
+	missing, err := sr.missing(from, to, localdate.Today(db.now(), loc))
+	if err != nil || len(missing) == 0 {
+		return 0, err
+	}
+	return db.createOccurrences(ctx, user.ID, missing)
+}
+
+// seriesRead collects what deciding the missing occurrences of a range of
+// days needs: the series that may occur then, and the occurrences that
+// exist or were deleted.
+type seriesRead struct {
+	series []*focusflow.Series
+	have   map[occurrenceKey]bool
+}
+
+// queue adds the reads for the days from..to to a batch.
+func (sr *seriesRead) queue(b *readBatch, userID int64, from, to string) {
+	sr.have = map[occurrenceKey]bool{}
 	b.Query(`SELECT `+seriesColumns+` FROM task_series s WHERE s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $2`,
-		[]any{user.ID, from, to}, func(row rowScanner) error {
+		[]any{userID, from, to}, func(row rowScanner) error {
 			s, err := scanSeries(row)
-			series = append(series, s)
+			sr.series = append(sr.series, s)
 			return err
 		})
 	b.Query(`SELECT t.series_id, t.series_date FROM task_series s JOIN tasks t ON t.series_id = s.id
@@ -53,44 +79,35 @@ func (db *DB) MaterialiseDays(ctx context.Context, user *focusflow.User, from, t
 		UNION ALL
 		SELECT k.series_id, k.date FROM task_series s JOIN series_skips k ON k.series_id = s.id
 		WHERE s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $2 AND k.date >= $2 AND k.date <= $3`,
-		[]any{user.ID, from, to}, func(row rowScanner) error {
+		[]any{userID, from, to}, func(row rowScanner) error {
 			var k occurrenceKey
 			err := row.Scan(&k.seriesID, &k.date)
-			have[k] = true
+			sr.have[k] = true
 			return err
 		})
-	if err := b.Run(ctx); err != nil {
-		return 0, err
+}
+
+// missing lists the occurrences of the read days from today on that do
+// not exist yet (at most maxMaterialiseDays days of them).
+func (sr *seriesRead) missing(from, to, today string) ([]occurrence, error) {
+	if len(sr.series) == 0 {
+		return nil, nil
 	}
-	if len(series) == 0 {
-		return 0, nil
-	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		loc = user.Location()
-	}
-	if today := localdate.Today(db.now(), loc); from < today {
-		from = today
-	}
-	if last := localdate.AddDays(from, maxMaterialiseDays-1); to > last {
-		to = last
-	}
-	var missing []occurrence
-	for _, s := range series {
+	from = max(from, today)
+	to = min(to, localdate.AddDays(from, maxMaterialiseDays-1))
+	var out []occurrence
+	for _, s := range sr.series {
 		rule, err := recur.New(s.Rule)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		for _, d := range rule.Between(from, to) {
-			if k := (occurrenceKey{s.ID, d}); !have[k] {
-				missing = append(missing, occurrence{k, s.StartTime})
+			if k := (occurrenceKey{s.ID, d}); !sr.have[k] {
+				out = append(out, occurrence{k, s.StartTime})
 			}
 		}
 	}
-	if len(missing) == 0 {
-		return 0, nil
-	}
-	return db.createOccurrences(ctx, user.ID, missing)
+	return out, nil
 }
 
 // createOccurrences copies each missing occurrence from its series; one

@@ -101,7 +101,26 @@ func TestMaterialiseExactlyOnceAcrossInstances(t *testing.T) {
 					t.Errorf("%s: %d tasks, total %d: %+v", date, len(d.Tasks), d.Stats.Total, d.Tasks)
 				}
 			}
+			// Day views at once on both instances: the new series' occurrence
+			// of today is created once, and each view shows it.
+			f.series(t, "Journal", focusflow.SeriesRule{Kind: "daily", Start: "2026-03-01"})
+			views := make([]*focusflow.Day, 8)
+			for i := range views {
+				wg.Go(func() {
+					user := *f.user
+					views[i], errs[i] = stores[i%2].Day(ctx, &user, fixtureToday, "")
+				})
+			}
+			wg.Wait()
+			for i, d := range views {
+				if errs[i] != nil || len(d.Tasks) != 2 || d.Stats.Total != 2 {
+					t.Fatalf("view %d: %v, %+v", i, errs[i], d)
+				}
+			}
 			// A restart (the other store, later) creates nothing more.
+			if n, err := stores[1].MaterialiseDays(ctx, f.user, "2026-03-11", "2026-03-12"); err != nil || n != 2 {
+				t.Errorf("the new series on the days ahead: %d, %v", n, err)
+			}
 			if n, err := stores[1].MaterialiseDays(ctx, f.user, fixtureToday, "2026-03-12"); err != nil || n != 0 {
 				t.Errorf("again: %d, %v", n, err)
 			}

@@ -76,16 +76,6 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		s.fail(w, r, err)
 		return
 	}
-	// Today and the days ahead get their repeating tasks when looked at.
-	// The store decides which days are past in the user's zone as stored;
-	// days well behind today in any zone the user may have now cost
-	// nothing.
-	if date >= localdate.AddDays(localdate.Today(s.now(), a.user.Location()), -2) {
-		if _, err := s.store.MaterialiseDays(r.Context(), a.user, date, date); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
 	var recheck string
 	if a.cached {
 		recheck = a.tokenHash
