@@ -71,6 +71,16 @@ type dialect struct {
 	// fileQuery names the file the database lives in; "" on PostgreSQL,
 	// which is not a file.
 	fileQuery string
+
+	// chunkedImports: an import of a user's document is written in short
+	// transactions that give the single writer back between them (SQLite),
+	// rather than in one transaction that takes row locks only
+	// (PostgreSQL, where other users' writes do not wait for it).
+	chunkedImports bool
+	// importLock claims the right to import into user $1 for the rest of
+	// the transaction (true) or finds another import holding it (false);
+	// "" where the import journal's unique row per user is the lock.
+	importLock string
 }
 
 var (
@@ -85,6 +95,8 @@ var (
 		maxParams:   32766, // SQLITE_MAX_VARIABLE_NUMBER
 		param:       sqliteParam,
 		fileQuery:   `SELECT file FROM pragma_database_list WHERE name = 'main'`,
+
+		chunkedImports: true,
 	}
 	postgresDialect = dialect{
 		name:           "postgres",
@@ -99,6 +111,7 @@ var (
 		readExpr:       postgresReadExpr,
 		maxParams:      65535, // the protocol's limit
 		param:          postgresParam,
+		importLock:     `SELECT pg_try_advisory_xact_lock(hashtextextended('focusflow-import:' || $1, 0))`,
 		sequences: `SELECT a.attname, pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname)
 			FROM pg_attribute a
 			JOIN pg_class c ON c.oid = a.attrelid
