@@ -32,7 +32,7 @@ func BenchmarkDaySeries(b *testing.B) {
 					b.Fatal(err)
 				}
 				for b.Loop() {
-					d, err := f.db.Day(f.ctx, f.user, fixtureToday, "")
+					d, err := f.db.Day(f.ctx, f.user, fixtureToday, focusflow.Recheck{})
 					if err != nil || len(d.Tasks) != 10 {
 						b.Fatalf("%v, %d tasks", err, len(d.Tasks))
 					}

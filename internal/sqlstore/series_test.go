@@ -108,7 +108,7 @@ func TestMaterialiseExactlyOnceAcrossInstances(t *testing.T) {
 			for i := range views {
 				wg.Go(func() {
 					user := *f.user
-					views[i], errs[i] = stores[i%2].Day(ctx, &user, fixtureToday, "")
+					views[i], errs[i] = stores[i%2].Day(ctx, &user, fixtureToday, focusflow.Recheck{})
 				})
 			}
 			wg.Wait()

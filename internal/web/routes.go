@@ -38,6 +38,8 @@ func (s *Server) routes() *router {
 	handle("POST /profile/password", s.requireUser(s.changePassword))
 	handle("POST /profile/sessions/revoke", s.requireUser(s.revokeOtherSessions))
 	handle("POST /profile/delete", s.requireUser(s.deleteAccount))
+	handle("POST /profile/tokens", s.requireUser(s.createToken))
+	handle("POST /profile/tokens/{id}/revoke", s.requireUser(s.revokeToken))
 	handle("GET /dashboard", s.requireUser(s.dashboardPage))
 
 	handle("GET /api/v1/me", s.requireUser(s.apiMe))
@@ -69,6 +71,7 @@ func (s *Server) routes() *router {
 	handle("PATCH /api/v1/notes/{id}", s.requireUser(s.apiUpdateNote))
 	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDelete(live.AreaNotes, "notes",
 		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteNote(ctx, u.ID, id) })))
+	handle(calendarRoute, s.requireUser(s.apiCalendar))
 	s.seriesRoutes(handle)
 	s.carryRoutes(handle)
 	s.exportRoutes(handle)
