@@ -21,8 +21,12 @@ const (
 	ActTagChanged    = "tag_changed" // renamed or recoloured
 	ActTagMerged     = "tag_merged"
 	ActTagDeleted    = "tag_deleted"
-	ActTaskTagged    = "task_tagged" // a task's tags changed
-	ActTaskMoved     = "task_moved"  // a task moved within its day
+	ActTaskTagged    = "task_tagged"    // a task's tags changed
+	ActTaskMoved     = "task_moved"     // a task moved within its day
+	ActSeriesAdded   = "series_added"   // a repeating task was created
+	ActSeriesChanged = "series_changed" // "this and following" changed a series
+	ActSeriesEnded   = "series_ended"   // a repeating task was deleted
+	ActTaskCarried   = "task_carried"   // an unfinished task moved to today
 )
 
 // Activity is one line of a day's activity log.
@@ -53,4 +57,5 @@ type Day struct {
 	Stats    DayStats   // this date, live timer included
 	Week     []DayStats // Monday–Sunday of the date's week, live included
 	Streak   int
+	Series   map[int64]Series // the series of the day's occurrences
 }

@@ -25,7 +25,17 @@ type Task struct {
 	Spent           time.Duration // derived: closed entries + live part
 	CompletedAt     time.Time
 	CreatedAt       time.Time
+	// An occurrence of a recurring task: its series (0 when none, or once
+	// the series is deleted), the day the rule gave it ("" for other
+	// tasks; kept when the task moves), and whether it was edited on its
+	// own so that changes to the series leave it alone.
+	SeriesID       int64
+	SeriesDate     string
+	SeriesDetached bool
 }
+
+// Occurrence reports whether the task was created by a repeat rule.
+func (t *Task) Occurrence() bool { return t.SeriesDate != "" }
 
 // Time entry sources.
 const (
@@ -99,23 +109,29 @@ func (p *TaskPatch) Validate() error {
 	return nil
 }
 
+// SameContent reports whether t and o agree on what an occurrence copies
+// from its series, and on the day: an occurrence whose content changes on
+// its own is detached from its series.
+func (t *Task) SameContent(o *Task) bool {
+	return t.Title == o.Title && t.Description == o.Description && t.StartTime == o.StartTime &&
+		t.DurationMinutes == o.DurationMinutes && t.Date == o.Date
+}
+
 // Apply sets the fields the patch names on t (the status is not among
 // them: completing and reopening have consequences the store carries out).
 func (p *TaskPatch) Apply(t *Task) {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	set(&t.Title, p.Title)
-	set(&t.Description, p.Description)
-	set(&t.StartTime, p.StartTime)
-	set(&t.Date, p.Date)
-	if p.DurationMinutes != nil {
-		t.DurationMinutes = *p.DurationMinutes
-	}
-	if p.Position != nil {
-		t.Position = *p.Position
+	setIf(&t.Title, p.Title)
+	setIf(&t.Description, p.Description)
+	setIf(&t.StartTime, p.StartTime)
+	setIf(&t.Date, p.Date)
+	setIf(&t.DurationMinutes, p.DurationMinutes)
+	setIf(&t.Position, p.Position)
+}
+
+// setIf sets *dst to *v when a patch names the field (v is not nil).
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
 	}
 }
 

@@ -20,6 +20,9 @@ type User struct {
 	CreatedAt   time.Time
 	LastLoginAt time.Time // zero when never
 	LockedAt    time.Time // zero when not locked by an administrator
+	// CarryForward: unfinished tasks of earlier days move to today by
+	// themselves at the user's midnight.
+	CarryForward bool
 }
 
 // Location returns the user's time zone, UTC when the stored name is unknown.
@@ -112,6 +115,9 @@ type UserSettings struct {
 	TimerCap   *time.Duration
 	Session    *SessionPlan
 	Signals    *Signals
+	// CarryForward moves unfinished tasks of earlier days to today at the
+	// user's midnight.
+	CarryForward *bool
 }
 
 // Validate checks the session plan and signals when set (the other

@@ -172,8 +172,9 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 }
 
 // sweep does the periodic work every instance may do at once (all of it is
-// idempotent): forgotten timers are capped and newly earned achievements
-// stored every minute, since both are what users see, and what imports cut
+// idempotent): forgotten timers are capped, newly earned achievements
+// stored and, for users who asked, unfinished tasks moved to their new
+// day every minute, since all are what users see, and what imports cut
 // short by a crash wrote is removed (at start, then every minute, a budget
 // at a time); expired sessions,
 // old security events and stale login-failure counts go every ten minutes.
@@ -202,6 +203,13 @@ func sweep(ctx context.Context, db *sqlstore.DB, retention time.Duration, m *met
 		step(func(ctx context.Context) {
 			if _, err := db.AwardAchievements(ctx); err != nil {
 				logger.Warn("sweep achievements", "error", err)
+			}
+		})
+		step(func(ctx context.Context) {
+			if n, err := db.CarryForwardSweep(ctx); err != nil {
+				logger.Warn("sweep carry forward", "error", err)
+			} else if n > 0 {
+				logger.Info("sweep: unfinished tasks moved to today", "count", n)
 			}
 		})
 		if round%10 == 0 {

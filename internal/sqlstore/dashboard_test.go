@@ -21,7 +21,7 @@ type fixture struct {
 	ctx   context.Context
 }
 
-func newFixture(t *testing.T, e storetest.Engine, tz string) *fixture {
+func newFixture(t testing.TB, e storetest.Engine, tz string) *fixture {
 	t.Helper()
 	c := fake.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 	db := e.Open(t, c.Now)

@@ -14,15 +14,18 @@ import (
 const activityLimit = 200
 
 // Day returns everything the dashboard shows for one of the user's dates,
-// reading it in one batch (one round trip on PostgreSQL). It writes
-// nothing: a forgotten timer reads as capped, with the numbers the sweep
-// or the next write will record.
+// reading it in one batch (one round trip on PostgreSQL). A forgotten
+// timer reads as capped, with the numbers the sweep or the next write will
+// record. The one write it may do: when the date is today or ahead in the
+// user's zone and an occurrence of a repeating task is missing there, it
+// creates it (as MaterialiseDays, exactly once) and reads the day again;
+// the same batch tells, so a complete day costs no extra round trip.
 //
 // When recheck names a session or API token (the caller used a cached
 // one), the batch also checks it and reads the user's current settings, so
 // a revocation anywhere takes effect at once: focusflow.ErrSessionGone.
 func (db *DB) Day(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck) (*focusflow.Day, error) {
-	d, s, err := db.readDay(ctx, user, date, recheck)
+	d, s, err := db.readDay(ctx, user, date, recheck, true)
 	if err != nil {
 		return nil, err
 	}
@@ -76,13 +79,26 @@ func (db *DB) timerTask(ctx context.Context, userID, taskID int64, tasks []focus
 // and figures are as stored (without the live part of a running entry).
 // With a credential to recheck it checks it too and refreshes user's
 // settings from the database (reading again if the time zone changed).
-func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck) (*focusflow.Day, focus.State, error) {
+//
+// With fill, the occurrences missing on a date that is today or ahead are
+// created first (see Day).
+func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck, fill bool) (*focusflow.Day, focus.State, error) {
 	rd := &dayRead{day: &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{},
 		Activity: []focusflow.Activity{}}, byDate: map[string]focusflow.DayStats{}}
 	b := db.batch()
 	rd.queueUser(b, db, user.ID, recheck)
+	today := localdate.Today(db.now(), user.Location())
+	// A zone the user changed to since may make the date today: days up
+	// to two behind today here are checked. The occurrences are read
+	// before the tasks, so that one another instance creates meanwhile is
+	// either missing here (and waited for when created) or in the tasks.
+	var sr *seriesRead
+	if fill && date >= localdate.AddDays(today, -2) {
+		sr = &seriesRead{}
+		sr.queue(b, user.ID, date, date)
+	}
 	rd.queueContent(b, user.ID, date)
-	rd.queueFigures(b, user.ID, date, localdate.Today(db.now(), user.Location()))
+	rd.queueFigures(b, user.ID, date, today)
 	if err := b.Run(ctx); err != nil {
 		return nil, rd.timer, err
 	}
@@ -95,7 +111,19 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, re
 	tzChanged := rd.fresh.Timezone != user.Timezone
 	*user = *db.adjust(rd.fresh)
 	if tzChanged { // "today" and the streak depend on the zone
-		return db.readDay(ctx, user, date, focusflow.Recheck{})
+		return db.readDay(ctx, user, date, focusflow.Recheck{}, fill)
+	}
+	if sr != nil {
+		missing, err := sr.missing(date, date, localdate.Today(db.now(), user.Location()))
+		if err != nil {
+			return nil, rd.timer, err
+		}
+		if len(missing) > 0 {
+			if _, err := db.createOccurrences(ctx, user.ID, missing); err != nil {
+				return nil, rd.timer, err
+			}
+			return db.readDay(ctx, user, date, focusflow.Recheck{}, false)
+		}
 	}
 	rd.tags.attach(rd.day.Tasks)
 	for _, wd := range localdate.WeekOf(date) {
@@ -163,6 +191,18 @@ func (rd *dayRead) queueContent(b *readBatch, userID int64, date string) {
 			t, err := scanTask(row)
 			if err == nil {
 				d.Tasks = append(d.Tasks, *t)
+			}
+			return err
+		})
+	b.Query(`SELECT `+seriesColumns+` FROM task_series s WHERE s.user_id = $1
+		AND s.id IN (SELECT series_id FROM tasks WHERE user_id = $1 AND date = $2)`, []any{userID, date},
+		func(row rowScanner) error {
+			s, err := scanSeries(row)
+			if err == nil {
+				if d.Series == nil {
+					d.Series = map[int64]focusflow.Series{}
+				}
+				d.Series[s.ID] = *s
 			}
 			return err
 		})

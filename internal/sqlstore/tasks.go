@@ -11,19 +11,21 @@ import (
 )
 
 const taskColumns = `t.id, t.user_id, t.date, t.title, t.description, t.start_time, t.duration_minutes, t.status,
-	t.position, t.spent_ms, t.completed_at, t.created_at`
+	t.position, t.spent_ms, t.completed_at, t.created_at, t.series_id, t.series_date, t.series_detached`
 
 func scanTask(row rowScanner, extra ...any) (*focusflow.Task, error) {
 	var t focusflow.Task
 	var start sql.NullString
 	var dur sql.NullInt64
 	var spent, created int64
-	var completed sql.NullInt64
+	var completed, seriesID sql.NullInt64
+	var seriesDate sql.NullString
 	dest := []any{&t.ID, &t.UserID, &t.Date, &t.Title, &t.Description, &start, &dur, &t.Status,
-		&t.Position, &spent, &completed, &created}
+		&t.Position, &spent, &completed, &created, &seriesID, &seriesDate, &t.SeriesDetached}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
+	t.SeriesID, t.SeriesDate = seriesID.Int64, seriesDate.String
 	t.StartTime, t.DurationMinutes = start.String, int(dur.Int64)
 	t.Spent = time.Duration(spent) * time.Millisecond
 	t.CompletedAt, t.CreatedAt = fromNullMS(completed), fromMS(created)
@@ -118,7 +120,11 @@ func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64
 		now := db.now() // under the locks: see lockTimerRow
 		oldDate, wasDone := t.Date, t.Status == focusflow.StatusCompleted
 		moved := p.Date != nil && *p.Date != t.Date
+		before := *t
 		p.Apply(t)
+		if t.SeriesID != 0 && !t.SameContent(&before) {
+			t.SeriesDetached = true // "this one": later series changes leave it
+		}
 		if moved && p.Position == nil {
 			if t.Position, err = db.placeTask(ctx, tx, user.ID, t.Date, t.StartTime); err != nil {
 				return err
@@ -163,9 +169,9 @@ func writeTaskFields(ctx context.Context, tx execer, userID int64, oldDate strin
 		completedAt = t.CompletedAt.UnixMilli()
 	}
 	return tx.Exec(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
-		duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11
+		duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11, series_detached = $12
 		WHERE id = $1 AND user_id = $2`, t.ID, userID, t.Date, t.Title, t.Description, nullString(t.StartTime),
-		nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli())
+		nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli(), t.SeriesDetached)
 }
 
 // changeStatus completes or reopens t. Completing a task whose timer runs
@@ -245,6 +251,12 @@ func (db *DB) deleteTask(ctx context.Context, tx execer, user *focusflow.User, t
 	}
 	if err := addTaskCounts(ctx, tx, user.ID, t.Date, -1, -b2i(t.Status == focusflow.StatusCompleted)); err != nil {
 		return err
+	}
+	if t.SeriesID != 0 { // a deleted occurrence is not created again
+		if err := tx.Exec(ctx, `INSERT INTO series_skips (series_id, date) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+			t.SeriesID, t.SeriesDate); err != nil {
+			return err
+		}
 	}
 	err = tx.Exec(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, taskID, user.ID)
 	return wrapDBError(err)

@@ -14,7 +14,7 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.email, u.timezone, u.theme, u.focus_mode, u.daily_goal_ms, u.timer_cap_ms,
-	u.created_at, u.last_login_at, u.locked_at, u.focus_settings, u.time_format`
+	u.created_at, u.last_login_at, u.locked_at, u.focus_settings, u.time_format, u.carry_forward_auto`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -24,7 +24,7 @@ func scanUser(row rowScanner, extra ...any) (*focusflow.User, error) {
 	var lastLogin, locked sql.NullInt64
 	var settings sql.NullString
 	dest := []any{&u.ID, &u.Username, &u.Email, &u.Timezone, &u.Theme, &u.FocusMode, &goal, &limit,
-		&created, &lastLogin, &locked, &settings, &u.TimeFormat}
+		&created, &lastLogin, &locked, &settings, &u.TimeFormat, &u.CarryForward}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -207,6 +207,9 @@ func settingsUpdate(userID int64, s focusflow.UserSettings) (string, []any) {
 	}
 	if s.TimerCap != nil {
 		add("timer_cap_ms", s.TimerCap.Milliseconds())
+	}
+	if s.CarryForward != nil {
+		add("carry_forward_auto", *s.CarryForward)
 	}
 	if s.Session != nil || s.Signals != nil {
 		// The document holds both (UpdateSettings fills in the other).

@@ -25,6 +25,13 @@ func (s *Server) apiCalendar(w http.ResponseWriter, r *http.Request, a *authStat
 	loc := a.user.Location()
 	today := localdate.Today(s.now(), loc)
 	from, to := localdate.AddDays(today, -focusflow.CalendarPastDays), localdate.AddDays(today, focusflow.CalendarFutureDays)
+	// The days ahead that are fed get their repeating tasks, as viewed
+	// days do (the store creates at most a few weeks ahead per call).
+	_, err := s.store.MaterialiseDays(r.Context(), a.user, today, to)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	tasks, err := s.store.CalendarTasks(r.Context(), a.user.ID, from, to, focusflow.CalendarFeedLimit)
 	if err != nil {
 		s.fail(w, r, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/localdate"
+	"github.com/focusflow/focusflow/internal/recur"
 )
 
 // The day: GET /api/v1/days/{date} and the dashboard page.
@@ -105,9 +106,14 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 	}
 	tasks := []taskJSON{}
 	for i := range day.Tasks {
-		if keep(&day.Tasks[i]) {
-			tasks = append(tasks, toTaskJSON(&day.Tasks[i]))
+		if !keep(&day.Tasks[i]) {
+			continue
 		}
+		tj := toTaskJSON(&day.Tasks[i])
+		if sr, ok := day.Series[day.Tasks[i].SeriesID]; ok {
+			tj.Series.Summary = recur.Summary(sr.Rule)
+		}
+		tasks = append(tasks, tj)
 	}
 	notes := make([]noteJSON, len(day.Notes))
 	for i := range day.Notes {
@@ -155,7 +161,13 @@ type dashboardData struct {
 	IsToday     bool
 	FocusMode   bool
 	GoalMinutes int
+	Weekdays    []weekdayChoice // the task dialog's repeat days
 }
+
+type weekdayChoice struct{ Value, Label string }
+
+var weekdayChoices = []weekdayChoice{{"mon", "Monday"}, {"tue", "Tuesday"}, {"wed", "Wednesday"},
+	{"thu", "Thursday"}, {"fri", "Friday"}, {"sat", "Saturday"}, {"sun", "Sunday"}}
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authState) {
 	today := localdate.Today(s.now(), a.user.Location())
@@ -172,7 +184,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *authSt
 	s.render(w, r, "dashboard", page{Title: "Dashboard", Notice: notice(r), Data: dashboardData{
 		Date: date, Today: today, Prev: localdate.AddDays(date, -1), Next: localdate.AddDays(date, 1),
 		DateLabel: day.Format("Monday, 2 January 2006"), IsToday: date == today, FocusMode: a.user.FocusMode,
-		GoalMinutes: int(a.user.DailyGoal / time.Minute)}})
+		GoalMinutes: int(a.user.DailyGoal / time.Minute), Weekdays: weekdayChoices}})
 }
 
 // tagFilter reads the ?tag= of a day: a tag id keeps the tasks carrying

@@ -143,6 +143,10 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 		on := r.PostFormValue("focus_mode") != ""
 		set.FocusMode = &on
 	}
+	if r.PostForm.Has("carry_forward_set") {
+		on := r.PostFormValue("carry_forward") != ""
+		set.CarryForward = &on
+	}
 	if err := sessionSettings(r, &set); err != nil {
 		fail(err)
 		return

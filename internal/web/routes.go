@@ -75,6 +75,8 @@ func (s *Server) routes() *router {
 		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteNote(ctx, u.ID, id) })))
 	handle(calendarRoute, s.requireUser(s.apiCalendar))
 	s.tagRoutes(handle)
+	s.seriesRoutes(handle)
+	s.carryRoutes(handle)
 	s.exportRoutes(handle)
 	s.insightRoutes(handle)
 	return rt

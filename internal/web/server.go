@@ -34,6 +34,8 @@ type Store interface {
 	taskStore
 	tagStore
 	orderStore
+	seriesStore
+	carryStore
 	timerStore
 	entryStore
 	noteStore

@@ -31,6 +31,8 @@ type taskJSON struct {
 	CompletedAt     *string   `json:"completed_at"`
 	CreatedAt       string    `json:"created_at"`
 	Tags            []tagJSON `json:"tags"`
+	// Series is set on an occurrence of a repeating task.
+	Series *taskSeriesJSON `json:"series"`
 }
 
 func toTaskJSON(t *focusflow.Task) taskJSON {
@@ -43,6 +45,9 @@ func toTaskJSON(t *focusflow.Task) taskJSON {
 		j.DurationMinutes = &t.DurationMinutes
 	}
 	j.CompletedAt = optTime(t.CompletedAt)
+	if t.SeriesID != 0 {
+		j.Series = &taskSeriesJSON{ID: t.SeriesID, Date: t.SeriesDate, Detached: t.SeriesDetached}
+	}
 	return j
 }
 
@@ -65,6 +70,10 @@ type taskInput struct {
 	Status          *string          `json:"status"`
 	Position        *int             `json:"position"`
 	TagIDs          *[]int64         `json:"tag_ids"`
+	// PATCH of an occurrence: "this" (the default) or "following", and
+	// with "following" a new repeat rule.
+	Scope  *string     `json:"scope"`
+	Repeat *repeatJSON `json:"repeat"`
 }
 
 func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authState) {
@@ -73,13 +82,15 @@ func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authSt
 		s.fail(w, r, err)
 		return
 	}
-	if in.Status != nil || in.Position != nil {
-		field := "status"
-		if in.Position != nil {
-			field = "position"
+	for _, field := range []string{"status", "position", "scope", "repeat"} {
+		if in.has(field) {
+			msg := "Field %q cannot be set when creating a task."
+			if field == "repeat" {
+				msg = "Field %q makes a repeating task: create it with POST /api/v1/series."
+			}
+			s.fail(w, r, focusflow.Invalid(field, msg, field))
+			return
 		}
-		s.fail(w, r, focusflow.Invalid(field, "Field %q cannot be set when creating a task.", field))
-		return
 	}
 	p, err := in.patch()
 	if err != nil {
@@ -101,6 +112,19 @@ func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request, a *authSt
 	}
 	s.dayChanged(a.user.ID, t.Date, "tasks", live.AreaTasks)
 	s.writeJSON(w, r, http.StatusCreated, toTaskJSON(t))
+}
+
+// has reports whether the create request sent a field it may not.
+func (in taskInput) has(field string) bool {
+	switch field {
+	case "status":
+		return in.Status != nil
+	case "position":
+		return in.Position != nil
+	case "scope":
+		return in.Scope != nil
+	}
+	return in.Repeat != nil
 }
 
 // patch turns the request into a patch: null clears start_time and
@@ -140,6 +164,19 @@ func (s *Server) apiUpdateTask(w http.ResponseWriter, r *http.Request, a *authSt
 	var in taskInput
 	if err := decodeStrict(r, &in); err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	switch deref(in.Scope) {
+	case focusflow.ScopeFollowing:
+		s.updateFollowing(w, r, a, id, in)
+		return
+	case "", focusflow.ScopeThis:
+		if in.Repeat != nil {
+			s.fail(w, r, focusflow.Invalid("repeat", "A new repeat rule applies to the series: send it with scope \"following\"."))
+			return
+		}
+	default:
+		s.fail(w, r, focusflow.Invalid("scope", "Scope must be \"this\" or \"following\"."))
 		return
 	}
 	p, err := in.patch()

@@ -14,6 +14,8 @@ import { initEntries, renderCapped } from './entries.js';
 import { initNotes, renderDayNote, renderNotes } from './notes.js';
 import { startSync } from './sync.js';
 import { initTab } from './tabtitle.js';
+import { initCarry, renderCarry } from './carry.js';
+import { initRepeat } from './repeat.js';
 import { initTasks, renderTasks } from './tasks.js';
 import { initTimer, renderTimer, timerView } from './timer.js';
 
@@ -42,10 +44,12 @@ function init() {
   wireDialogs();
   wireFocusMode();
   initTasks();
+  initRepeat();
+  initCarry();
   initEntries();
   // Headings take focus when the control a keyboard user was on vanishes.
   document.querySelectorAll('#dashboard h2').forEach((el) => el.setAttribute('tabindex', '-1'));
-  drawDayWith(renderTasks, timerView, renderProgress, renderWeek, renderNotes, renderActivity, renderCapped, renderDayNote);
+  drawDayWith(renderTasks, timerView, renderProgress, renderWeek, renderNotes, renderActivity, renderCapped, renderDayNote, renderCarry);
   keepInSync();
   initTab(root);
   renderTimer();

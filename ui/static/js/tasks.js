@@ -8,6 +8,7 @@ import { $, h, rerender, timeEl, vh } from './dom.js';
 import { openEntries } from './entries.js';
 import { formatDuration, plannedText, shortDate } from './format.js';
 import { moveTask, onRowKey, ordered, startDrag } from './order.js';
+import { repeatRule, ruleChanged, scope, setupRepeat } from './repeat.js';
 import { isBreak, kind } from './session.js';
 import { chosenTagIds, showTagChoices } from './tagpick.js';
 import { timerAction } from './timer.js';
@@ -106,6 +107,7 @@ function taskMain(t, id, titleId) {
       tags.length > 0 && h('span', { class: 'tag-chips' }, vh('Tags: '),
         tags.map((g) => h('span', { class: `tag-chip tag-c-${g.color}` }, g.name))),
       planned && h('span', { class: 'planned' }, vh('Planned '), planned),
+      t.series && h('span', { class: 'repeats' }, t.series.summary ? `Repeats: ${t.series.summary}` : 'Repeats'),
       h('span', { class: 'spent' }, 'Spent ', h('span', { dataset: { spent: id } }, formatDuration(taskSpent(t)))),
       t.status === 'completed' && t.completed_at && h('span', { class: 'muted' }, 'done at ', timeEl(t.completed_at))),
     t.description && h('p', { class: 'task-desc' }, t.description));
@@ -122,7 +124,19 @@ function taskButtons(t, id, quoted) {
       onclick: (ev) => openEntries(t.id, ev.currentTarget) }, 'Time log', vh(` of ${quoted}`)),
     h('button', { type: 'button', class: 'small secondary danger-text', dataset: { key: `${id}-delete`, action: 'delete' },
       onclick: (ev) => deleteTask(t, ev.currentTarget) }, 'Delete', vh(` ${quoted}`)),
+    t.series && h('button', { type: 'button', class: 'small secondary danger-text', dataset: { key: `${id}-stop`, action: 'stop-repeat' },
+      onclick: (ev) => stopRepeating(t, ev.currentTarget) }, 'Stop repeating', vh(` ${quoted}`)),
   ];
+}
+
+async function stopRepeating(t, opener) {
+  const ok = await confirmDialog(`Stop repeating “${t.title}”? Done and started occurrences stay; untouched ones from today on go.`,
+    'Stop repeating', opener);
+  if (!ok) return;
+  await sendChange('DELETE', `/api/v1/series/${encodeURIComponent(t.series.id)}`, undefined,
+    `“${t.title}” no longer repeats.`, `Could not change “${t.title}”`);
+  await loadDay();
+  if (!document.activeElement || document.activeElement === document.body) $('add-task').focus();
 }
 
 async function setStatus(t, status) {
@@ -153,6 +167,7 @@ function openTaskDialog(t, opener) {
   $('task-duration').value = t?.duration_minutes ?? '';
   $('task-date').value = t?.date ?? S.date;
   showTagChoices(t);
+  setupRepeat(t, t?.date ?? S.date);
   openDialog($('task-dialog'), opener, $('task-title'));
 }
 
@@ -197,6 +212,32 @@ function taskBody(v) {
   return body;
 }
 
+// ruleBody is a rule as the API takes it: only the kind's own fields.
+function ruleBody(rule) {
+  const r = { ...rule };
+  if (!r.end_date) delete r.end_date;
+  return r;
+}
+
+// sendTask creates the task (a series when it repeats) or changes it, for
+// an occurrence this one or with the following ones.
+async function sendTask(body, v) {
+  const rule = repeatRule();
+  if (!editing && rule) {
+    const sr = await api('POST', '/api/v1/series', { title: body.title, description: body.description, start_time: body.start_time,
+      duration_minutes: body.duration_minutes, start_date: body.date, repeat: ruleBody(rule) });
+    return { title: sr.title, date: v.date };
+  }
+  if (!editing) return api('POST', '/api/v1/tasks', body);
+  const sc = scope();
+  if (sc === 'following') {
+    delete body.date;
+    await api('PATCH', `/api/v1/tasks/${encodeURIComponent(editing.id)}`, { ...body, scope: sc });
+    return { title: v.title, date: S.date };
+  }
+  return api('PATCH', `/api/v1/tasks/${encodeURIComponent(editing.id)}`, body);
+}
+
 async function submitTask(ev) {
   ev.preventDefault();
   const f = $('task-form');
@@ -209,10 +250,10 @@ async function submitTask(ev) {
   try {
     v.tagIds = await chosenTagIds();
     const body = taskBody(v);
+    const rule = repeatRule();
+    if (editing && scope() === 'following' && rule && ruleChanged(rule)) body.repeat = ruleBody(rule);
     if (editing && !Object.keys(body).length) { $('task-dialog').close('cancel'); return; }
-    const t = editing
-      ? await api('PATCH', `/api/v1/tasks/${encodeURIComponent(editing.id)}`, body)
-      : await api('POST', '/api/v1/tasks', body);
+    const t = await sendTask(body, v);
     $('task-dialog').close('saved');
     if (t && t.date && t.date !== S.date) flash(`“${t.title}” is now on ${shortDate(t.date)}.`);
     else flash(editing ? `Saved “${v.title}”.` : `Added “${v.title}”.`);
