@@ -71,6 +71,14 @@ type dialect struct {
 	// fileQuery names the file the database lives in; "" on PostgreSQL,
 	// which is not a file.
 	fileQuery string
+
+	// searchMatch is the condition that the row aliased %[1]s of the
+	// table %[2]s matches the search query in $2 (written by searchQuery
+	// for the user in $1).
+	searchMatch string
+	// searchQuery writes the engine's query for rows of userID having, for
+	// each term, a word that starts with it.
+	searchQuery func(userID int64, terms []string) string
 }
 
 var (
@@ -85,6 +93,8 @@ var (
 		maxParams:   32766, // SQLITE_MAX_VARIABLE_NUMBER
 		param:       sqliteParam,
 		fileQuery:   `SELECT file FROM pragma_database_list WHERE name = 'main'`,
+		searchMatch: `%[1]s.id IN (SELECT rowid FROM %[2]s_search WHERE %[2]s_search MATCH $2)`,
+		searchQuery: sqliteSearchQuery,
 	}
 	postgresDialect = dialect{
 		name:           "postgres",
@@ -104,6 +114,8 @@ var (
 			JOIN pg_class c ON c.oid = a.attrelid
 			JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped`,
+		searchMatch: `search_vector(%[1]s.user_id, %[1]s.search_words) @@ $2::tsquery`,
+		searchQuery: postgresSearchQuery,
 	}
 )
 
@@ -178,6 +190,29 @@ func postgresParam(b *strings.Builder, n int, typ string) {
 	b.WriteString(strconv.Itoa(n))
 	b.WriteString("::")
 	b.WriteString(typ)
+}
+
+// sqliteSearchQuery is an FTS5 query of quoted prefix terms, implicitly
+// joined by AND: nothing in a term is an operator. The owner is the
+// caller's condition on user_id.
+func sqliteSearchQuery(_ int64, terms []string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"*`
+	}
+	return strings.Join(parts, " ")
+}
+
+// postgresSearchQuery is a tsquery of quoted prefix terms joined by &,
+// each carrying the owner's id as the indexed words do.
+func postgresSearchQuery(userID int64, terms []string) string {
+	owner := strconv.FormatInt(userID, 10) + ":"
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		t = strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(owner + t)
+		parts[i] = "'" + t + "':*"
+	}
+	return strings.Join(parts, " & ")
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure.

@@ -65,11 +65,11 @@ func (db *DB) CreateTask(ctx context.Context, user *focusflow.User, t *focusflow
 	now := db.now()
 	return db.txExec(ctx, func(tx execer) error {
 		err := tx.QueryRow(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
-			status, position, created_at, updated_at)
+			status, position, created_at, updated_at, search_words)
 			VALUES ($1, $2, $3, $4, $5, $6, 'pending',
-			  (SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2), $7, $7)
+			  (SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2), $7, $7, $8)
 			RETURNING id, position`, user.ID, t.Date, t.Title, t.Description, nullString(t.StartTime),
-			nullInt(t.DurationMinutes), now.UnixMilli()).Scan(&t.ID, &t.Position)
+			nullInt(t.DurationMinutes), now.UnixMilli(), taskSearchWords(t)).Scan(&t.ID, &t.Position)
 		if err != nil {
 			return wrapDBError(err)
 		}
@@ -134,10 +134,13 @@ func writeTaskFields(ctx context.Context, tx execer, userID int64, oldDate strin
 		completedAt = t.CompletedAt.UnixMilli()
 	}
 	return tx.Exec(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
-		duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11
+		duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11, search_words = $12
 		WHERE id = $1 AND user_id = $2`, t.ID, userID, t.Date, t.Title, t.Description, nullString(t.StartTime),
-		nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli())
+		nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli(), taskSearchWords(t))
 }
+
+// taskSearchWords is what search finds a task by.
+func taskSearchWords(t *focusflow.Task) string { return focusflow.SearchWords(t.Title, t.Description) }
 
 // changeStatus completes or reopens t. Completing a task whose timer runs
 // stops the timer first; only a completed task is reopened (others keep

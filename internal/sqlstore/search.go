@@ -1,0 +1,137 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/focusflow/focusflow"
+)
+
+// searchTable is one kind of row search finds: its table and the columns
+// that make a result of it.
+type searchTable struct {
+	kind, table, title, noteType, body string
+}
+
+var searchTables = []searchTable{
+	{focusflow.SearchTask, "tasks", "x.title", "''", "x.description"},
+	{focusflow.SearchNote, "notes", "x.title", "x.type", "x.content"},
+	{focusflow.SearchDayNote, "day_notes", "''", "''", "x.text"},
+}
+
+// searchSQL builds the one query of a page: per table, the user's
+// matching rows after the cursor, newest first and no more than a page
+// (each through its own full-text index); then the page from their union.
+// $1 user, $2 engine query, $3 cursor date, $4.. each table's id bound at
+// that date, then the page size.
+func searchSQL(d dialect) string {
+	var b strings.Builder
+	b.WriteString(`SELECT kind, id, date, title, note_type, body FROM (`)
+	limit := len(searchTables) + 4
+	for i, t := range searchTables {
+		if i > 0 {
+			b.WriteString(" UNION ALL ")
+		}
+		fmt.Fprintf(&b, `SELECT * FROM (SELECT '%s' AS kind, %d AS rank, x.id, x.date, %s AS title, %s AS note_type, %s AS body
+			FROM %s x WHERE x.user_id = $1 AND %s AND (x.date < $3 OR (x.date = $3 AND x.id < $%d))
+			ORDER BY x.date DESC, x.id DESC LIMIT $%d) AS %s_page`,
+			t.kind, focusflow.SearchKindRank(t.kind), t.title, t.noteType, t.body,
+			t.table, fmt.Sprintf(d.searchMatch, "x", t.table), i+4, limit, t.table)
+	}
+	fmt.Fprintf(&b, `) AS found ORDER BY date DESC, rank DESC, id DESC LIMIT $%d`, limit)
+	return b.String()
+}
+
+// firstSearchDate sorts after every date a row can have.
+const firstSearchDate = "9999-12-32"
+
+// Search returns a page of the user's tasks and notes having, for every
+// term, a word that starts with it; newest day first.
+func (db *DB) Search(ctx context.Context, userID int64, q focusflow.SearchQuery) (*focusflow.SearchPage, error) {
+	args := []any{userID, db.dialect.searchQuery(userID, q.Terms), firstSearchDate}
+	if q.After.Date != "" {
+		args[2] = q.After.Date
+	}
+	after := focusflow.SearchKindRank(q.After.Kind)
+	for _, t := range searchTables {
+		// At the cursor's date: kinds listed before the cursor's are done,
+		// its own continues below its id, later ones start over.
+		switch rank := focusflow.SearchKindRank(t.kind); {
+		case q.After.Date == "" || rank < after:
+			args = append(args, int64(math.MaxInt64))
+		case rank == after:
+			args = append(args, q.After.ID)
+		default:
+			args = append(args, int64(0))
+		}
+	}
+	args = append(args, q.Limit+1)
+	page := &focusflow.SearchPage{Results: []focusflow.SearchResult{}}
+	err := queryEach(ctx, db.read, searchSQL(db.dialect), args, func(rows *sql.Rows) error {
+		var r focusflow.SearchResult
+		if err := rows.Scan(&r.Kind, &r.ID, &r.Date, &r.Title, &r.NoteType, &r.Body); err != nil {
+			return err
+		}
+		page.Results = append(page.Results, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Results) > q.Limit {
+		page.Results = page.Results[:q.Limit]
+		last := page.Results[q.Limit-1]
+		page.Next = focusflow.EncodeSearchCursor(focusflow.SearchCursor{Date: last.Date, Kind: last.Kind, ID: last.ID})
+	}
+	return page, nil
+}
+
+// indexSearchWords fills search_words of every task and note from their
+// texts: the data step of the migration that brings search.
+func indexSearchWords(ctx context.Context, tx *sql.Tx) error {
+	for _, t := range []struct{ table, texts string }{
+		{"tasks", "title, description"},
+		{"notes", "title, content"},
+		{"day_notes", "text, ''"},
+	} {
+		rows, err := tx.QueryContext(ctx, `SELECT id, `+t.texts+` FROM `+t.table+` ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id    int64
+			words string
+		}
+		var todo []row
+		for rows.Next() {
+			var r row
+			var a, b string
+			if err := rows.Scan(&r.id, &a, &b); err != nil {
+				rows.Close()
+				return err
+			}
+			if r.words = focusflow.SearchWords(a, b); r.words != "" {
+				todo = append(todo, r)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, `UPDATE `+t.table+` SET search_words = $2 WHERE id = $1`)
+		if err != nil {
+			return err
+		}
+		for _, r := range todo {
+			if _, err := stmt.ExecContext(ctx, r.id, r.words); err != nil {
+				stmt.Close()
+				return err
+			}
+		}
+		stmt.Close()
+	}
+	return nil
+}
