@@ -70,6 +70,7 @@ func (s *Server) routes() *router {
 	handle("PATCH /api/v1/notes/{id}", s.requireUser(s.apiUpdateNote))
 	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDelete(live.AreaNotes, "notes",
 		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteNote(ctx, u.ID, id) })))
+	handle("GET /api/v1/search", s.requireUser(s.apiSearch))
 	s.exportRoutes(handle)
 	s.insightRoutes(handle)
 	return rt

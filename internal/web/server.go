@@ -34,6 +34,7 @@ type Store interface {
 	timerStore
 	entryStore
 	noteStore
+	searchStore
 	exportStore
 	insightStore
 }

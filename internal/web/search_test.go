@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
+)
+
+type searchPageResponse struct {
+	Results []struct {
+		Kind     string `json:"kind"`
+		ID       int64  `json:"id"`
+		Date     string `json:"date"`
+		Title    string `json:"title"`
+		NoteType string `json:"note_type"`
+		Snippet  string `json:"snippet"`
+	} `json:"results"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// searchAPI runs a search and returns its results as "kind date title".
+func searchAPI(t *testing.T, c *client, q string) []string {
+	t.Helper()
+	var page searchPageResponse
+	c.get("/api/v1/search?q="+url.QueryEscape(q)).expect(t, http.StatusOK).decode(t, &page)
+	var out []string
+	for _, r := range page.Results {
+		out = append(out, r.Kind+" "+r.Date+" "+r.Title)
+	}
+	return out
+}
+
+func TestSearchAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
+		ts := newTestServer(t, e)
+		c, _ := ts.signedInClient(t)
+		var task struct {
+			ID int64 `json:"id"`
+		}
+		c.json(http.MethodPost, "/api/v1/tasks", map[string]any{"date": "2024-05-01", "title": "Draft the Jahresbericht",
+			"description": strings.Repeat("filler words here ", 20) + "then the Übersicht of the year and more " +
+				strings.Repeat("trailing text ", 20)}).expect(t, http.StatusCreated).decode(t, &task)
+		c.json(http.MethodPost, "/api/v1/notes", map[string]any{"date": "2025-01-02", "type": "idea",
+			"content": "Jahres-Übersicht as a chart"}).expect(t, http.StatusCreated)
+		c.json(http.MethodPut, "/api/v1/days/2025-03-04/note", map[string]any{"text": "Finished the übersicht."}).
+			expect(t, http.StatusOK)
+
+		var page searchPageResponse
+		c.get("/api/v1/search?q=UBERS").expect(t, http.StatusOK).decode(t, &page)
+		if len(page.Results) != 3 || page.NextCursor != nil {
+			t.Fatalf("results %+v, next %v", page.Results, page.NextCursor)
+		}
+		got := page.Results
+		if got[0].Kind != "day_note" || got[0].Date != "2025-03-04" || got[0].Snippet != "Finished the übersicht." ||
+			got[1].Kind != "note" || got[1].NoteType != "idea" || got[1].Date != "2025-01-02" ||
+			got[2].Kind != "task" || got[2].ID != task.ID || got[2].Title != "Draft the Jahresbericht" {
+			t.Fatalf("results %+v", got)
+		}
+		if s := got[2].Snippet; !strings.HasPrefix(s, "…") || !strings.HasSuffix(s, "…") || !strings.Contains(s, "Übersicht") ||
+			len([]rune(s)) > 170 {
+			t.Errorf("task snippet %q", s)
+		}
+
+		// Pages of one follow each other to the end.
+		var kinds []string
+		cursor := ""
+		for range 4 {
+			var p searchPageResponse
+			c.get("/api/v1/search?limit=1&q=%C3%BCbersicht&cursor="+url.QueryEscape(cursor)).expect(t, http.StatusOK).decode(t, &p)
+			for _, r := range p.Results {
+				kinds = append(kinds, r.Kind)
+			}
+			if p.NextCursor == nil {
+				break
+			}
+			cursor = *p.NextCursor
+		}
+		if !slices.Equal(kinds, []string{"day_note", "note", "task"}) {
+			t.Errorf("paged kinds %v", kinds)
+		}
+
+		// Another user finds none of it; a visitor is asked to sign in.
+		other, _ := ts.signedInClient(t)
+		if r := searchAPI(t, other, "übersicht"); len(r) != 0 {
+			t.Errorf("another user found %v", r)
+		}
+		ts.newClient(t).get("/api/v1/search?q=x").expect(t, http.StatusUnauthorized)
+	})
+}
+
+func TestSearchAPIRefusesBadInput(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
+		ts := newTestServer(t, e)
+		c, _ := ts.signedInClient(t)
+		for _, tc := range []struct{ query, field string }{
+			{"", "q"},
+			{"q=", "q"},
+			{"q=%20%20", "q"},
+			{"q=" + strings.Repeat("a", 201), "q"},
+			{"q=%F0%9F%8E%89", "q"}, // an emoji alone has no word
+			{"q=" + url.QueryEscape("one two three four five six seven eight nine"), "q"},
+			{"q=a%00b", "q"},
+			{"q=plan&limit=0", "limit"},
+			{"q=plan&limit=51", "limit"},
+			{"q=plan&limit=ten", "limit"},
+			{"q=plan&limit=-1", "limit"},
+			{"q=plan&cursor=nonsense", "cursor"},
+			{"q=plan&cursor=" + url.QueryEscape("MjAyNS0wMS0wMXx0YXNrfC0x"), "cursor"}, // a negative id
+		} {
+			res := c.get("/api/v1/search?"+tc.query).expect(t, http.StatusBadRequest)
+			if got := res.apiError(t); got.Field != tc.field || got.Code != "invalid" || got.Message == "" {
+				t.Errorf("%s: error %+v, want field %q", tc.query, got, tc.field)
+			}
+		}
+		c.get("/api/v1/search?q=" + strings.Repeat("a", 200) + "&limit=" + strconv.Itoa(50)).expect(t, http.StatusOK)
+	})
+}
