@@ -179,7 +179,7 @@ func TestSearchFollowsImports(t *testing.T) {
 				t.Fatal(err)
 			}
 			expectFound(t, db, into.ID, "legacy load", map[string][]string{"mu": nil, "nu": nil, "xi": nil,
-				"legacy": {"day_note 2025-07-03", "note 2025-07-02", "task 2025-07-01"},
+				"legacy":  {"day_note 2025-07-03", "note 2025-07-02", "task 2025-07-01"},
 				"omicron": {"task 2025-07-01"}, "pi": {"note 2025-07-02"}, "rho": {"day_note 2025-07-03"}})
 			var ids []int64
 			for _, r := range mustSearch(t, db, into.ID, "legacy") {

@@ -40,6 +40,7 @@ func (s *Server) routes() *router {
 	handle("POST /profile/sessions/revoke", s.requireUser(s.revokeOtherSessions))
 	handle("POST /profile/delete", s.requireUser(s.deleteAccount))
 	handle("GET /dashboard", s.requireUser(s.dashboardPage))
+	handle("GET /search", s.requireUser(s.searchPage))
 
 	handle("GET /api/v1/me", s.requireUser(s.apiMe))
 	handle("GET /api/v1/csrf", s.apiCSRF)

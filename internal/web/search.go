@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/focusflow/focusflow"
 )
@@ -83,4 +85,69 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, a *authState)
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
+}
+
+// searchResultView is one result as the search page shows it.
+type searchResultView struct {
+	Kind, Heading, Href, Date, DateLabel, Snippet string
+}
+
+type searchPageData struct {
+	Q        string
+	Results  []searchResultView
+	Next     string // the next page's address, "" on the last
+	Searched bool
+}
+
+// searchPage is the search box's page: the form, and a page of results
+// when there is something to search for. Each result links to its day.
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, a *authState) {
+	req, err := searchRequest(r)
+	data := searchPageData{Q: req.Q}
+	p := page{Title: "Search", Data: &data, Form: map[string]string{"q": req.Q}}
+	if err == nil && strings.TrimSpace(req.Q) == "" && req.Cursor == "" {
+		s.render(w, r, "search", p)
+		return
+	}
+	var out searchPageJSON
+	if err == nil {
+		out, err = s.search(r.Context(), a.user, req)
+	}
+	if focusflow.ErrorCode(err) == focusflow.EINVALID {
+		p.Error, p.Field = focusflow.ErrorMessage(err), focusflow.ErrorField(err)
+		s.renderStatus(w, r, http.StatusBadRequest, "search", p)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data.Searched = true
+	for _, res := range out.Results {
+		data.Results = append(data.Results, searchView(res))
+	}
+	if out.NextCursor != nil {
+		data.Next = "/search?" + url.Values{"q": {req.Q}, "cursor": {*out.NextCursor}}.Encode()
+	}
+	s.render(w, r, "search", p)
+}
+
+func searchView(r searchResultJSON) searchResultView {
+	v := searchResultView{Heading: r.Title, Href: "/dashboard?date=" + r.Date, Date: r.Date, DateLabel: r.Date,
+		Snippet: r.Snippet}
+	if d, err := focusflow.ParseDate(r.Date); err == nil {
+		v.DateLabel = d.Format("Mon 2 Jan 2006")
+	}
+	switch r.Kind {
+	case focusflow.SearchTask:
+		v.Kind = "Task"
+	case focusflow.SearchNote:
+		v.Kind = "Note · " + focusflow.FieldLabel(r.NoteType)
+		if v.Heading == "" {
+			v.Heading = focusflow.FieldLabel(r.NoteType) + " note"
+		}
+	default:
+		v.Kind, v.Heading = "Day note", "Note of the day"
+	}
+	return v
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
 
@@ -117,6 +119,46 @@ func TestSearchAPIRefusesBadInput(t *testing.T) {
 				t.Errorf("%s: error %+v, want field %q", tc.query, got, tc.field)
 			}
 		}
-		c.get("/api/v1/search?q=" + strings.Repeat("a", 200) + "&limit=" + strconv.Itoa(50)).expect(t, http.StatusOK)
+		c.get("/api/v1/search?q="+strings.Repeat("a", 200)+"&limit="+strconv.Itoa(50)).expect(t, http.StatusOK)
+	})
+}
+
+func TestSearchPage(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
+		ts := newTestServer(t, e)
+		c, _ := ts.signedInClient(t)
+		c.json(http.MethodPost, "/api/v1/tasks", map[string]any{"date": "2024-05-01", "title": "Write <b>the</b> report"}).
+			expect(t, http.StatusCreated)
+		for i := range focusflow.DefaultSearchPer + 1 {
+			c.json(http.MethodPost, "/api/v1/notes", map[string]any{"date": fmt.Sprintf("2023-01-%02d", i+1), "type": "general",
+				"content": "page filler"}).expect(t, http.StatusCreated)
+		}
+
+		empty := c.get("/search").expect(t, http.StatusOK)
+		if !strings.Contains(empty.Body, `role="search"`) || strings.Contains(empty.Body, "search-results") {
+			t.Errorf("empty search page:\n%s", empty.Body)
+		}
+		res := c.get("/search?q=REPO").expect(t, http.StatusOK)
+		for _, want := range []string{`href="/dashboard?date=2024-05-01"`, "Write &lt;b&gt;the&lt;/b&gt; report",
+			`value="REPO"`, `<time datetime="2024-05-01">Wed 1 May 2024</time>`, "No more results."} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("results page lacks %q", want)
+			}
+		}
+		if !strings.Contains(c.get("/search?q=zzz").expect(t, http.StatusOK).Body, `id="search-none"`) {
+			t.Error("no-result message missing")
+		}
+		first := c.get("/search?q=filler").expect(t, http.StatusOK).Body
+		if n := strings.Count(first, `class="card search-result"`); n != focusflow.DefaultSearchPer || !strings.Contains(first, `rel="next"`) {
+			t.Errorf("first page: %d results, next link %v", n, strings.Contains(first, `rel="next"`))
+		}
+
+		bad := c.get("/search?q=%2A%2A").expect(t, http.StatusBadRequest)
+		if !strings.Contains(bad.Body, `aria-invalid="true"`) || !strings.Contains(bad.Body, "letter or digit") {
+			t.Errorf("bad search page:\n%s", bad.Body)
+		}
+		if loc := ts.newClient(t).get("/search?q=x").expect(t, http.StatusSeeOther).location(); !strings.HasPrefix(loc, "/login") {
+			t.Errorf("visitor sent to %q", loc)
+		}
 	})
 }

@@ -2,6 +2,8 @@
 // and confirmation prompts. Every text a user typed is set with
 // textContent, never innerHTML.
 
+import { wireSearchShortcut } from './search.js';
+
 function fillTimezone() {
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   document.querySelectorAll('[data-fill-timezone]').forEach((el) => { if (!el.value && tz) el.value = tz; });
@@ -48,3 +50,4 @@ function confirmations() {
 fillTimezone();
 strengthHints();
 confirmations();
+wireSearchShortcut();
