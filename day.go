@@ -17,6 +17,12 @@ const (
 	ActPhaseExtended = "phase_extended" // the user added time to a phase
 	ActNoteAdded     = "note_added"
 	ActAnomaly       = "anomaly"
+	ActTagCreated    = "tag_created"
+	ActTagChanged    = "tag_changed" // renamed or recoloured
+	ActTagMerged     = "tag_merged"
+	ActTagDeleted    = "tag_deleted"
+	ActTaskTagged    = "task_tagged" // a task's tags changed
+	ActTaskMoved     = "task_moved"  // a task moved within its day
 )
 
 // Activity is one line of a day's activity log.

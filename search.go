@@ -124,7 +124,15 @@ func searchToken(r rune) bool {
 // searchSplit folds s and cuts it into words, each cut to MaxSearchWord
 // code points.
 func searchSplit(s string) []string {
-	words := strings.FieldsFunc(Fold(s), func(r rune) bool { return !searchToken(r) })
+	// Fold lower-cases after stripping marks, and lower-casing can bring a
+	// mark back ("İ" → "i̇"): such marks go too, so a word is not cut there.
+	folded := strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, Fold(s))
+	words := strings.FieldsFunc(folded, func(r rune) bool { return !searchToken(r) })
 	for i, w := range words {
 		if utf8.RuneCountInString(w) > MaxSearchWord {
 			words[i] = string([]rune(w)[:MaxSearchWord])

@@ -15,6 +15,7 @@ func TestSearchTerms(t *testing.T) {
 		"zo\u0308e ZOË":         {"zoe"},
 		strings.Repeat("x", 70): {strings.Repeat("x", MaxSearchWord)},
 		"—":                     nil,
+		"İstanbul":              {"istanbul"},
 	} {
 		if got := SearchTerms(q); !slices.Equal(got, want) {
 			t.Errorf("SearchTerms(%q) = %q, want %q", q, got, want)

@@ -20,7 +20,8 @@ type Task struct {
 	StartTime       string // HH:MM or ""
 	DurationMinutes int    // 0 when not planned
 	Status          string
-	Position        int
+	Position        int           // the user's order within the day
+	Tags            []Tag         // by name; on create, the ids to set
 	Spent           time.Duration // derived: closed entries + live part
 	CompletedAt     time.Time
 	CreatedAt       time.Time
@@ -54,7 +55,8 @@ type TaskPatch struct {
 	DurationMinutes *int    // 0 clears
 	Date            *string
 	Position        *int
-	Status          *string // pending (reopen) or completed
+	Status          *string  // pending (reopen) or completed
+	TagIDs          *[]int64 // replaces the task's tags; empty clears
 }
 
 // Validate checks every field that is set, trimming the texts in place.
@@ -83,6 +85,13 @@ func (p *TaskPatch) Validate() error {
 	}
 	if p.Position != nil && (*p.Position < 0 || *p.Position > MaxPosition) {
 		return Invalid("position", "Position must be between 0 and %d.", MaxPosition)
+	}
+	if p.TagIDs != nil {
+		ids, err := ValidateTagIDs("tag_ids", *p.TagIDs)
+		if err != nil {
+			return err
+		}
+		*p.TagIDs = ids
 	}
 	if p.Status != nil && *p.Status != StatusPending && *p.Status != StatusCompleted {
 		return Invalid("status", "Status can be set to \"pending\" or \"completed\"; in-progress and paused come from the timer.")
@@ -119,5 +128,24 @@ func (t *Task) ValidateNew() error {
 	if err := ValidateDate("date", t.Date); err != nil {
 		return err
 	}
+	if len(t.Tags) > 0 {
+		ids, err := ValidateTagIDs("tag_ids", TagIDs(t.Tags))
+		if err != nil {
+			return err
+		}
+		t.Tags = make([]Tag, len(ids))
+		for i, id := range ids {
+			t.Tags[i].ID = id
+		}
+	}
 	return p.Validate()
+}
+
+// TagIDs returns the ids of tags.
+func TagIDs(tags []Tag) []int64 {
+	ids := make([]int64, len(tags))
+	for i, t := range tags {
+		ids[i] = t.ID
+	}
+	return ids
 }

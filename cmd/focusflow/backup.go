@@ -18,7 +18,6 @@ import (
 
 	"github.com/focusflow/focusflow/internal/backup"
 	"github.com/focusflow/focusflow/internal/sqlstore"
-	"golang.org/x/term"
 )
 
 const backupUsage = `backup [--format sqlite|dump] [--force] FILE
@@ -207,8 +206,7 @@ type progressLine struct {
 }
 
 func (a *app) progress(verb string) *progressLine {
-	f, ok := a.stderr.(*os.File)
-	return &progressLine{w: a.stderr, verb: verb, tty: ok && term.IsTerminal(int(f.Fd()))}
+	return &progressLine{w: a.stderr, verb: verb, tty: a.env.onTerminal(a.stderr)}
 }
 
 func (p *progressLine) update(pr backup.Progress) {

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/legacyimport"
 	"github.com/focusflow/focusflow/internal/sqlstore"
@@ -201,8 +199,7 @@ type importBar struct {
 }
 
 func (a *app) importBar() *importBar {
-	f, ok := a.stderr.(*os.File)
-	return &importBar{w: a.stderr, tty: ok && term.IsTerminal(int(f.Fd()))}
+	return &importBar{w: a.stderr, tty: a.env.onTerminal(a.stderr)}
 }
 
 func (b *importBar) draw(line string) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/focusflow/focusflow/internal/config"
 	"github.com/focusflow/focusflow/internal/sqlstore"
+	"golang.org/x/term"
 	"gopkg.in/natefinch/lumberjack.v2"
 )
 
@@ -37,6 +38,19 @@ type env struct {
 	stdin  io.Reader
 	// readFile reads *_FILE secrets and .env; nil means os.ReadFile.
 	readFile func(string) ([]byte, error)
+	// terminal tells whether a stream is a terminal a person watches; nil
+	// asks the operating system.
+	terminal func(any) bool
+}
+
+// onTerminal reports whether the stream (stdin, stdout or stderr) is a
+// terminal.
+func (e env) onTerminal(stream any) bool {
+	if e.terminal != nil {
+		return e.terminal(stream)
+	}
+	f, ok := stream.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // Exit statuses.

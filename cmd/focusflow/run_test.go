@@ -98,12 +98,20 @@ func freePort(t *testing.T) string {
 // startServe runs `focusflow serve` in the background and waits for /ping.
 func startServe(t *testing.T, vars map[string]string) (base string, stop func() int) {
 	t.Helper()
+	base, stop, _ = startServeOn(t, testEnv(vars, ""))
+	return base, stop
+}
+
+// startServeOn is startServe in a given environment; out is what the
+// server wrote to stdout and stderr.
+func startServeOn(t *testing.T, e env) (base string, stop func() int, out *syncBuffer) {
+	t.Helper()
 	port := freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	var out syncBuffer
+	out = &syncBuffer{}
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:" + port}, testEnv(vars, ""), &out, &out)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:" + port}, e, out, out)
 	}()
 	base = "http://127.0.0.1:" + port
 	for i := 0; ; i++ {
@@ -131,7 +139,26 @@ func startServe(t *testing.T, vars map[string]string) (base string, stop func() 
 		return code
 	}
 	t.Cleanup(func() { stop() })
-	return base, stop
+	return base, stop, out
+}
+
+func TestFirstRunLineOnATerminalOnly(t *testing.T) {
+	const line = "FocusFlow is running at "
+	e := testEnv(map[string]string{"DATA_DIR": t.TempDir(), "LOG_FILE": ""}, "")
+	base, stop, out := startServeOn(t, e)
+	stop()
+	if strings.Contains(out.String(), line) {
+		t.Fatalf("not a terminal, yet:\n%s", out.String())
+	}
+
+	e = testEnv(map[string]string{"DATA_DIR": t.TempDir(), "LOG_FILE": ""}, "")
+	e.terminal = func(any) bool { return true }
+	base, stop, out = startServeOn(t, e)
+	stop()
+	want := line + base + "\n"
+	if n := strings.Count(out.String(), want); n != 1 {
+		t.Fatalf("%q printed %d times, want once:\n%s", want, n, out.String())
+	}
 }
 
 type syncBuffer = fake.Buffer

@@ -99,6 +99,10 @@ func (a *app) serveUntilDone(ctx context.Context, ln net.Listener, srv *web.Serv
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String(), "url", "http://"+displayAddr(ln.Addr()))
+	if a.env.onTerminal(a.stdout) {
+		// A person started it: one plain line to click, beside the log.
+		fmt.Fprintf(a.stdout, "FocusFlow is running at http://%s\n", displayAddr(ln.Addr()))
+	}
 	select {
 	case err := <-errc:
 		logger.Error("server stopped", "error", err)

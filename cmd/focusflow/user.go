@@ -293,12 +293,11 @@ func userDelete(ctx context.Context, a *app, db *sqlstore.DB, args []string) int
 		return exitFail
 	}
 	if !*yes {
-		f, isFile := a.env.stdin.(*os.File)
-		if !isFile || !term.IsTerminal(int(f.Fd())) {
+		if !a.env.onTerminal(a.env.stdin) {
 			return a.failf("refusing to delete %s without --yes (stdin is not a terminal)", u.Username)
 		}
 		fmt.Fprintf(a.stderr, "Delete %s and ALL their data? Type the username to confirm: ", u.Username)
-		line, _ := bufio.NewReader(f).ReadString('\n')
+		line, _ := bufio.NewReader(a.env.stdin).ReadString('\n')
 		if strings.TrimSpace(line) != u.Username {
 			return a.failf("not confirmed; nothing deleted")
 		}

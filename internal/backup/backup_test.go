@@ -50,23 +50,8 @@ func newTestDB(t testing.TB, e storetest.Engine, migrate bool) *testDB {
 			t.Fatalf("migrate: %v", err)
 		}
 	}
-	var raw *sql.DB
-	if opts.URL != "" {
-		// exec mode: no prepared statement outlives its transaction, so
-		// this also works through a transaction-mode pooler.
-		sep := "?"
-		if strings.Contains(opts.URL, "?") {
-			sep = "&"
-		}
-		raw, err = sql.Open("pgx", opts.URL+sep+"default_query_exec_mode=exec")
-	} else {
-		raw, err = sql.Open("sqlite", "file:"+opts.SQLitePath+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := storetest.Raw(t, opts)
 	raw.SetMaxOpenConns(2)
-	t.Cleanup(func() { raw.Close() })
 	return &testDB{engine: e.Name, store: store, raw: raw}
 }
 

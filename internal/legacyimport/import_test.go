@@ -68,7 +68,7 @@ func legacyFixture(t testing.TB, kind string) string {
 		files = []string{"sqlite_schema.sql", "rows.sql", "sqlite_extra.sql"}
 	case "postgres":
 		src = storetest.CreateDatabase(t)
-		db, err = sql.Open("pgx", src+legacySep(src)+"default_query_exec_mode=exec")
+		db, err = sql.Open("pgx", storetest.ExecMode(src))
 		files = []string{"postgres_schema.sql", "rows.sql"}
 	}
 	if err != nil {
@@ -81,13 +81,6 @@ func legacyFixture(t testing.TB, kind string) string {
 		}
 	}
 	return src
-}
-
-func legacySep(u string) string {
-	if pu, err := url.Parse(u); err == nil && pu.RawQuery != "" {
-		return "&"
-	}
-	return "?"
 }
 
 // legacyTarget is a migrated FocusFlow store with the test clock, and a
@@ -112,16 +105,7 @@ func newLegacyTarget(t *testing.T, e storetest.Engine) *legacyTarget {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var raw *sql.DB
-	if opts.URL != "" {
-		raw, err = sql.Open("pgx", opts.URL+legacySep(opts.URL)+"default_query_exec_mode=exec")
-	} else {
-		raw, err = sql.Open("sqlite", opts.SQLitePath)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
+	raw := storetest.Raw(t, opts)
 	return &legacyTarget{db: db, raw: raw, ctx: ctx}
 }
 

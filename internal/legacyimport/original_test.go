@@ -83,7 +83,7 @@ func originalSource(t *testing.T, era string, state int) (string, *sql.DB) {
 		db, err = sql.Open("sqlite", path)
 	} else {
 		src = storetest.CreateDatabase(t)
-		db, err = sql.Open("pgx", src+legacySep(src)+"default_query_exec_mode=exec")
+		db, err = sql.Open("pgx", storetest.ExecMode(src))
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -121,14 +121,7 @@ func newClockTarget(t *testing.T, e storetest.Engine) *clockTarget {
 	if _, err := db.Migrate(lt.ctx); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open("sqlite", opts.SQLitePath)
-	if opts.URL != "" {
-		raw, err = sql.Open("pgx", opts.URL+legacySep(opts.URL)+"default_query_exec_mode=exec")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
+	raw := storetest.Raw(t, opts)
 	ct.legacyTarget = &legacyTarget{db: db, raw: raw, ctx: lt.ctx}
 	return ct
 }

@@ -97,6 +97,7 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHa
 	if tzChanged { // "today" and the streak depend on the zone
 		return db.readDay(ctx, user, date, "")
 	}
+	rd.tags.attach(rd.day.Tasks)
 	for _, wd := range localdate.WeekOf(date) {
 		s := rd.byDate[wd]
 		s.Date = wd
@@ -113,6 +114,7 @@ type dayRead struct {
 	timer  focus.State
 	byDate map[string]focusflow.DayStats
 	streak streakRows
+	tags   tagCollector // of the day's tasks
 }
 
 // queueUser reads the user (fresh settings) and the timer in one
@@ -150,7 +152,7 @@ func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, sessionHash str
 func (rd *dayRead) queueContent(b *readBatch, userID int64, date string) {
 	d := rd.day
 	b.Query(`SELECT `+taskColumns+` FROM tasks t WHERE t.user_id = $1 AND t.date = $2
-		ORDER BY CASE WHEN t.start_time IS NULL THEN 1 ELSE 0 END, t.start_time, t.position, t.id`,
+		ORDER BY t.position, t.id`,
 		[]any{userID, date}, func(row rowScanner) error {
 			t, err := scanTask(row)
 			if err == nil {
@@ -158,6 +160,8 @@ func (rd *dayRead) queueContent(b *readBatch, userID int64, date string) {
 			}
 			return err
 		})
+	rd.tags = tagCollector{}
+	b.Query(taskTagsQuery+`t.date = $2`+taskTagsOrder, []any{userID, date}, rd.tags.scan)
 	b.Query(`SELECT text, updated_at FROM day_notes WHERE user_id = $1 AND date = $2`, []any{userID, date},
 		func(row rowScanner) error {
 			var updated int64

@@ -160,12 +160,56 @@ func (db *DB) openPostgres(opts Options) error {
 // running it. If the server does not answer (a stalled network), the
 // connection is cut half a second later and discarded.
 func cancelOnServer(c *pgconn.PgConn) ctxwatch.Handler {
-	return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: 500 * time.Millisecond}
+	return &serverCancel{conn: c, cutAfter: 500 * time.Millisecond, cancelWait: 10 * time.Second}
+}
+
+// serverCancel is pgx's cancel-request handler with one difference that
+// matters behind PgBouncer: the cancel connection is left open until the
+// pooler closes it (or cancelWait passes), never closed from our side the
+// moment the statement returns. PgBouncer 1.18 exits with "bad client
+// state" when a cancel client disconnects before the server has finished
+// with its cancel request, and pgx's own handler does exactly that.
+type serverCancel struct {
+	conn       *pgconn.PgConn
+	cutAfter   time.Duration // the statement's connection is cut this long after a cancel
+	cancelWait time.Duration // the longest a cancel request may wait for its answer
+	deadline   time.Time
+	done       chan struct{}
+}
+
+func (h *serverCancel) HandleCancel(context.Context) {
+	h.deadline = time.Now().Add(h.cutAfter)
+	_ = h.conn.Conn().SetDeadline(h.deadline)
+	done := make(chan struct{})
+	h.done = done
+	go func() {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(context.Background(), h.cancelWait)
+		defer cancel()
+		if h.conn.CancelRequest(ctx) == nil {
+			// The server has taken the request but may deliver it to the
+			// backend a moment later; wait that moment so it cannot cancel
+			// the connection's next statement instead.
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+}
+
+func (h *serverCancel) HandleUnwatchAfterCancel() {
+	select {
+	case <-h.done:
+		_ = h.conn.Conn().SetDeadline(time.Time{})
+	case <-time.After(time.Until(h.deadline) + 200*time.Millisecond):
+		// No answer to the cancel yet: it could still reach whatever
+		// this connection runs next, so the connection goes rather than
+		// the request waiting for it.
+		_ = h.conn.Conn().Close()
+	}
 }
 
 // withSSLDefault requires TLS when the URL names no sslmode and the host is
-// not on this machine: the seed promises SSL to the database, and pgx's own
-// default ("prefer") silently falls back to plain text.
+// not on this machine: the connection to the database must be encrypted,
+// and pgx's own default ("prefer") silently falls back to plain text.
 func withSSLDefault(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -44,19 +44,7 @@ func openStore(tb testing.TB, opts sqlstore.Options) *sqlstore.DB {
 
 // openRaw opens a plain database/sql handle on the database of opts.
 func openRaw(tb testing.TB, opts sqlstore.Options) *sql.DB {
-	tb.Helper()
-	var raw *sql.DB
-	var err error
-	if opts.URL != "" {
-		raw, err = sql.Open("pgx", opts.URL)
-	} else {
-		raw, err = sql.Open("sqlite", "file:"+opts.SQLitePath+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { raw.Close() })
-	return raw
+	return storetest.Raw(tb, opts)
 }
 
 // benchSeed gives a user days of history ending today, consistent with the

@@ -225,18 +225,19 @@ func (l *Loader) Forget(ctx context.Context, kind string, from int64) error {
 }
 
 // AddTask adds a task as it is: its status, completion and creation time
-// are kept, and it goes at the end of its day when t.Position is 0. It
-// starts with no time (AddEntry adds it); the day's task counts and the
-// completed-task runs follow. t.ID is set.
+// are kept, and when t.Position is 0 it takes the place its start time
+// had in the original's schedule. It starts with no time (AddEntry adds
+// it); the day's task counts and the completed-task runs follow. t.ID is
+// set.
 func (l *Loader) AddTask(ctx context.Context, u *focusflow.User, t *focusflow.Task) error {
 	var completedAt any
 	if t.Status == focusflow.StatusCompleted {
 		completedAt = t.CompletedAt.UnixMilli()
 	}
 	if t.Position == 0 {
-		if err := l.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2`,
-			u.ID, t.Date).Scan(&t.Position); err != nil {
-			return wrapDBError(err)
+		var err error
+		if t.Position, err = placeLegacyTask(ctx, sqlExec{l.tx}, u.ID, t.Date, t.StartTime); err != nil {
+			return err
 		}
 	}
 	err := l.tx.QueryRowContext(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
@@ -423,8 +424,8 @@ func (l *Loader) Task(ctx context.Context, userID, id int64) (*focusflow.Task, [
 
 // UpdateTask writes t's own fields — date, title, description, schedule,
 // status and completion — as they are; its time stays (entries are added
-// and deleted on their own). A task moved to another day goes at its end;
-// completing a task ends a session on it first, as the API does.
+// and deleted on their own). A task moved to another day takes the place
+// its start time implies there; completing a task ends a session on it first, as the API does.
 func (l *Loader) UpdateTask(ctx context.Context, u *focusflow.User, t *focusflow.Task) error {
 	tx := sqlExec{l.tx}
 	old, err := l.db.taskForUpdate(ctx, tx, u.ID, t.ID)
@@ -439,9 +440,8 @@ func (l *Loader) UpdateTask(ctx context.Context, u *focusflow.User, t *focusflow
 	}
 	t.Position = old.Position
 	if t.Date != old.Date {
-		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2`,
-			u.ID, t.Date).Scan(&t.Position); err != nil {
-			return wrapDBError(err)
+		if t.Position, err = placeLegacyTask(ctx, tx, u.ID, t.Date, t.StartTime); err != nil {
+			return err
 		}
 	}
 	return writeTaskFields(ctx, tx, u.ID, old.Date, wasDone, t, l.now)

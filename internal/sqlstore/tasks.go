@@ -60,24 +60,43 @@ func logActivity(ctx context.Context, tx execer, user *focusflow.User, at time.T
 	return wrapDBError(err)
 }
 
-// CreateTask adds a task at the end of its day.
+// CreateTask adds a task at the position its start time implies (see
+// placeTask), with the tags t.Tags names by id.
 func (db *DB) CreateTask(ctx context.Context, user *focusflow.User, t *focusflow.Task) error {
 	now := db.now()
 	return db.txExec(ctx, func(tx execer) error {
-		err := tx.QueryRow(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
+		pos, err := db.placeTask(ctx, tx, user.ID, t.Date, t.StartTime)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
 			status, position, created_at, updated_at, search_words)
-			VALUES ($1, $2, $3, $4, $5, $6, 'pending',
-			  (SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2), $7, $7, $8)
-			RETURNING id, position`, user.ID, t.Date, t.Title, t.Description, nullString(t.StartTime),
-			nullInt(t.DurationMinutes), now.UnixMilli(), taskSearchWords(t)).Scan(&t.ID, &t.Position)
+			VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $8, $9)
+			RETURNING id`, user.ID, t.Date, t.Title, t.Description, nullString(t.StartTime),
+			nullInt(t.DurationMinutes), pos, now.UnixMilli(), taskSearchWords(t)).Scan(&t.ID)
 		if err != nil {
 			return wrapDBError(err)
 		}
-		t.UserID, t.Status, t.CreatedAt = user.ID, focusflow.StatusPending, fromMS(now.UnixMilli())
+		t.UserID, t.Status, t.Position, t.CreatedAt = user.ID, focusflow.StatusPending, pos, fromMS(now.UnixMilli())
 		if err := addTaskCounts(ctx, tx, user.ID, t.Date, 1, 0); err != nil {
 			return err
 		}
-		return logActivity(ctx, tx, user, now, focusflow.ActTaskAdded, "Added task: "+t.Title, t.ID)
+		if err := logActivity(ctx, tx, user, now, focusflow.ActTaskAdded, "Added task: "+t.Title, t.ID); err != nil {
+			return err
+		}
+		if len(t.Tags) == 0 {
+			t.Tags = []focusflow.Tag{}
+			return nil
+		}
+		if err := setTaskTags(ctx, tx, user, t, focusflow.TagIDs(t.Tags), "tag_ids", now); err != nil {
+			return err
+		}
+		c := tagCollector{}
+		err = tx.Query(ctx, taskTagsQuery+`t.id = $2`+taskTagsOrder, []any{user.ID, t.ID}, c.scan)
+		tasks := []focusflow.Task{*t}
+		c.attach(tasks)
+		t.Tags = tasks[0].Tags
+		return wrapDBError(err)
 	})
 }
 
@@ -95,9 +114,13 @@ func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64
 		moved := p.Date != nil && *p.Date != t.Date
 		p.Apply(t)
 		if moved && p.Position == nil {
-			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM tasks WHERE user_id = $1 AND date = $2`,
-				user.ID, t.Date).Scan(&t.Position); err != nil {
-				return wrapDBError(err)
+			if t.Position, err = db.placeTask(ctx, tx, user.ID, t.Date, t.StartTime); err != nil {
+				return err
+			}
+		}
+		if p.TagIDs != nil {
+			if err := setTaskTags(ctx, tx, user, t, *p.TagIDs, "tag_ids", now); err != nil {
+				return err
 			}
 		}
 		if p.Status != nil && *p.Status != t.Status {
@@ -234,5 +257,5 @@ func (db *DB) Task(ctx context.Context, userID, taskID int64) (*focusflow.Task, 
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, wrapDBError(err)
 	}
-	return t, nil
+	return t, loadTaskTags(ctx, db.read, t)
 }

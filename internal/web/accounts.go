@@ -117,8 +117,8 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 // /dashboard: "/x" yes; "//host", "/\host", "https://…" and anything with
 // control characters no.
 func localTarget(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\\\r\n\t") || len(next) > 2000 {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsRune(next, '\\') || strings.IndexFunc(next, unicode.IsControl) >= 0 || len(next) > 2000 {
 		return "/dashboard"
 	}
 	return next

@@ -1364,6 +1364,12 @@ func TestOpenRedirects(t *testing.T) {
 			{"/\n/evil.example", "/dashboard"},
 			{"/\r\n/evil.example", "/dashboard"},
 			{"/a\\b", "/dashboard"},
+			// Every control character: C0, DEL and C1.
+			{"/\x00/evil.example", "/dashboard"},
+			{"/a\x1bb", "/dashboard"},
+			{"/a\x7fb", "/dashboard"},
+			{"/a\u0085b", "/dashboard"},
+			{"/a\u009bb", "/dashboard"},
 			{" //evil.example", "/dashboard"},
 			{"evil.example", "/dashboard"},
 			{"", "/dashboard"},

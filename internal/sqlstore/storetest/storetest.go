@@ -155,3 +155,29 @@ func SameDatabase(t testing.TB, base, dbURL string) string {
 	b.Path = d.Path
 	return b.String()
 }
+
+// Raw opens a plain database/sql handle on the store's database, for
+// checks the store has no query for. On PostgreSQL it uses the exec mode,
+// so no prepared statement outlives its transaction and it also works
+// through a transaction-mode pooler.
+func Raw(tb testing.TB, opts sqlstore.Options) *sql.DB {
+	tb.Helper()
+	var raw *sql.DB
+	var err error
+	if opts.URL != "" {
+		raw, err = sql.Open("pgx", ExecMode(opts.URL))
+	} else {
+		raw, err = sql.Open("sqlite", "file:"+opts.SQLitePath+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// ExecMode is a PostgreSQL URL that makes pgx send every statement
+// unprepared, as FocusFlow does by default.
+func ExecMode(u string) string {
+	return u + sep(u) + "default_query_exec_mode=exec"
+}
