@@ -30,14 +30,16 @@ type SearchRequest struct {
 	Q      string
 	Cursor string // "" for the first page
 	Limit  int    // 0 for the default
+	Tag    int64  // only tasks with this tag; 0 for any row
 }
 
 // SearchQuery is a checked SearchRequest: the words to look for and where
 // the page starts.
 type SearchQuery struct {
-	Terms []string
+	Terms []string // none only with a tag: all its tasks
 	After SearchCursor
 	Limit int
+	Tag   int64
 }
 
 // SearchCursor is the position after the last result of a page. Results
@@ -81,18 +83,21 @@ func SearchKindRank(kind string) int {
 
 // Validate checks a request and returns its query.
 func (r SearchRequest) Validate() (SearchQuery, error) {
-	q := SearchQuery{Limit: r.Limit}
+	q := SearchQuery{Limit: r.Limit, Tag: r.Tag}
 	if !utf8.ValidString(r.Q) || strings.IndexFunc(r.Q, unicode.IsControl) >= 0 {
 		return q, Invalid("q", "The search contains invalid characters.")
 	}
-	if strings.TrimSpace(r.Q) == "" {
+	if r.Tag < 0 {
+		return q, Invalid("tag", "Tag must be a tag's id.")
+	}
+	if strings.TrimSpace(r.Q) == "" && r.Tag == 0 {
 		return q, Invalid("q", "Type something to search for.")
 	}
 	if n := utf8.RuneCountInString(r.Q); n > MaxSearchQuery {
 		return q, Invalid("q", "The search is too long (%d characters; at most %d).", n, MaxSearchQuery)
 	}
 	q.Terms = SearchTerms(r.Q)
-	if len(q.Terms) == 0 {
+	if len(q.Terms) == 0 && strings.TrimSpace(r.Q) != "" {
 		return q, Invalid("q", "The search needs at least one letter or digit.")
 	}
 	if len(q.Terms) > MaxSearchTerms {

@@ -25,8 +25,12 @@ func searchSeed(t *testing.T, f *fixture) {
 		{"2025-12-31", "Year-end review", "Straße naïve façade Ǆemal"},
 		{"2024-02-29", "Leap day run", "10km in 55min"},
 	}
-	for _, x := range tasks {
+	summer := searchTag(t, f.db, f.user, "Été-2026")
+	for i, x := range tasks {
 		task := &focusflow.Task{Date: x.date, Title: x.title, Description: x.desc}
+		if i == 0 {
+			task.Tags = []focusflow.Tag{*summer}
+		}
 		if err := f.db.CreateTask(f.ctx, f.user, task); err != nil {
 			t.Fatal(err)
 		}
@@ -91,6 +95,8 @@ var searchParityQueries = []struct {
 	{"zo\u0308e", []string{"task 2026-03-03"}},
 	{"'quoted'", []string{"task 2026-03-04"}},
 	{`\ink`, []string{"task 2026-03-02"}},
+	{"ete 2026", []string{"task 2026-03-01"}},
+	{"ÉTÉ sugar", []string{"task 2026-03-01"}},
 }
 
 func TestSearchParity(t *testing.T) {
@@ -221,6 +227,8 @@ func TestSearchMigrationIndexesExistingRows(t *testing.T) {
 				`INSERT INTO tasks (id, user_id, date, title, description, created_at, updated_at) VALUES (1, 1, '2020-05-01', 'Écrire le rapport', 'Détails', 0, 0)`,
 				`INSERT INTO notes (id, user_id, date, type, title, content, created_at, updated_at) VALUES (1, 1, '2020-05-02', 'idea', '', 'Rapport annuel', 0, 0)`,
 				`INSERT INTO day_notes (user_id, date, text, updated_at) VALUES (1, '2020-05-03', 'Le RAPPORT est fini', 0)`,
+				`INSERT INTO tags (id, user_id, name, name_fold, color, created_at, updated_at) VALUES (1, 1, 'Trésor', 'tresor', 'slate', 0, 0)`,
+				`INSERT INTO task_tags (task_id, tag_id) VALUES (1, 1)`,
 			} {
 				if _, err := raw.ExecContext(ctx, q); err != nil {
 					t.Fatalf("%s: %v", q, err)
@@ -240,6 +248,9 @@ func TestSearchMigrationIndexesExistingRows(t *testing.T) {
 			}
 			if want := []string{"day_note 2020-05-03", "note 2020-05-02", "task 2020-05-01"}; !slices.Equal(have, want) {
 				t.Fatalf("got %v, want %v", have, want)
+			}
+			if got := found(t, db, 1, "tresor rapport"); !slices.Equal(got, []string{"task 2020-05-01"}) {
+				t.Fatalf("by its tag's name: %v", got)
 			}
 		})
 	}

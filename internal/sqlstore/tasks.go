@@ -156,14 +156,14 @@ func writeTaskFields(ctx context.Context, tx execer, userID int64, oldDate strin
 	if isDone {
 		completedAt = t.CompletedAt.UnixMilli()
 	}
-	return tx.Exec(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
-		duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11, search_words = $12
+	if err := tx.Exec(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
+		duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11
 		WHERE id = $1 AND user_id = $2`, t.ID, userID, t.Date, t.Title, t.Description, nullString(t.StartTime),
-		nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli(), taskSearchWords(t))
+		nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli()); err != nil {
+		return err
+	}
+	return reindexTasks(ctx, tx, `t.id = $1`, []any{t.ID}, 0)
 }
-
-// taskSearchWords is what search finds a task by.
-func taskSearchWords(t *focusflow.Task) string { return focusflow.SearchWords(t.Title, t.Description) }
 
 // changeStatus completes or reopens t. Completing a task whose timer runs
 // stops the timer first; only a completed task is reopened (others keep

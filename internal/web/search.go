@@ -39,6 +39,13 @@ type searchPageJSON struct {
 func searchRequest(r *http.Request) (focusflow.SearchRequest, error) {
 	v := r.URL.Query()
 	req := focusflow.SearchRequest{Q: v.Get("q"), Cursor: v.Get("cursor")}
+	if tag := v.Get("tag"); tag != "" {
+		id, err := strconv.ParseInt(tag, 10, 64)
+		if err != nil || id <= 0 {
+			return req, focusflow.Invalid("tag", "Tag must be a tag's id.")
+		}
+		req.Tag = id
+	}
 	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil {
@@ -105,7 +112,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, a *authState
 	req, err := searchRequest(r)
 	data := searchPageData{Q: req.Q}
 	p := page{Title: "Search", Data: &data, Form: map[string]string{"q": req.Q}}
-	if err == nil && strings.TrimSpace(req.Q) == "" && req.Cursor == "" {
+	if err == nil && strings.TrimSpace(req.Q) == "" && req.Cursor == "" && req.Tag == 0 {
 		s.render(w, r, "search", p)
 		return
 	}
@@ -127,7 +134,11 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, a *authState
 		data.Results = append(data.Results, searchView(res))
 	}
 	if out.NextCursor != nil {
-		data.Next = "/search?" + url.Values{"q": {req.Q}, "cursor": {*out.NextCursor}}.Encode()
+		next := url.Values{"q": {req.Q}, "cursor": {*out.NextCursor}}
+		if req.Tag != 0 {
+			next.Set("tag", strconv.FormatInt(req.Tag, 10))
+		}
+		data.Next = "/search?" + next.Encode()
 	}
 	s.render(w, r, "search", p)
 }

@@ -40,7 +40,7 @@ func searchAPI(t *testing.T, c *client, q string) []string {
 func TestSearchAPI(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
 		ts := newTestServer(t, e)
-		c, _ := ts.signedInClient(t)
+		c, me := ts.signedInClient(t)
 		var task struct {
 			ID int64 `json:"id"`
 		}
@@ -92,6 +92,42 @@ func TestSearchAPI(t *testing.T) {
 			t.Errorf("another user found %v", r)
 		}
 		ts.newClient(t).get("/api/v1/search?q=x").expect(t, http.StatusUnauthorized)
+
+		// tag= keeps the tasks of one of the user's tags, found by its name too.
+		user, err := ts.store.User(ts.ctx(), me.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tag := &focusflow.Tag{Name: "Rapports", Color: focusflow.DefaultTagColor}
+		if err := ts.store.CreateTag(ts.ctx(), user, tag); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ts.store.SetTaskTags(ts.ctx(), user, task.ID, []int64{tag.ID}); err != nil {
+			t.Fatal(err)
+		}
+		tagged := func(query string) []string {
+			var p searchPageResponse
+			c.get("/api/v1/search?"+query).expect(t, http.StatusOK).decode(t, &p)
+			var out []string
+			for _, r := range p.Results {
+				out = append(out, r.Kind+" "+r.Date)
+			}
+			return out
+		}
+		id := strconv.FormatInt(tag.ID, 10)
+		for query, want := range map[string][]string{
+			"tag=" + id:                  {"task 2024-05-01"},
+			"q=%C3%BCbersicht&tag=" + id: {"task 2024-05-01"},
+			"q=rapport":                  {"task 2024-05-01"},
+			"tag=" + id + "9":            nil,
+		} {
+			if got := tagged(query); !slices.Equal(got, want) {
+				t.Errorf("%s: %v, want %v", query, got, want)
+			}
+		}
+		if got := searchAPI(t, other, "rapport"); len(got) != 0 {
+			t.Errorf("another user found %v by a tag's name", got)
+		}
 	})
 }
 
@@ -112,6 +148,10 @@ func TestSearchAPIRefusesBadInput(t *testing.T) {
 			{"q=plan&limit=ten", "limit"},
 			{"q=plan&limit=-1", "limit"},
 			{"q=plan&cursor=nonsense", "cursor"},
+			{"q=plan&tag=work", "tag"},
+			{"q=plan&tag=0", "tag"},
+			{"tag=-3", "tag"},
+			{"tag=", "q"},
 			{"q=plan&cursor=" + url.QueryEscape("MjAyNS0wMS0wMXx0YXNrfC0x"), "cursor"}, // a negative id
 		} {
 			res := c.get("/api/v1/search?"+tc.query).expect(t, http.StatusBadRequest)
