@@ -114,7 +114,7 @@ var (
 			JOIN pg_class c ON c.oid = a.attrelid
 			JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped`,
-		searchMatch: `search_vector(%[1]s.user_id, %[1]s.search_words) @@ $2::tsquery`,
+		searchMatch: `%[1]s.search_vector @@ $2::tsquery`,
 		searchQuery: postgresSearchQuery,
 	}
 )
