@@ -93,7 +93,10 @@ var (
 		maxParams:   32766, // SQLITE_MAX_VARIABLE_NUMBER
 		param:       sqliteParam,
 		fileQuery:   `SELECT file FROM pragma_database_list WHERE name = 'main'`,
-		searchMatch: `%[1]s.id IN (SELECT rowid FROM %[2]s_search WHERE %[2]s_search MATCH $2)`,
+		// The unary + keeps SQLite from driving the query by the matches
+		// (all users' rows, each looked up, then sorted): it walks the
+		// user's rows newest first and checks each against them.
+		searchMatch: `+%[1]s.id IN (SELECT rowid FROM %[2]s_search WHERE %[2]s_search MATCH $2)`,
 		searchQuery: sqliteSearchQuery,
 	}
 	postgresDialect = dialect{
