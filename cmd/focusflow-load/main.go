@@ -48,6 +48,7 @@ Commands:
   url    drive any loopback URL (e.g. the bare server's /day and POST /start)
   bare   the bare server: the least work a day view and a timer start need (the speed limit)
   events time live updates: act on timers, measure delivery to every stream (or --hold many streams)
+  doc    write a large valid export document (--tasks N --out FILE), for measuring imports
 
 "focusflow-load <command> --help" describes each command's flags.
 Targets must be loopback addresses (127.0.0.0/8, ::1, localhost); every run stops after --duration.
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return bareCommand(ctx, args[1:], stdout, stderr)
 	case "events":
 		return eventsCommand(ctx, args[1:], stdout, stderr)
+	case "doc":
+		return docCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -173,7 +173,9 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 
 // sweep does the periodic work every instance may do at once (all of it is
 // idempotent): forgotten timers are capped and newly earned achievements
-// stored every minute, since both are what users see; expired sessions,
+// stored every minute, since both are what users see, and what imports cut
+// short by a crash wrote is removed (at start, then every minute, a budget
+// at a time); expired sessions,
 // old security events and stale login-failure counts go every ten minutes.
 // sweepBudget bounds each step of a sweep round.
 const sweepBudget = 30 * time.Second
@@ -190,6 +192,13 @@ func sweep(ctx context.Context, db *sqlstore.DB, retention time.Duration, m *met
 			fn(sctx)
 		}
 		step(func(ctx context.Context) { capForgottenTimers(ctx, db, m, logger) })
+		step(func(ctx context.Context) {
+			if n, err := db.CleanupImports(ctx); err != nil && ctx.Err() == nil {
+				logger.Warn("sweep imports cut short", "error", err)
+			} else if n > 0 {
+				logger.Info("undid imports cut short", "imports", n)
+			}
+		})
 		step(func(ctx context.Context) {
 			if _, err := db.AwardAchievements(ctx); err != nil {
 				logger.Warn("sweep achievements", "error", err)

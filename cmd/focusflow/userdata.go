@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -143,16 +142,15 @@ func cmdUserImport(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	name, file := pos[0], pos[1]
-	var body []byte
-	var err error
-	if file == "-" {
-		body, err = io.ReadAll(a.env.stdin)
-	} else {
-		body, err = os.ReadFile(file)
-	}
-	if err != nil {
-		fmt.Fprintln(a.stderr, "focusflow user import:", err)
-		return exitFail
+	in := a.env.stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			fmt.Fprintln(a.stderr, "focusflow user import:", err)
+			return exitFail
+		}
+		defer f.Close()
+		in = f
 	}
 	db, u, ok := a.openForUser(ctx, name)
 	if !ok {
@@ -160,7 +158,11 @@ func cmdUserImport(ctx context.Context, a *app, args []string) int {
 	}
 	defer db.Close()
 	defer a.closeLog()
-	sum, err := userdata.New(db, time.Now).Import(ctx, u, body)
+	// The document is read as it is checked, within the server's limits:
+	// what the server would refuse, the command refuses too.
+	svc := userdata.New(db, time.Now).WithLimits(userdata.Limits{MaxRows: a.cfg.ImportMaxRows,
+		MaxBytes: a.cfg.ImportMaxBytes})
+	sum, err := svc.Import(ctx, u, in)
 	var ie *focusflow.ImportError
 	if errors.As(err, &ie) {
 		fmt.Fprintf(a.stderr, "focusflow user import: %s was not imported; nothing was written:\n", file)

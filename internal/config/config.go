@@ -50,14 +50,24 @@ const LevelCritical = slog.LevelError + 4
 
 // Defaults that other packages may want to refer to.
 const (
-	DefaultPort          = 8080
-	DefaultDataDir       = "./data"
-	DefaultLogFile       = "logs/focusflow.log"
-	DefaultMaxBodyBytes  = 1 << 20
-	DefaultSQLiteFile    = "focusflow.db"
-	SecretKeyFileName    = "secret_key" // inside DATA_DIR, development only
-	MinSecretKeyLength   = 32
-	secretKeyHowToCreate = `generate one with: openssl rand -base64 32   (or: python3 -c "import secrets; print(secrets.token_urlsafe(32))")`
+	DefaultPort         = 8080
+	DefaultDataDir      = "./data"
+	DefaultLogFile      = "logs/focusflow.log"
+	DefaultMaxBodyBytes = 1 << 20
+	// DefaultImportMaxRows is above the largest account FocusFlow is meant
+	// for, ten years of heavy use: 3,653 days × (30 tasks + 40 time
+	// entries + 60 session phases + 100 lines of activity + 10 notes + 1
+	// day note) ≈ 880,000 rows. Every such account's own export imports
+	// back.
+	DefaultImportMaxRows = 1_000_000
+	// DefaultImportMaxBytes holds that account's document as the export
+	// writes it (indented JSON: about 400 bytes a task, 230 a phase or a
+	// line of activity, 200 an entry, 300 a note: ≈ 220 MB).
+	DefaultImportMaxBytes = 256 << 20
+	DefaultSQLiteFile     = "focusflow.db"
+	SecretKeyFileName     = "secret_key" // inside DATA_DIR, development only
+	MinSecretKeyLength    = 32
+	secretKeyHowToCreate  = `generate one with: openssl rand -base64 32   (or: python3 -c "import secrets; print(secrets.token_urlsafe(32))")`
 )
 
 // Config is the whole configuration. Build it with Load; the zero value is
@@ -89,6 +99,13 @@ type Config struct {
 	DatabaseNotifyURL string
 	EventsPerUser     int // live-update streams one user may hold
 	EventsMaxStreams  int // live-update streams one instance holds
+
+	// Imports of users' export documents: the most rows (every element of
+	// every section) and bytes one document may have, and how many imports
+	// one instance runs at once.
+	ImportMaxRows     int
+	ImportMaxBytes    int64
+	ImportMaxParallel int
 
 	Port    int
 	Addr    string // HOST:PORT for the HTTP listener; HOST defaults to all interfaces
@@ -221,6 +238,9 @@ func (l *loader) loadCookiesAndCSRF(c *Config) {
 func (l *loader) loadLive(c *Config) {
 	c.EventsPerUser = l.integer("EVENTS_PER_USER", 8, 1, 100)
 	c.EventsMaxStreams = l.integer("EVENTS_MAX_STREAMS", 5000, 1, 1_000_000)
+	c.ImportMaxRows = l.integer("IMPORT_MAX_ROWS", DefaultImportMaxRows, 1, 100_000_000)
+	c.ImportMaxBytes = int64(l.integer("IMPORT_MAX_BYTES", DefaultImportMaxBytes, 1024, 1<<40))
+	c.ImportMaxParallel = l.integer("IMPORT_MAX_PARALLEL", 2, 1, 64)
 	raw, name, ok := l.secret("DATABASE_NOTIFY_URL")
 	if !ok || raw == "" {
 		return

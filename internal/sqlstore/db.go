@@ -55,6 +55,20 @@ type DB struct {
 	logger      *slog.Logger
 	capOverride time.Duration
 	testMinute  time.Duration
+	// importFault, set by tests, may fail an import where it can still
+	// fail (see importWriter.fault), given the chunk's number from 0.
+	importFault func(chunk int) error
+	// beforeRoundTrip, when set (tests only), is called as a write
+	// transaction starts and before each of its round trips to the
+	// database, so that a test can end the caller's context at any step.
+	beforeRoundTrip func()
+}
+
+// roundTrip calls the beforeRoundTrip test hook, if any.
+func (db *DB) roundTrip() {
+	if db.beforeRoundTrip != nil {
+		db.beforeRoundTrip()
+	}
 }
 
 // Open opens the database and checks it answers once. It does not migrate.
@@ -305,8 +319,23 @@ func SafeError(err error) string {
 }
 
 // tx runs fn in a write transaction, committing when fn returns nil.
+// fn's statements run under ctx; the transaction itself (BEGIN, COMMIT,
+// ROLLBACK) under endContext's rule, so that a caller who gives up while
+// fn runs gets a rolled-back transaction on a connection that stays
+// usable, and one who gives up once fn is done gets it committed.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	db.roundTrip()
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return wrapDBError(err)
+	}
+	defer conn.Close()
+	if err := ctx.Err(); err != nil {
+		return err // nothing begun
+	}
+	txCtx, cancel := txContext(ctx)
+	defer cancel()
+	tx, err := conn.BeginTx(txCtx, nil)
 	if err != nil {
 		return wrapDBError(err)
 	}
@@ -314,7 +343,19 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
+	db.roundTrip()
 	return wrapDBError(tx.Commit())
+}
+
+// txContext is what a database/sql transaction lives under (database/sql
+// rolls it back, and pgx then discards the connection, when that context
+// ends): ctx without its cancellation, with its deadline (if any) moved
+// txEndGrace later for the COMMIT or ROLLBACK.
+func txContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(context.WithoutCancel(ctx), d.Add(txEndGrace))
+	}
+	return context.WithCancel(context.WithoutCancel(ctx))
 }
 
 func (db *DB) ms() int64 { return db.now().UnixMilli() }

@@ -79,6 +79,15 @@ type dialect struct {
 	// searchQuery writes the engine's query for rows of userID having, for
 	// each term, a word that starts with it.
 	searchQuery func(userID int64, terms []string) string
+	// chunkedImports: an import of a user's document is written in short
+	// transactions that give the single writer back between them (SQLite),
+	// rather than in one transaction that takes row locks only
+	// (PostgreSQL, where other users' writes do not wait for it).
+	chunkedImports bool
+	// importLock claims the right to import into user $1 for the rest of
+	// the transaction (true) or finds another import holding it (false);
+	// "" where the import journal's unique row per user is the lock.
+	importLock string
 }
 
 var (
@@ -98,6 +107,8 @@ var (
 		// user's rows newest first and checks each against them.
 		searchMatch: `+%[1]s.id IN (SELECT rowid FROM %[2]s_search WHERE %[2]s_search MATCH $2)`,
 		searchQuery: sqliteSearchQuery,
+
+		chunkedImports: true,
 	}
 	postgresDialect = dialect{
 		name:           "postgres",
@@ -112,6 +123,7 @@ var (
 		readExpr:       postgresReadExpr,
 		maxParams:      65535, // the protocol's limit
 		param:          postgresParam,
+		importLock:     `SELECT pg_try_advisory_xact_lock(hashtextextended('focusflow-import:' || $1, 0))`,
 		sequences: `SELECT a.attname, pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname)
 			FROM pg_attribute a
 			JOIN pg_class c ON c.oid = a.attrelid

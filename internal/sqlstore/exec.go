@@ -63,6 +63,7 @@ func (e sqlExec) Batch(ctx context.Context, queries ...batchQuery) error {
 type pipeExec struct {
 	conn    *pgx.Conn
 	pending []batchQuery
+	step    func() // DB.beforeRoundTrip
 }
 
 func (p *pipeExec) Exec(ctx context.Context, query string, args ...any) error {
@@ -80,6 +81,9 @@ func (p *pipeExec) Query(ctx context.Context, query string, args []any, each fun
 func (p *pipeExec) Batch(ctx context.Context, queries ...batchQuery) error {
 	all := append(p.pending, queries...)
 	p.pending = nil
+	if p.step != nil {
+		p.step()
+	}
 	return wrapDBError(pipeline(ctx, p.conn, all))
 }
 
@@ -105,50 +109,126 @@ type lazyRow func(dest ...any) error
 
 func (f lazyRow) Scan(dest ...any) error { return f(dest...) }
 
+// steppedExec is an execer that calls step before each statement: the
+// test hook DB.beforeRoundTrip on the statement-by-statement path.
+type steppedExec struct {
+	execer
+	step func()
+}
+
+func (e steppedExec) Exec(ctx context.Context, query string, args ...any) error {
+	e.step()
+	return e.execer.Exec(ctx, query, args...)
+}
+
+func (e steppedExec) QueryRow(ctx context.Context, query string, args ...any) rowScanner {
+	return lazyRow(func(dest ...any) error {
+		e.step()
+		return e.execer.QueryRow(ctx, query, args...).Scan(dest...)
+	})
+}
+
+func (e steppedExec) Query(ctx context.Context, query string, args []any, each func(rowScanner) error) error {
+	e.step()
+	return e.execer.Query(ctx, query, args, each)
+}
+
+func (e steppedExec) Batch(ctx context.Context, queries ...batchQuery) error {
+	for _, q := range queries {
+		e.step()
+		if err := e.execer.Batch(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // txExec runs fn in a write transaction with an execer: pipelined on
 // PostgreSQL, statement by statement on SQLite. fn's error rolls back.
+//
+// However the caller's context ends — before BEGIN, between statements or
+// during the COMMIT — the transaction is committed or rolled back before
+// its connection goes back to the pool, and a connection whose state is
+// unknown is discarded: an open transaction would hold its row locks for
+// as long as the connection sits idle in the pool.
 func (db *DB) txExec(ctx context.Context, fn func(execer) error) error {
 	if !db.dialect.pipelined {
-		return db.tx(ctx, func(tx *sql.Tx) error { return fn(sqlExec{tx}) })
+		return db.tx(ctx, func(tx *sql.Tx) error {
+			var e execer = sqlExec{tx}
+			if db.beforeRoundTrip != nil {
+				e = steppedExec{e, db.beforeRoundTrip}
+			}
+			return fn(e)
+		})
 	}
+	db.roundTrip()
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return wrapDBError(err)
 	}
 	defer conn.Close()
 	return conn.Raw(func(driverConn any) error {
-		p := &pipeExec{conn: pgxConn(driverConn)}
+		p := &pipeExec{conn: pgxConn(driverConn), step: db.beforeRoundTrip}
 		p.Exec(ctx, "BEGIN")
-		if err := fn(p); err != nil {
-			return p.rollback(ctx, err)
+		err := fn(p)
+		if err == nil {
+			// Everything the transaction decided is known: the writes and
+			// the COMMIT go out together, and a client that hangs up now
+			// no longer stops them (see endContext).
+			end, cancel := endContext(ctx)
+			p.Exec(end, "COMMIT")
+			err = p.Query(end, "", nil, nil)
+			cancel()
 		}
-		// The writes and the COMMIT go out together. An error in any of
-		// them makes the server skip the rest of the pipeline, COMMIT
-		// included, leaving the transaction open: it is rolled back
-		// before the connection goes back to the pool.
-		p.Exec(ctx, "COMMIT")
-		if err := p.Query(ctx, "", nil, nil); err != nil {
-			return p.rollback(ctx, err)
-		}
-		return nil
+		return p.end(ctx, err)
 	})
 }
 
-// rollback ends a transaction that failed (or whose pipeline failed,
-// leaving it open or aborted) even when ctx is cancelled; a connection on
-// which even that fails is discarded, never handed back mid-transaction.
-func (p *pipeExec) rollback(ctx context.Context, cause error) error {
+// txEndGrace is how long the last round trip of a transaction (its writes
+// with the COMMIT, or its ROLLBACK) may run past the caller's deadline.
+const txEndGrace = time.Second
+
+// endContext is what a transaction ends under: the caller's values and
+// deadline (but at least txEndGrace from now), not its cancellation. A
+// COMMIT interrupted half-way leaves the caller unsure whether it happened
+// and the connection in a state to be repaired; a ROLLBACK must run
+// precisely when the caller has given up.
+func endContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(txEndGrace)
+	if d, ok := ctx.Deadline(); ok && d.After(deadline) {
+		deadline = d
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), deadline)
+}
+
+// errTxOpen reports a transaction found open after its COMMIT went out
+// (the server skipped it): it was rolled back.
+var errTxOpen = errors.New("transaction still open after COMMIT; rolled back")
+
+// end makes sure the transaction is over before the connection goes back
+// to the pool: one still open (a failed or interrupted pipeline leaves it
+// open or aborted) is rolled back, even when ctx is cancelled, and a
+// connection that is closed, or on which the rollback fails, is discarded.
+func (p *pipeExec) end(ctx context.Context, cause error) error {
 	p.pending = nil
-	end, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	pg := p.conn.PgConn()
+	if pg.IsClosed() {
+		return errors.Join(cause, errTxUnknown, driver.ErrBadConn)
+	}
+	if pg.TxStatus() == 'I' {
+		return cause
+	}
+	if cause == nil {
+		cause = errTxOpen
+	}
+	end, cancel := endContext(ctx)
 	defer cancel()
-	if _, err := p.conn.Exec(end, "ROLLBACK"); err != nil {
-		return errors.Join(cause, driverBad(err))
+	if _, err := p.conn.Exec(end, "ROLLBACK"); err != nil || pg.TxStatus() != 'I' {
+		return errors.Join(cause, err, errTxUnknown, driver.ErrBadConn)
 	}
 	return cause
 }
 
-// driverBad marks the connection unusable after a failed rollback, so the
-// pool discards it instead of handing out a connection mid-transaction.
-func driverBad(err error) error {
-	return errors.Join(err, driver.ErrBadConn)
-}
+// errTxUnknown marks a connection whose transaction state is unknown (cut,
+// or a ROLLBACK that failed): the pool discards it (driver.ErrBadConn).
+var errTxUnknown = errors.New("connection discarded: transaction state unknown")

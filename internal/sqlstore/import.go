@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,71 +16,117 @@ import (
 )
 
 // ImportRows writes a checked document (internal/userdata makes the plan)
-// into the user's account in one transaction, or nothing. Rows the account
-// already has are skipped: same-account rows by their ids, another
-// account's by the legacy_ids an earlier import of the document left.
-// Entries and phases that overlap the account's own are refused as a
-// conflict; day notes from another account are merged into the account's;
-// settings (session settings and signals too, when the document has them)
-// are applied only from another account's document (the account's own are
-// newer than its export).
+// into the user's account, all of it or nothing (on SQLite in short
+// transactions, undone if a later one fails: see importWriter). Rows the
+// account already has are skipped: same-account rows by their ids,
+// another account's by the legacy_ids an earlier import of the document
+// left. Entries and phases that overlap the account's own are refused as
+// a conflict; day notes from another account are merged into the
+// account's; settings (session settings and signals too, when the
+// document has them) are applied only from another account's document
+// (the account's own are newer than its export). One import per account
+// runs at a time; a second is refused as a conflict.
 func (db *DB) ImportRows(ctx context.Context, user *focusflow.User, plan *focusflow.ImportPlan) (*focusflow.ImportSummary, error) {
 	account, err := db.accountRef(ctx, user, false)
 	if err != nil {
 		return nil, err
 	}
 	same := account != "" && plan.Account == account
-	sum := &focusflow.ImportSummary{SameAccount: same}
-	now := db.now()
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		*sum = focusflow.ImportSummary{SameAccount: same}
-		imp := &rowImport{db: db, tx: tx, plan: plan, same: same, user: user, sum: sum, now: now}
-		return imp.run(ctx)
-	})
-	if err != nil {
+	im := &rowImport{db: db, plan: plan, same: same, user: user, now: db.now(),
+		sum: &focusflow.ImportSummary{SameAccount: same}}
+	if im.w, err = db.beginImport(ctx, user.ID, user.Location()); err != nil {
 		return nil, err
 	}
-	return sum, nil
+	if err := im.run(ctx); err != nil {
+		return nil, im.w.abort(ctx, err)
+	}
+	return im.sum, nil
 }
 
-// rowImport is one ImportRows transaction.
+// rowImport is one ImportRows.
 type rowImport struct {
 	db      *DB
-	tx      *sql.Tx
+	w       *importWriter
 	plan    *focusflow.ImportPlan
 	same    bool // the document comes from this account
 	user    *focusflow.User
 	sum     *focusflow.ImportSummary
 	now     time.Time
 	taskIDs map[int64]int64 // the document's task id → ours (existing or new)
+	// have are the document's rows the account has already, by kind: the
+	// document's id → ours.
+	have map[string]map[int64]int64
 }
 
+// run reads what the account has, refuses overlaps, then writes the rows
+// (in chunks where the engine needs them) and, in the last transaction,
+// what changes rows the account had before: settings, day notes.
 func (im *rowImport) run(ctx context.Context) error {
+	if err := im.prepare(ctx); err != nil {
+		return err
+	}
+	if im.w.tx == nil {
+		if err := im.w.next(ctx); err != nil {
+			return err
+		}
+	}
+	for _, step := range []func(context.Context) error{im.tasks, im.entries, im.notes, im.activity, im.phases} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	x := sqlExec{im.w.tx}
+	if err := im.w.figures.apply(ctx, im.db, x, im.user.ID, false); err != nil {
+		return err
+	}
+	im.w.figures = newFigureDelta()
 	loc, err := im.settings(ctx)
 	if err != nil {
 		return err
 	}
-	if err := im.tasks(ctx); err != nil {
-		return err
+	// Focus figures were written in the account's zone; a document from
+	// another account may have moved it.
+	if loc.String() != im.user.Location().String() {
+		if err := im.db.rebucketFocus(ctx, x, im.user.ID, loc); err != nil {
+			return err
+		}
 	}
-	if err := im.entries(ctx); err != nil {
-		return err
-	}
-	// Focus figures: recomputed from every entry in the (possibly new)
-	// zone, which also moves the account's older figures if it changed.
-	if err := im.db.rebucketFocus(ctx, sqlExec{im.tx}, im.user.ID, loc); err != nil {
+	// The runs follow the new days and the (maybe new) daily goal.
+	if err := im.db.recomputeRuns(ctx, x, im.user.ID); err != nil {
 		return err
 	}
 	if err := im.dayNotes(ctx); err != nil {
 		return err
 	}
-	if err := im.notes(ctx); err != nil {
+	return im.w.finish(ctx)
+}
+
+// prepare reads which of the document's rows the account has, outside
+// any write transaction, and refuses entries and phases that overlap the
+// account's.
+func (im *rowImport) prepare(ctx context.Context) error {
+	im.have = map[string]map[int64]int64{}
+	p := im.plan
+	for _, k := range []struct {
+		table, kind string
+		ids         []int64
+	}{
+		{"tasks", "task", idsOf(p.Tasks, func(t focusflow.Task) int64 { return t.ID })},
+		{"time_entries", "entry", idsOf(p.Entries, func(e focusflow.TimeEntry) int64 { return e.ID })},
+		{"notes", "note", idsOf(p.Notes, func(n focusflow.Note) int64 { return n.ID })},
+		{"activity", "activity", idsOf(p.Activity, func(a focusflow.ActivityRow) int64 { return a.ID })},
+		{"timer_phases", "phase", idsOf(p.Phases, func(p focusflow.PhaseRow) int64 { return p.ID })},
+	} {
+		have, err := im.present(ctx, k.table, k.kind, k.ids)
+		if err != nil {
+			return err
+		}
+		im.have[k.kind] = have
+	}
+	if err := im.refuseOverlaps(ctx, im.have["entry"]); err != nil {
 		return err
 	}
-	if err := im.activity(ctx); err != nil {
-		return err
-	}
-	return im.phases(ctx)
+	return im.refusePhaseOverlaps(ctx, im.have["phase"])
 }
 
 // mapKind names a document row kind in legacy_ids, per source account and
@@ -113,7 +157,7 @@ func (im *rowImport) present(ctx context.Context, table, kind string, ids []int6
 	for _, id := range ids {
 		want[id] = true
 	}
-	err := queryEach(ctx, im.tx, query, args, func(r *sql.Rows) error {
+	err := queryEach(ctx, im.db.read, query, args, func(r *sql.Rows) error {
 		var from, id int64
 		if err := r.Scan(&from, &id); err != nil {
 			return err
@@ -126,14 +170,17 @@ func (im *rowImport) present(ctx context.Context, table, kind string, ids []int6
 	return out, err
 }
 
-// remember records that the document's row from became our row id.
+// remember records that the document's row from became our row id, and
+// counts the row written.
 func (im *rowImport) remember(ctx context.Context, kind string, from, id int64) error {
-	if im.same {
-		return nil // the ids themselves say it
+	if !im.same {
+		if _, err := im.w.tx.ExecContext(ctx, `INSERT INTO legacy_ids (kind, legacy_id, new_id, import_id)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (kind, legacy_id) DO UPDATE SET new_id = excluded.new_id,
+			import_id = excluded.import_id`, im.mapKind(kind), from, id, im.w.id); err != nil {
+			return wrapDBError(err)
+		}
 	}
-	_, err := im.tx.ExecContext(ctx, `INSERT INTO legacy_ids (kind, legacy_id, new_id) VALUES ($1, $2, $3)
-		ON CONFLICT (kind, legacy_id) DO UPDATE SET new_id = excluded.new_id`, im.mapKind(kind), from, id)
-	return wrapDBError(err)
+	return im.w.tick(ctx)
 }
 
 // settings applies another account's settings and returns the zone the
@@ -143,7 +190,7 @@ func (im *rowImport) settings(ctx context.Context) (*time.Location, error) {
 		return im.user.Location(), nil
 	}
 	if query, args := settingsUpdate(im.user.ID, im.plan.Settings); query != "" {
-		if _, err := im.tx.ExecContext(ctx, query, args...); err != nil {
+		if _, err := im.w.tx.ExecContext(ctx, query, args...); err != nil {
 			return nil, wrapDBError(err)
 		}
 	}
@@ -156,14 +203,18 @@ func (im *rowImport) settings(ctx context.Context) (*time.Location, error) {
 	return im.user.Location(), nil
 }
 
+// tasks writes the tasks the account lacks, each with the time of its
+// entries the import writes.
 func (im *rowImport) tasks(ctx context.Context) error {
-	tasks, uid := im.plan.Tasks, im.user.ID
-	have, err := im.present(ctx, "tasks", "task", idsOf(tasks, func(t focusflow.Task) int64 { return t.ID }))
-	if err != nil {
-		return err
+	uid, have := im.user.ID, im.have["task"]
+	spent := map[int64]int64{} // the document's task id → its new entries' time
+	for _, e := range im.plan.Entries {
+		if _, ok := im.have["entry"][e.ID]; !ok {
+			spent[e.TaskID] += e.EndedAt.Sub(e.StartedAt).Milliseconds()
+		}
 	}
 	im.taskIDs = map[int64]int64{}
-	for _, t := range tasks {
+	for _, t := range im.plan.Tasks {
 		if id, ok := have[t.ID]; ok {
 			im.taskIDs[t.ID] = id
 			im.sum.Skipped.Tasks++
@@ -174,60 +225,48 @@ func (im *rowImport) tasks(ctx context.Context) error {
 			completed = t.CompletedAt.UnixMilli()
 		}
 		var id int64
-		if err := im.tx.QueryRowContext(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time,
-			duration_minutes, status, position, spent_ms, completed_at, created_at, updated_at, search_words)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12) RETURNING id`,
+		if err := im.w.tx.QueryRowContext(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time,
+			duration_minutes, status, position, spent_ms, completed_at, created_at, updated_at, import_id, search_words)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 			uid, t.Date, t.Title, t.Description, nullString(t.StartTime), nullInt(t.DurationMinutes), t.Status,
-			t.Position, completed, t.CreatedAt.UnixMilli(), im.now.UnixMilli(), taskSearchWords(&t)).Scan(&id); err != nil {
+			t.Position, spent[t.ID], completed, t.CreatedAt.UnixMilli(), im.now.UnixMilli(), im.w.id,
+			taskSearchWords(&t)).Scan(&id); err != nil {
 			return wrapDBError(err)
 		}
-		if err := addTaskCounts(ctx, sqlExec{im.tx}, uid, t.Date, 1, b2i(t.Status == focusflow.StatusCompleted)); err != nil {
-			return err
-		}
+		im.w.figures.addTask(t.Date, t.Status == focusflow.StatusCompleted, 1)
+		im.taskIDs[t.ID] = id
+		im.sum.Created.Tasks++
 		if err := im.remember(ctx, "task", t.ID, id); err != nil {
 			return err
 		}
-		im.taskIDs[t.ID] = id
-		im.sum.Created.Tasks++
 	}
 	return nil
 }
 
-// entries writes the time entries the account lacks. None may overlap
-// anything the account has (a running timer counts up to now): one that
-// does is a conflict, and nothing is written.
+// entries writes the time entries the account lacks (overlaps were
+// refused before anything was written), with their focus time, and their
+// time on the tasks the account had.
 func (im *rowImport) entries(ctx context.Context) error {
-	entries, uid := im.plan.Entries, im.user.ID
-	have, err := im.present(ctx, "time_entries", "entry", idsOf(entries, func(e focusflow.TimeEntry) int64 { return e.ID }))
-	if err != nil {
-		return err
-	}
-	if err := im.refuseOverlaps(ctx, have); err != nil {
-		return err
-	}
-	spent := map[int64]int64{}
-	for _, e := range entries {
-		if _, ok := have[e.ID]; ok {
+	for _, e := range im.plan.Entries {
+		if _, ok := im.have["entry"][e.ID]; ok {
 			im.sum.Skipped.TimeEntries++
 			continue
 		}
 		taskID := im.taskIDs[e.TaskID]
 		var id int64
-		if err := im.tx.QueryRowContext(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, ended_at, source, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, uid, taskID, e.StartedAt.UnixMilli(), e.EndedAt.UnixMilli(),
-			e.Source, im.now.UnixMilli()).Scan(&id); err != nil {
+		if err := im.w.tx.QueryRowContext(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, ended_at, source,
+			created_at, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, im.user.ID, taskID,
+			e.StartedAt.UnixMilli(), e.EndedAt.UnixMilli(), e.Source, im.now.UnixMilli(), im.w.id).Scan(&id); err != nil {
 			return wrapDBError(err)
 		}
+		onTask := int64(0) // a new task has this time already
+		if _, existed := im.have["task"][e.TaskID]; existed {
+			onTask = taskID
+		}
+		im.w.figures.addEntry(im.user.Location(), onTask, e.StartedAt, e.EndedAt, e.Source == focusflow.SourceManual, 1)
+		im.sum.Created.TimeEntries++
 		if err := im.remember(ctx, "entry", e.ID, id); err != nil {
 			return err
-		}
-		spent[taskID] += e.EndedAt.Sub(e.StartedAt).Milliseconds()
-		im.sum.Created.TimeEntries++
-	}
-	for _, taskID := range slices.Sorted(maps.Keys(spent)) {
-		if _, err := im.tx.ExecContext(ctx, `UPDATE tasks SET spent_ms = spent_ms + $3 WHERE id = $1 AND user_id = $2`,
-			taskID, uid, spent[taskID]); err != nil {
-			return wrapDBError(err)
 		}
 	}
 	return nil
@@ -251,7 +290,7 @@ func (im *rowImport) refuseOverlaps(ctx context.Context, have map[int64]int64) e
 // busy reads the stretches of time (start and end) a query returns.
 func (im *rowImport) busy(ctx context.Context, query string, args ...any) (*spanSet, error) {
 	busy := &spanSet{}
-	err := queryEach(ctx, im.tx, query, args, func(r *sql.Rows) error {
+	err := queryEach(ctx, im.db.read, query, args, func(r *sql.Rows) error {
 		var s entrySpan
 		if err := r.Scan(&s.start, &s.end); err != nil {
 			return err
@@ -297,7 +336,7 @@ func idsOf[T any](rows []T, id func(T) int64) []int64 {
 // for is skipped when it says nothing new, and otherwise (from another
 // account) added below the account's text.
 func (im *rowImport) dayNotes(ctx context.Context) error {
-	tx, uid := im.tx, im.user.ID
+	tx, uid := im.w.tx, im.user.ID
 	for i, n := range im.plan.DayNotes {
 		day, _ := focusflow.ParseDate(n.Date)
 		dayKey := int64(day.Year()*10000 + int(day.Month())*100 + day.Day())
@@ -356,57 +395,47 @@ func (im *rowImport) mergeDayNote(ctx context.Context, i int, n focusflow.DayNot
 			i, n.Date, focusflow.MaxDayNote)
 		return e
 	}
-	_, err := im.tx.ExecContext(ctx, `UPDATE day_notes SET text = $3, updated_at = $4, search_words = $5
+	_, err := im.w.tx.ExecContext(ctx, `UPDATE day_notes SET text = $3, updated_at = $4, search_words = $5
 		WHERE user_id = $1 AND date = $2`, im.user.ID, n.Date, merged, im.now.UnixMilli(), focusflow.SearchWords(merged))
 	return wrapDBError(err)
 }
 
 func (im *rowImport) notes(ctx context.Context) error {
-	notes := im.plan.Notes
-	have, err := im.present(ctx, "notes", "note", idsOf(notes, func(n focusflow.Note) int64 { return n.ID }))
-	if err != nil {
-		return err
-	}
-	for _, n := range notes {
-		if _, ok := have[n.ID]; ok {
+	for _, n := range im.plan.Notes {
+		if _, ok := im.have["note"][n.ID]; ok {
 			im.sum.Skipped.Notes++
 			continue
 		}
 		var id int64
-		if err := im.tx.QueryRowContext(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at, updated_at,
-			search_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, im.user.ID, n.Date, n.Type, n.Title, n.Content,
-			n.CreatedAt.UnixMilli(), n.UpdatedAt.UnixMilli(), noteSearchWords(&n)).Scan(&id); err != nil {
+		if err := im.w.tx.QueryRowContext(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at,
+			updated_at, import_id, search_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, im.user.ID, n.Date,
+			n.Type, n.Title, n.Content, n.CreatedAt.UnixMilli(), n.UpdatedAt.UnixMilli(), im.w.id, noteSearchWords(&n)).Scan(&id); err != nil {
 			return wrapDBError(err)
 		}
+		im.sum.Created.Notes++
 		if err := im.remember(ctx, "note", n.ID, id); err != nil {
 			return err
 		}
-		im.sum.Created.Notes++
 	}
 	return nil
 }
 
 func (im *rowImport) activity(ctx context.Context) error {
-	lines := im.plan.Activity
-	have, err := im.present(ctx, "activity", "activity", idsOf(lines, func(a focusflow.ActivityRow) int64 { return a.ID }))
-	if err != nil {
-		return err
-	}
-	for _, a := range lines {
-		if _, ok := have[a.ID]; ok {
+	for _, a := range im.plan.Activity {
+		if _, ok := im.have["activity"][a.ID]; ok {
 			im.sum.Skipped.Activity++
 			continue
 		}
 		var id int64
-		if err := im.tx.QueryRowContext(ctx, `INSERT INTO activity (user_id, date, at, kind, message, task_id)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, im.user.ID, a.Date, a.At.UnixMilli(), a.Kind, a.Message,
-			nullID(im.taskIDs[a.TaskID])).Scan(&id); err != nil {
+		if err := im.w.tx.QueryRowContext(ctx, `INSERT INTO activity (user_id, date, at, kind, message, task_id, import_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, im.user.ID, a.Date, a.At.UnixMilli(), a.Kind, a.Message,
+			nullID(im.taskIDs[a.TaskID]), im.w.id).Scan(&id); err != nil {
 			return wrapDBError(err)
 		}
+		im.sum.Created.Activity++
 		if err := im.remember(ctx, "activity", a.ID, id); err != nil {
 			return err
 		}
-		im.sum.Created.Activity++
 	}
 	return nil
 }
@@ -417,35 +446,28 @@ func (im *rowImport) activity(ctx context.Context) error {
 // phase of its session counts up to now): one that does is a conflict, and
 // nothing is written.
 func (im *rowImport) phases(ctx context.Context) error {
-	phases := im.plan.Phases
-	have, err := im.present(ctx, "timer_phases", "phase", idsOf(phases, func(p focusflow.PhaseRow) int64 { return p.ID }))
-	if err != nil {
-		return err
-	}
-	if err := im.refusePhaseOverlaps(ctx, have); err != nil {
-		return err
-	}
 	var created []focus.PhaseRecord
-	for _, p := range phases {
-		if _, ok := have[p.ID]; ok {
+	for _, p := range im.plan.Phases {
+		if _, ok := im.have["phase"][p.ID]; ok {
 			im.sum.Skipped.Phases++
 			continue
 		}
 		var id int64
-		if err := im.tx.QueryRowContext(ctx, `INSERT INTO timer_phases (user_id, task_id, kind, started_at, ended_at,
-			planned_ms, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, im.user.ID, nullID(im.taskIDs[p.TaskID]),
-			p.Kind, p.StartedAt.UnixMilli(), p.EndedAt.UnixMilli(), p.Planned.Milliseconds(), p.Outcome).Scan(&id); err != nil {
+		if err := im.w.tx.QueryRowContext(ctx, `INSERT INTO timer_phases (user_id, task_id, kind, started_at, ended_at,
+			planned_ms, outcome, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, im.user.ID,
+			nullID(im.taskIDs[p.TaskID]), p.Kind, p.StartedAt.UnixMilli(), p.EndedAt.UnixMilli(), p.Planned.Milliseconds(),
+			p.Outcome, im.w.id).Scan(&id); err != nil {
 			return wrapDBError(err)
-		}
-		if err := im.remember(ctx, "phase", p.ID, id); err != nil {
-			return err
 		}
 		created = append(created, focus.PhaseRecord{Kind: p.Kind, Outcome: p.Outcome})
 		im.sum.Created.Phases++
+		if err := im.remember(ctx, "phase", p.ID, id); err != nil {
+			return err
+		}
 	}
 	// The award pass counts phases, as it does after a timer records them.
 	if earnsSomething(created) {
-		return markAchievementsDue(ctx, sqlExec{im.tx}, im.user.ID)
+		return markAchievementsDue(ctx, sqlExec{im.w.tx}, im.user.ID)
 	}
 	return nil
 }
@@ -458,7 +480,7 @@ func (im *rowImport) refusePhaseOverlaps(ctx context.Context, have map[int64]int
 		return err
 	}
 	var s timerState
-	err = s.scanTimerRow(im.tx.QueryRowContext(ctx, `SELECT `+timerColumns+` FROM timers WHERE user_id = $1`, im.user.ID))
+	err = s.scanTimerRow(im.db.read.QueryRowContext(ctx, `SELECT `+timerColumns+` FROM timers WHERE user_id = $1`, im.user.ID))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:

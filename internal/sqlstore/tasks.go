@@ -103,13 +103,18 @@ func (db *DB) CreateTask(ctx context.Context, user *focusflow.User, t *focusflow
 // UpdateTask changes a task. Completing a task whose timer runs stops the
 // timer first; reopening clears its completion.
 func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64, p focusflow.TaskPatch) (*focusflow.Task, error) {
-	now := db.now()
 	var out *focusflow.Task
 	err := db.txExec(ctx, func(tx execer) error {
+		if p.Status != nil && *p.Status == focusflow.StatusCompleted {
+			if err := lockTimerRow(ctx, tx, user.ID, db.now()); err != nil {
+				return err
+			}
+		}
 		t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
 		if err != nil {
 			return err
 		}
+		now := db.now() // under the locks: see lockTimerRow
 		oldDate, wasDone := t.Date, t.Status == focusflow.StatusCompleted
 		moved := p.Date != nil && *p.Date != t.Date
 		p.Apply(t)
@@ -193,15 +198,23 @@ func b2i(b bool) int {
 // DeleteTask deletes a task with its time entries, taking their focus time
 // out of the per-day figures; a timer on the task becomes idle.
 func (db *DB) DeleteTask(ctx context.Context, user *focusflow.User, taskID int64) error {
-	now := db.now()
-	return db.txExec(ctx, func(tx execer) error { return db.deleteTask(ctx, tx, user, taskID, now) })
+	return db.txExec(ctx, func(tx execer) error {
+		if err := lockTimerRow(ctx, tx, user.ID, db.now()); err != nil {
+			return err
+		}
+		return db.deleteTask(ctx, tx, user, taskID, time.Time{})
+	})
 }
 
-// deleteTask is DeleteTask inside a transaction (an import's too).
+// deleteTask is DeleteTask inside a transaction (an import's too); a
+// zero now is read once the task is locked.
 func (db *DB) deleteTask(ctx context.Context, tx execer, user *focusflow.User, taskID int64, now time.Time) error {
 	t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
 	if err != nil {
 		return err
+	}
+	if now.IsZero() {
+		now = db.now() // under the locks: see lockTimerRow
 	}
 	// The session on it ends first; its entries' focus, the one just
 	// closed included, then leaves the figures with them.

@@ -61,6 +61,17 @@ func (db *DB) lockTimer(ctx context.Context, tx execer, userID int64, now time.T
 	return s.State, targetTask, nil
 }
 
+// lockTimerRow takes the user's timer row lock (creating the row) as a
+// deferred statement: it travels with the transaction's next query. A
+// write that may end the timer (completing or deleting a task) takes it
+// before any other lock and reads the clock after, as a timer action does:
+// both then lock in the same order, and an entry it closes never ends
+// before one a concurrent action started.
+func lockTimerRow(ctx context.Context, tx execer, userID int64, now time.Time) error {
+	return tx.Exec(ctx, `INSERT INTO timers (user_id, version, updated_at) VALUES ($1, 0, $2)
+		ON CONFLICT (user_id) DO UPDATE SET updated_at = timers.updated_at`, userID, now.UnixMilli())
+}
+
 // timerState reads a timer's state: its row, then (entryAndTask) its
 // running entry and its task.
 type timerState struct{ focus.State }

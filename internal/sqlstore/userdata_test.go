@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -209,7 +210,7 @@ func exportDoc(t *testing.T, db *sqlstore.DB, now func() time.Time, u *focusflow
 
 // importDoc loads a document into u's account.
 func importDoc(db *sqlstore.DB, now func() time.Time, u *focusflow.User, raw []byte) (*focusflow.ImportSummary, error) {
-	return userdata.New(db, now).Import(context.Background(), u, raw)
+	return userdata.New(db, now).Import(context.Background(), u, bytes.NewReader(raw))
 }
 
 func TestExportImportRoundTrip(t *testing.T) {

@@ -192,6 +192,11 @@ func (o *Object) kind(t reflect.Type) string {
 	return "an object"
 }
 
+// FoldKey is the spelling shared by every key encoding/json matches to the
+// same field (see foldKey), for readers that walk a document token by
+// token.
+func FoldKey(k string) string { return foldKey(k) }
+
 // foldKey maps a key to one spelling shared by every key encoding/json
 // treats as the same field: it matches names ignoring case (Unicode simple
 // folding), so "Title" or "TITLE" would silently overwrite "title" unless

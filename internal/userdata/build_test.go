@@ -1,10 +1,12 @@
 package userdata
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,19 +190,19 @@ func TestServiceWritesOnlyCheckedDocuments(t *testing.T) {
 		t.Errorf("export of an unknown user: %v", err)
 	}
 	raw, _ := json.Marshal(doc)
-	sum, err := svc.Import(ctx, &store.rows.User, raw)
+	sum, err := svc.Import(ctx, &store.rows.User, bytes.NewReader(raw))
 	if err != nil || sum.Created.Tasks != 2 || len(store.planned) != 1 || store.planned[0].Tasks[0].ID != 12 {
 		t.Fatalf("import: %+v, %v", sum, err)
 	}
 
 	doc.Tasks[0].Title = ""
 	raw, _ = json.Marshal(doc)
-	_, err = svc.Import(ctx, &store.rows.User, raw)
+	_, err = svc.Import(ctx, &store.rows.User, bytes.NewReader(raw))
 	var ie *focusflow.ImportError
 	if !errors.As(err, &ie) || len(store.planned) != 1 {
 		t.Errorf("a bad document reached the store: %v, %d writes", err, len(store.planned))
 	}
-	if _, err := svc.Import(ctx, &store.rows.User, []byte("{")); !errors.As(err, &ie) || len(store.planned) != 1 {
+	if _, err := svc.Import(ctx, &store.rows.User, strings.NewReader("{")); !errors.As(err, &ie) || len(store.planned) != 1 {
 		t.Errorf("broken JSON reached the store: %v", err)
 	}
 }

@@ -27,14 +27,23 @@ const (
 	maxIdentity  = 320 // username and email, shown to the reader only
 )
 
-// checker judges one document. Every problem is recorded, not only the
-// first, so that a person fixing a file by hand sees them all at once.
+// checker judges one document, row by row as it is read (it is the sink
+// of a docReader), then as a whole (finish). Every problem is recorded,
+// not only the first, so that a person fixing a file by hand sees them
+// all at once.
 type checker struct {
-	now       time.Time
-	p         *focusflow.ImportError
-	plan      *focusflow.ImportPlan
-	taskIndex map[string]int // task ref → index in the document
-	spent     []int64        // per task: the sum of its entries, in ms
+	now      time.Time
+	p        *focusflow.ImportError
+	plan     *focusflow.ImportPlan
+	taskByID map[int64]int // a task's id (from its ref) → its index in the document
+	declared []int64       // per task: its spent_ms
+	refs     map[byte]map[int64]bool
+	dates    map[string]bool // of day notes
+}
+
+func newChecker(now time.Time) *checker {
+	return &checker{now: now, p: &focusflow.ImportError{}, plan: &focusflow.ImportPlan{}, taskByID: map[int64]int{},
+		refs: map[byte]map[int64]bool{}}
 }
 
 // Check judges every value of a parsed document by the rules the API
@@ -42,33 +51,54 @@ type checker struct {
 // to write. Nothing is written yet; problems come back as one
 // *focusflow.ImportError.
 func Check(doc *focusflow.ExportDoc, now time.Time) (*focusflow.ImportPlan, error) {
+	c := newChecker(now)
+	feed(c, doc.Tasks, c.task)
+	feed(c, doc.Entries, c.entry)
+	feed(c, doc.DayNotes, c.dayNote)
+	feed(c, doc.Notes, c.note)
+	feed(c, doc.Activity, c.activity)
+	feed(c, doc.Phases, c.phase)
+	return c.finish(doc)
+}
+
+func feed[T any](c *checker, rows []T, hand func(int, *T)) {
+	for i := range rows {
+		hand(i, &rows[i])
+	}
+}
+
+// finish judges what only the whole document shows (its header, the rows
+// rows name, the time entries of each task, overlaps) and returns the
+// plan.
+func (c *checker) finish(doc *focusflow.ExportDoc) (*focusflow.ImportPlan, error) {
 	if doc.Format != focusflow.ExportFormat || doc.Version < 1 || doc.Version > focusflow.ExportVersion {
 		return nil, invalidDoc("format", "This is not a FocusFlow export of versions 1 to %d.", focusflow.ExportVersion)
 	}
-	c := &checker{now: now, p: &focusflow.ImportError{}, plan: &focusflow.ImportPlan{Account: doc.Account}}
+	c.plan.Account = doc.Account
 	c.header(doc)
-	c.tasks(doc.Tasks)
-	c.entries(doc.Entries)
+	c.taskRefs()
 	c.overlaps("time_entries", spansOf(c.plan.Entries, func(e focusflow.TimeEntry) (time.Time, time.Time) {
 		return e.StartedAt, e.EndedAt
 	}))
-	for i, t := range doc.Tasks {
-		if t.SpentMS != c.spent[i] {
-			c.p.Add(fmt.Sprintf("tasks[%d].spent_ms", i), "tasks[%d].spent_ms is %d but its time entries add up to %d ms.",
-				i, t.SpentMS, c.spent[i])
-		}
-	}
-	c.dayNotes(doc.DayNotes)
-	c.notes(doc.Notes)
-	c.activity(doc.Activity)
-	c.phases(doc.Phases)
+	c.spent()
 	c.overlaps("phases", spansOf(c.plan.Phases, func(p focusflow.PhaseRow) (time.Time, time.Time) {
 		return p.StartedAt, p.EndedAt
 	}))
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	rows := &c.plan.UserRows
+	rows.Tasks, rows.Entries, rows.DayNotes = nonNil(rows.Tasks), nonNil(rows.Entries), nonNil(rows.DayNotes)
+	rows.Notes, rows.Activity, rows.Phases = nonNil(rows.Notes), nonNil(rows.Activity), nonNil(rows.Phases)
 	return c.plan, nil
+}
+
+// nonNil is s, or an empty slice for none: a plan lists rows, if none.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // text cleans v by rule, naming field in the message.
@@ -99,19 +129,28 @@ func (c *checker) instant(field, v string, latest time.Time) time.Time {
 }
 
 // ref checks the ref of row f, whose letter must be that of example
-// ("t12"), and returns the id it holds (0 when it is wrong).
-func (c *checker) ref(f, v, example string, seen map[string]bool) int64 {
+// ("t12"), and returns the id it holds (0 when it is wrong); seen holds
+// the ids of the refs of its kind so far.
+func (c *checker) ref(f, v, example string, seen map[int64]bool) int64 {
 	if !refPattern.MatchString(v) || v[0] != example[0] {
 		c.p.Add(f+".ref", "%s.ref must be %q and digits, like %q.", f, example[:1], example)
 		return 0
 	}
-	if seen[v] {
+	id, _ := strconv.ParseInt(v[1:], 10, 64)
+	if seen[id] {
 		c.p.Add(f+".ref", "%s.ref %q appears twice.", f, v)
 		return 0
 	}
-	seen[v] = true
-	id, _ := strconv.ParseInt(v[1:], 10, 64)
+	seen[id] = true
 	return id
+}
+
+// seen is the set of ids of the refs of a kind (its letter) read so far.
+func (c *checker) seen(letter byte) map[int64]bool {
+	if c.refs[letter] == nil {
+		c.refs[letter] = map[int64]bool{}
+	}
+	return c.refs[letter]
 }
 
 // header checks what the document says about itself and the account.
@@ -148,52 +187,48 @@ func (c *checker) header(doc *focusflow.ExportDoc) {
 	}
 }
 
-func (c *checker) tasks(tasks []focusflow.ExportTask) {
-	c.taskIndex = map[string]int{}
-	seen := map[string]bool{}
-	c.plan.Tasks = make([]focusflow.Task, len(tasks))
-	for i, t := range tasks {
-		f := fmt.Sprintf("tasks[%d]", i)
-		row := focusflow.Task{ID: c.ref(f, t.Ref, "t12", seen), Date: t.Date, Status: t.Status, Position: t.Position}
-		if row.ID != 0 {
-			c.taskIndex[t.Ref] = i
-		}
-		c.date(f+".date", t.Date)
-		row.Title = c.text(focusflow.TitleText, f+".title", t.Title)
-		row.Description = c.text(focusflow.DescriptionText, f+".description", t.Description)
-		if t.StartTime != nil {
-			row.StartTime = *t.StartTime
-			if !focusflow.ValidClock(row.StartTime) {
-				c.p.Add(f+".start_time", "%s.start_time must be HH:MM (00:00–23:59) or null.", f)
-			}
-		}
-		if t.DurationMinutes != nil {
-			row.DurationMinutes = *t.DurationMinutes
-			if row.DurationMinutes < 1 || row.DurationMinutes > focusflow.MaxDurationMinutes {
-				c.p.Add(f+".duration_minutes", "%s.duration_minutes must be between 1 and %d, or null.",
-					f, focusflow.MaxDurationMinutes)
-			}
-		}
-		switch t.Status {
-		case focusflow.StatusPending, focusflow.StatusInProgress, focusflow.StatusPaused, focusflow.StatusCompleted:
-		default:
-			c.p.Add(f+".status", "%s.status must be pending, in-progress, paused or completed.", f)
-		}
-		if t.Position < 0 || t.Position > focusflow.MaxPosition {
-			c.p.Add(f+".position", "%s.position must be between 0 and %d.", f, focusflow.MaxPosition)
-		}
-		if t.SpentMS < 0 {
-			c.p.Add(f+".spent_ms", "%s.spent_ms must not be negative.", f)
-		}
-		row.CreatedAt = c.instant(f+".created_at", t.CreatedAt, c.now)
-		if t.CompletedAt != nil {
-			if t.Status != focusflow.StatusCompleted {
-				c.p.Add(f+".completed_at", "%s.completed_at is set but the task is not completed.", f)
-			}
-			row.CompletedAt = c.instant(f+".completed_at", *t.CompletedAt, c.now)
-		}
-		c.plan.Tasks[i] = arrived(row)
+func (c *checker) task(i int, t *focusflow.ExportTask) {
+	f := fmt.Sprintf("tasks[%d]", i)
+	row := focusflow.Task{ID: c.ref(f, t.Ref, "t12", c.seen(taskRef)), Date: t.Date, Status: t.Status, Position: t.Position}
+	if row.ID != 0 {
+		c.taskByID[row.ID] = i
 	}
+	c.date(f+".date", t.Date)
+	row.Title = c.text(focusflow.TitleText, f+".title", t.Title)
+	row.Description = c.text(focusflow.DescriptionText, f+".description", t.Description)
+	if t.StartTime != nil {
+		row.StartTime = *t.StartTime
+		if !focusflow.ValidClock(row.StartTime) {
+			c.p.Add(f+".start_time", "%s.start_time must be HH:MM (00:00–23:59) or null.", f)
+		}
+	}
+	if t.DurationMinutes != nil {
+		row.DurationMinutes = *t.DurationMinutes
+		if row.DurationMinutes < 1 || row.DurationMinutes > focusflow.MaxDurationMinutes {
+			c.p.Add(f+".duration_minutes", "%s.duration_minutes must be between 1 and %d, or null.",
+				f, focusflow.MaxDurationMinutes)
+		}
+	}
+	switch t.Status {
+	case focusflow.StatusPending, focusflow.StatusInProgress, focusflow.StatusPaused, focusflow.StatusCompleted:
+	default:
+		c.p.Add(f+".status", "%s.status must be pending, in-progress, paused or completed.", f)
+	}
+	if t.Position < 0 || t.Position > focusflow.MaxPosition {
+		c.p.Add(f+".position", "%s.position must be between 0 and %d.", f, focusflow.MaxPosition)
+	}
+	if t.SpentMS < 0 {
+		c.p.Add(f+".spent_ms", "%s.spent_ms must not be negative.", f)
+	}
+	row.CreatedAt = c.instant(f+".created_at", t.CreatedAt, c.now)
+	if t.CompletedAt != nil {
+		if t.Status != focusflow.StatusCompleted {
+			c.p.Add(f+".completed_at", "%s.completed_at is set but the task is not completed.", f)
+		}
+		row.CompletedAt = c.instant(f+".completed_at", *t.CompletedAt, c.now)
+	}
+	c.plan.Tasks = append(c.plan.Tasks, arrived(row))
+	c.declared = append(c.declared, t.SpentMS)
 }
 
 // arrived is a task as an import writes it: no timer runs for it here, so
@@ -211,34 +246,40 @@ func arrived(t focusflow.Task) focusflow.Task {
 	return t
 }
 
-func (c *checker) entries(entries []focusflow.ExportEntry) {
-	seen := map[string]bool{}
-	c.spent = make([]int64, len(c.plan.Tasks))
-	c.plan.Entries = make([]focusflow.TimeEntry, len(entries))
-	for i, e := range entries {
-		f := fmt.Sprintf("time_entries[%d]", i)
-		row := focusflow.TimeEntry{ID: c.ref(f, e.Ref, "e40", seen), Source: e.Source}
-		ti, ok := c.task(f, e.TaskRef)
-		if ok {
-			row.TaskID = c.plan.Tasks[ti].ID
+func (c *checker) entry(i int, e *focusflow.ExportEntry) {
+	f := fmt.Sprintf("time_entries[%d]", i)
+	row := focusflow.TimeEntry{ID: c.ref(f, e.Ref, "e40", c.seen(entryRef)), TaskID: c.taskID(f, e.TaskRef),
+		Source: e.Source}
+	switch e.Source {
+	case focusflow.SourceTimer, focusflow.SourceManual, focusflow.SourceCapped, focusflow.SourceImported:
+	default:
+		c.p.Add(f+".source", "%s.source must be timer, manual, capped or imported.", f)
+	}
+	row.StartedAt = c.instant(f+".started_at", e.StartedAt, c.now)
+	row.EndedAt = c.instant(f+".ended_at", e.EndedAt, c.now)
+	c.plan.Entries = append(c.plan.Entries, row)
+	if row.StartedAt.IsZero() || row.EndedAt.IsZero() {
+		return
+	}
+	lasts := row.EndedAt.Sub(row.StartedAt)
+	if c.lasting(f, lasts, focusflow.MaxManualEntry, "is longer than 24 hours") && e.DurationMS != lasts.Milliseconds() {
+		c.p.Add(f+".duration_ms", "%s.duration_ms is %d but the entry lasts %d ms.", f, e.DurationMS, lasts.Milliseconds())
+	}
+}
+
+// spent compares each task's spent_ms with the time entries that name it.
+func (c *checker) spent() {
+	sums := make([]int64, len(c.plan.Tasks))
+	for _, e := range c.plan.Entries {
+		ti, ok := c.taskByID[e.TaskID]
+		if ok && e.TaskID > 0 && !e.StartedAt.IsZero() && !e.EndedAt.IsZero() {
+			sums[ti] += e.EndedAt.Sub(e.StartedAt).Milliseconds()
 		}
-		switch e.Source {
-		case focusflow.SourceTimer, focusflow.SourceManual, focusflow.SourceCapped, focusflow.SourceImported:
-		default:
-			c.p.Add(f+".source", "%s.source must be timer, manual, capped or imported.", f)
-		}
-		row.StartedAt = c.instant(f+".started_at", e.StartedAt, c.now)
-		row.EndedAt = c.instant(f+".ended_at", e.EndedAt, c.now)
-		c.plan.Entries[i] = row
-		if row.StartedAt.IsZero() || row.EndedAt.IsZero() {
-			continue
-		}
-		lasts := row.EndedAt.Sub(row.StartedAt)
-		if c.lasting(f, lasts, focusflow.MaxManualEntry, "is longer than 24 hours") && e.DurationMS != lasts.Milliseconds() {
-			c.p.Add(f+".duration_ms", "%s.duration_ms is %d but the entry lasts %d ms.", f, e.DurationMS, lasts.Milliseconds())
-		}
-		if ok {
-			c.spent[ti] += lasts.Milliseconds()
+	}
+	for i, sum := range sums {
+		if c.declared[i] != sum {
+			c.p.Add(fmt.Sprintf("tasks[%d].spent_ms", i), "tasks[%d].spent_ms is %d but its time entries add up to %d ms.",
+				i, c.declared[i], sum)
 		}
 	}
 }
@@ -257,16 +298,49 @@ func (c *checker) lasting(f string, lasts, longest time.Duration, tooLong string
 	return false
 }
 
-// optionalTask is the id of the task a row (f) names by r, when it names
-// one; 0 when r is nil (or names no task: a problem then).
+// taskID is the id of the task a row (f) names by r: the ref's number,
+// which finish looks for among the document's tasks (taskRefs); -1 when r
+// cannot be a task's ref (a problem already).
+func (c *checker) taskID(f, r string) int64 {
+	if !refPattern.MatchString(r) || r[0] != taskRef {
+		c.p.Add(f+".task_ref", "%s.task_ref %q names no task of the document.", f, focusflow.Shorten(r, 40))
+		return -1
+	}
+	id, _ := strconv.ParseInt(r[1:], 10, 64)
+	return id
+}
+
+// optionalTask is taskID for a row that may name no task (r nil: 0).
 func (c *checker) optionalTask(f string, r *string) int64 {
 	if r == nil {
 		return 0
 	}
-	if ti, ok := c.task(f, *r); ok {
-		return c.plan.Tasks[ti].ID
+	return c.taskID(f, *r)
+}
+
+// taskRefs finds the rows that name a task the document lacks, and
+// leaves rows naming no task with TaskID 0.
+func (c *checker) taskRefs() {
+	check := func(section string, i int, id *int64) {
+		if *id > 0 {
+			if _, ok := c.taskByID[*id]; !ok {
+				f := fmt.Sprintf("%s[%d]", section, i)
+				c.p.Add(f+".task_ref", "%s.task_ref %q names no task of the document.", f, ref(taskRef, *id))
+			}
+		}
+		if _, ok := c.taskByID[*id]; !ok {
+			*id = 0
+		}
 	}
-	return 0
+	for i := range c.plan.Entries {
+		check("time_entries", i, &c.plan.Entries[i].TaskID)
+	}
+	for i := range c.plan.Activity {
+		check("activity", i, &c.plan.Activity[i].TaskID)
+	}
+	for i := range c.plan.Phases {
+		check("phases", i, &c.plan.Phases[i].TaskID)
+	}
 }
 
 // span is a stretch of time a row of the document covers.
@@ -307,71 +381,52 @@ func (c *checker) overlaps(section string, spans []span) {
 	}
 }
 
-// task returns the index of the task a row (f) names by r, recording a
-// problem when no task of the document has that ref.
-func (c *checker) task(f, r string) (int, bool) {
-	ti, ok := c.taskIndex[r]
-	if !ok {
-		c.p.Add(f+".task_ref", "%s.task_ref %q names no task of the document.", f, focusflow.Shorten(r, 40))
+func (c *checker) dayNote(i int, n *focusflow.ExportDayNote) {
+	f := fmt.Sprintf("day_notes[%d]", i)
+	c.date(f+".date", n.Date)
+	if c.dates == nil {
+		c.dates = map[string]bool{}
 	}
-	return ti, ok
+	if c.dates[n.Date] {
+		c.p.Add(f+".date", "%s.date %s appears twice.", f, n.Date)
+	}
+	c.dates[n.Date] = true
+	row := focusflow.DayNoteRow{Date: n.Date}
+	row.Text = c.text(focusflow.DayNoteText, f+".text", n.Text)
+	row.UpdatedAt = c.now
+	if n.UpdatedAt != "" {
+		row.UpdatedAt = c.instant(f+".updated_at", n.UpdatedAt, c.now)
+	}
+	c.plan.DayNotes = append(c.plan.DayNotes, row)
 }
 
-func (c *checker) dayNotes(notes []focusflow.ExportDayNote) {
-	dates := map[string]bool{}
-	c.plan.DayNotes = make([]focusflow.DayNoteRow, len(notes))
-	for i, n := range notes {
-		f := fmt.Sprintf("day_notes[%d]", i)
-		c.date(f+".date", n.Date)
-		if dates[n.Date] {
-			c.p.Add(f+".date", "%s.date %s appears twice.", f, n.Date)
-		}
-		dates[n.Date] = true
-		row := focusflow.DayNoteRow{Date: n.Date}
-		row.Text = c.text(focusflow.DayNoteText, f+".text", n.Text)
-		row.UpdatedAt = c.now
-		if n.UpdatedAt != "" {
-			row.UpdatedAt = c.instant(f+".updated_at", n.UpdatedAt, c.now)
-		}
-		c.plan.DayNotes[i] = row
+func (c *checker) note(i int, n *focusflow.ExportNote) {
+	f := fmt.Sprintf("notes[%d]", i)
+	row := focusflow.Note{ID: c.ref(f, n.Ref, "n3", c.seen(noteRef)), Date: n.Date, Type: n.Type}
+	c.date(f+".date", n.Date)
+	if !slices.Contains(focusflow.NoteTypes, n.Type) {
+		c.p.Add(f+".type", "%s.type must be one of general, reflection, idea, reminder.", f)
 	}
+	row.Title = c.text(focusflow.NoteTitleText, f+".title", n.Title)
+	row.Content = c.text(focusflow.NoteContentText, f+".content", n.Content)
+	row.CreatedAt = c.instant(f+".created_at", n.CreatedAt, c.now)
+	row.UpdatedAt = row.CreatedAt
+	if n.UpdatedAt != "" {
+		row.UpdatedAt = c.instant(f+".updated_at", n.UpdatedAt, c.now)
+	}
+	c.plan.Notes = append(c.plan.Notes, row)
 }
 
-func (c *checker) notes(notes []focusflow.ExportNote) {
-	seen := map[string]bool{}
-	c.plan.Notes = make([]focusflow.Note, len(notes))
-	for i, n := range notes {
-		f := fmt.Sprintf("notes[%d]", i)
-		row := focusflow.Note{ID: c.ref(f, n.Ref, "n3", seen), Date: n.Date, Type: n.Type}
-		c.date(f+".date", n.Date)
-		if !slices.Contains(focusflow.NoteTypes, n.Type) {
-			c.p.Add(f+".type", "%s.type must be one of general, reflection, idea, reminder.", f)
-		}
-		row.Title = c.text(focusflow.NoteTitleText, f+".title", n.Title)
-		row.Content = c.text(focusflow.NoteContentText, f+".content", n.Content)
-		row.CreatedAt = c.instant(f+".created_at", n.CreatedAt, c.now)
-		row.UpdatedAt = row.CreatedAt
-		if n.UpdatedAt != "" {
-			row.UpdatedAt = c.instant(f+".updated_at", n.UpdatedAt, c.now)
-		}
-		c.plan.Notes[i] = row
+func (c *checker) activity(i int, a *focusflow.ExportActivity) {
+	f := fmt.Sprintf("activity[%d]", i)
+	row := focusflow.ActivityRow{ID: c.ref(f, a.Ref, "a7", c.seen(activityRef)), Date: a.Date}
+	c.date(f+".date", a.Date)
+	row.At = c.instant(f+".at", a.At, c.now)
+	if !kindPattern.MatchString(a.Kind) {
+		c.p.Add(f+".kind", "%s.kind must be 1–40 lower-case letters or _.", f)
 	}
-}
-
-func (c *checker) activity(lines []focusflow.ExportActivity) {
-	seen := map[string]bool{}
-	c.plan.Activity = make([]focusflow.ActivityRow, len(lines))
-	for i, a := range lines {
-		f := fmt.Sprintf("activity[%d]", i)
-		row := focusflow.ActivityRow{ID: c.ref(f, a.Ref, "a7", seen), Date: a.Date}
-		c.date(f+".date", a.Date)
-		row.At = c.instant(f+".at", a.At, c.now)
-		if !kindPattern.MatchString(a.Kind) {
-			c.p.Add(f+".kind", "%s.kind must be 1–40 lower-case letters or _.", f)
-		}
-		row.Kind = a.Kind
-		row.Message = c.text(focusflow.ActivityText, f+".message", a.Message)
-		row.TaskID = c.optionalTask(f, a.TaskRef)
-		c.plan.Activity[i] = row
-	}
+	row.Kind = a.Kind
+	row.Message = c.text(focusflow.ActivityText, f+".message", a.Message)
+	row.TaskID = c.optionalTask(f, a.TaskRef)
+	c.plan.Activity = append(c.plan.Activity, row)
 }

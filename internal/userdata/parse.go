@@ -1,28 +1,12 @@
 package userdata
 
 import (
+	"bytes"
 	"encoding/json"
-	"fmt"
 
 	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/strictjson"
 )
-
-// docSection is the document with its sections still raw: each part is
-// decoded on its own, so that every broken one is reported with its index.
-type docSection struct {
-	Format     string            `json:"format"`
-	Version    int               `json:"version"`
-	ExportedAt string            `json:"exported_at"`
-	Account    string            `json:"account"`
-	Profile    json.RawMessage   `json:"profile"`
-	Tasks      []json.RawMessage `json:"tasks"`
-	Entries    []json.RawMessage `json:"time_entries"`
-	DayNotes   []json.RawMessage `json:"day_notes"`
-	Notes      []json.RawMessage `json:"notes"`
-	Activity   []json.RawMessage `json:"activity"`
-	Phases     []json.RawMessage `json:"phases"`
-}
 
 // profileSection is the profile with its version 2 parts still raw (the
 // outer fields hide the embedded ones of the same name from encoding/json).
@@ -65,57 +49,43 @@ func keysOf(version int, pick func(versionKeys) []string) (own, later []string) 
 // back as one *focusflow.ImportError whose problems name the path of each
 // culprit.
 func Parse(data []byte) (*focusflow.ExportDoc, error) {
-	r := strictjson.Reader{Input: "The document", Integer: "a whole number"}
-	top, err := r.Object(data)
+	col := &collector{}
+	d := newDocReader(bytes.NewReader(data), col, 0)
+	head, err := d.read()
 	if err != nil {
-		return nil, asImportError(err)
-	}
-	// The format and version first, leniently: another format's file, or a
-	// later version's, has fields this one does not know, and its reader
-	// should hear why rather than about the first of them.
-	var head struct {
-		Format  string `json:"format"`
-		Version int    `json:"version"`
-	}
-	if json.Unmarshal(data, &head) == nil {
-		if err := checkHead(top, head.Format, head.Version); err != nil {
-			return nil, err
-		}
-	}
-	var sec docSection
-	if err := top.Decode(&sec, "format", "version"); err != nil {
-		return nil, asImportError(err)
-	}
-	if err := checkHead(top, sec.Format, sec.Version); err != nil {
 		return nil, err
 	}
-	p := &focusflow.ImportError{}
-	own, later := keysOf(sec.Version, func(k versionKeys) []string { return k.top })
-	requireKeys(p, top, "", sec.Version, own, later)
-	if err := p.Err(); err != nil {
-		return nil, err
+	col.doc.Format, col.doc.Version, col.doc.ExportedAt = head.Format, head.Version, head.ExportedAt
+	col.doc.Account, col.doc.Profile = head.Account, head.Profile
+	if head.Version < 2 {
+		col.doc.Phases = nil
 	}
-	doc := &focusflow.ExportDoc{Format: sec.Format, Version: sec.Version, ExportedAt: sec.ExportedAt, Account: sec.Account}
-	doc.Profile = decodeProfile(p, r, sec.Profile, sec.Version)
-	doc.Tasks = decodeEach[focusflow.ExportTask](p, r, sec.Tasks, "tasks", "ref", "date", "title", "status", "created_at")
-	doc.Entries = decodeEach[focusflow.ExportEntry](p, r, sec.Entries, "time_entries",
-		"ref", "task_ref", "started_at", "ended_at", "source")
-	doc.DayNotes = decodeEach[focusflow.ExportDayNote](p, r, sec.DayNotes, "day_notes", "date", "text")
-	doc.Notes = decodeEach[focusflow.ExportNote](p, r, sec.Notes, "notes", "ref", "date", "type", "content", "created_at")
-	doc.Activity = decodeEach[focusflow.ExportActivity](p, r, sec.Activity, "activity", "ref", "date", "at", "kind", "message")
-	if sec.Version >= 2 {
-		doc.Phases = decodeEach[focusflow.ExportPhase](p, r, sec.Phases, "phases",
-			"ref", "kind", "started_at", "ended_at", "planned_ms", "outcome")
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	return doc, nil
+	return &col.doc, nil
+}
+
+// collector is the sink that keeps every element, for Parse.
+type collector struct{ doc focusflow.ExportDoc }
+
+func (c *collector) task(_ int, t *focusflow.ExportTask)   { c.doc.Tasks = append(c.doc.Tasks, *t) }
+func (c *collector) entry(_ int, e *focusflow.ExportEntry) { c.doc.Entries = append(c.doc.Entries, *e) }
+func (c *collector) dayNote(_ int, n *focusflow.ExportDayNote) {
+	c.doc.DayNotes = append(c.doc.DayNotes, *n)
+}
+func (c *collector) note(_ int, n *focusflow.ExportNote) { c.doc.Notes = append(c.doc.Notes, *n) }
+func (c *collector) activity(_ int, a *focusflow.ExportActivity) {
+	c.doc.Activity = append(c.doc.Activity, *a)
+}
+func (c *collector) phase(_ int, p *focusflow.ExportPhase) { c.doc.Phases = append(c.doc.Phases, *p) }
+
+// keySet is an object's keys, as requireKeys and checkHead ask about them.
+type keySet interface {
+	Has(key string) bool
+	Require(key string) error
 }
 
 // checkHead refuses a document of another format, or of a version this
 // FocusFlow does not read, when it says which.
-func checkHead(top *strictjson.Object, format string, version int) error {
+func checkHead(top keySet, format string, version int) error {
 	if top.Require("format") == nil && format != focusflow.ExportFormat {
 		return invalidDoc("format", "This is not a FocusFlow export (format %q, expected %q).",
 			focusflow.Shorten(format, 40), focusflow.ExportFormat)
@@ -130,7 +100,7 @@ func checkHead(top *strictjson.Object, format string, version int) error {
 // requireKeys records in p every key of own that o (at path, "" or
 // "profile.") lacks, and every key of later that it has: a field of a
 // later version than the document's.
-func requireKeys(p *focusflow.ImportError, o *strictjson.Object, path string, version int, own, later []string) {
+func requireKeys(p *focusflow.ImportError, o keySet, path string, version int, own, later []string) {
 	for _, k := range own {
 		addError(p, o.Require(k))
 	}
@@ -170,17 +140,6 @@ func decodeProfile(p *focusflow.ImportError, r strictjson.Reader, raw json.RawMe
 	if o.Require("signals") == nil {
 		out.Signals = &focusflow.ExportSignals{}
 		addError(p, r.DecodeAt(ps.Signals, "profile.signals", out.Signals, "sound_volume", "sound_muted", "notify"))
-	}
-	return out
-}
-
-// decodeEach decodes the elements of a section, recording what is wrong
-// with each in p.
-func decodeEach[T any](p *focusflow.ImportError, r strictjson.Reader, raws []json.RawMessage, section string,
-	required ...string) []T {
-	out := make([]T, len(raws))
-	for i, raw := range raws {
-		addError(p, r.DecodeAt(raw, fmt.Sprintf("%s[%d]", section, i), &out[i], required...))
 	}
 	return out
 }

@@ -56,24 +56,20 @@ func (c *checker) sessionSettings(pr focusflow.ExportProfile) {
 	c.plan.Settings.Session, c.plan.Settings.Signals = &plan, &signals
 }
 
-// phases checks the finished phases. They come from the timer, so they
+// phase checks a finished phase. Phases come from the timer, so they
 // must be what its rules can record; one that is not would skew the
 // stats and achievements computed from phases.
-func (c *checker) phases(phases []focusflow.ExportPhase) {
-	seen := map[string]bool{}
-	c.plan.Phases = make([]focusflow.PhaseRow, len(phases))
-	for i, p := range phases {
-		f := fmt.Sprintf("phases[%d]", i)
-		row := focusflow.PhaseRow{ID: c.ref(f, p.Ref, "p5", seen), TaskID: c.optionalTask(f, p.TaskRef), Kind: p.Kind,
-			Outcome: p.Outcome}
-		if c.phaseKind(f, p) {
-			row.Planned = time.Duration(p.PlannedMS) * time.Millisecond
-		}
-		row.StartedAt = c.instant(f+".started_at", p.StartedAt, c.now)
-		row.EndedAt = c.instant(f+".ended_at", p.EndedAt, c.now)
-		c.phaseSpan(f, row)
-		c.plan.Phases[i] = row
+func (c *checker) phase(i int, p *focusflow.ExportPhase) {
+	f := fmt.Sprintf("phases[%d]", i)
+	row := focusflow.PhaseRow{ID: c.ref(f, p.Ref, "p5", c.seen(phaseRef)), TaskID: c.optionalTask(f, p.TaskRef),
+		Kind: p.Kind, Outcome: p.Outcome}
+	if c.phaseKind(f, *p) {
+		row.Planned = time.Duration(p.PlannedMS) * time.Millisecond
 	}
+	row.StartedAt = c.instant(f+".started_at", p.StartedAt, c.now)
+	row.EndedAt = c.instant(f+".ended_at", p.EndedAt, c.now)
+	c.phaseSpan(f, row)
+	c.plan.Phases = append(c.plan.Phases, row)
 }
 
 // phaseKind checks a phase's kind, outcome and planned length, and how

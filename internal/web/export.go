@@ -36,6 +36,19 @@ const (
 // limit (importBodyLimit) in limitBody.
 const profileImportPath = "/profile/import"
 
+// importBodyLimit is the largest body an import request may have: a
+// document of IMPORT_MAX_BYTES and room for a form's framing around it.
+// The document itself is measured as it is read.
+func (s *Server) importBodyLimit() int64 {
+	return s.cfg.ImportMaxBytes + 64<<10
+}
+
+// importTooLarge refuses a document over IMPORT_MAX_BYTES, naming it.
+func importTooLarge(limit int64) error {
+	return &focusflow.Error{Code: focusflow.ETOOLARGE, Field: "file", Message: fmt.Sprintf("The document is larger "+
+		"than %d bytes, the most this server imports (IMPORT_MAX_BYTES=%d).", limit, limit)}
+}
+
 // exportRoutes registers the user's own data going out and coming back.
 func (s *Server) exportRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /api/v1/export", s.requireUser(s.apiExport))
@@ -139,17 +152,14 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *authState)
 		s.fail(w, r, focusflow.Invalid("", "Send the export document as application/json."))
 		return
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			s.fail(w, r, err)
-			return
-		}
-		s.fail(w, r, focusflow.Invalid("", "Could not read the request body."))
-		return
+	sum, err := s.importDocument(r, a, r.Body)
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		err = importTooLarge(s.cfg.ImportMaxBytes)
 	}
-	sum, err := s.importDocument(r, a, body)
+	if focusflow.ErrorCode(err) == focusflow.EUNAVAILABLE {
+		w.Header().Set("Retry-After", strconv.Itoa(int(userdata.RetryAfter/time.Second)))
+	}
 	var ie *focusflow.ImportError
 	if errors.As(err, &ie) {
 		probs := make([]problemJSON, len(ie.Problems))
@@ -170,7 +180,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *authState)
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"imported": sum})
 }
 
-func (s *Server) importDocument(r *http.Request, a *authState, body []byte) (*focusflow.ImportSummary, error) {
+func (s *Server) importDocument(r *http.Request, a *authState, body io.Reader) (*focusflow.ImportSummary, error) {
 	sum, err := s.userdata.Import(r.Context(), a.user, body)
 	if err != nil {
 		return nil, err
@@ -189,24 +199,24 @@ func (s *Server) profileImport(w http.ResponseWriter, r *http.Request, a *authSt
 		s.renderProfile(w, r, a, status, page{Error: msg, Field: "import_file"})
 	}
 	f, _, err := r.FormFile("file")
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		fail(http.StatusRequestEntityTooLarge, focusflow.ErrorMessage(importTooLarge(s.cfg.ImportMaxBytes)))
+		return
+	}
 	if err != nil {
 		fail(http.StatusBadRequest, "Choose a FocusFlow export file (.json) to import.")
 		return
 	}
 	defer f.Close()
-	body, err := io.ReadAll(io.LimitReader(f, importBodyLimit+1))
-	if err != nil {
-		fail(http.StatusBadRequest, "The file could not be read.")
-		return
-	}
-	if len(body) > importBodyLimit {
-		fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is too large (limit %d MiB).", importBodyLimit>>20))
-		return
-	}
-	sum, err := s.importDocument(r, a, body)
+	sum, err := s.importDocument(r, a, f)
 	if err != nil {
 		code := focusflow.ErrorCode(err)
-		if code != focusflow.EINVALID && code != focusflow.ECONFLICT {
+		if code == focusflow.EUNAVAILABLE {
+			w.Header().Set("Retry-After", strconv.Itoa(int(userdata.RetryAfter/time.Second)))
+		}
+		if code != focusflow.EINVALID && code != focusflow.ECONFLICT && code != focusflow.ETOOLARGE &&
+			code != focusflow.EUNAVAILABLE {
 			s.fail(w, r, err)
 			return
 		}

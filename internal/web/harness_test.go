@@ -841,6 +841,8 @@ func (c *client) json(method, path string, body any, opts ...reqOpt) *response {
 		r = strings.NewReader(b)
 	case []byte:
 		r = bytes.NewReader(b)
+	case io.Reader:
+		r = b
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {

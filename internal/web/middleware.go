@@ -175,7 +175,11 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		if r.Body != nil && r.Body != http.NoBody {
 			limit := s.cfg.MaxBodyBytes
 			if r.URL.Path == importPath || r.URL.Path == profileImportPath {
-				limit = importBodyLimit
+				limit = s.importBodyLimit()
+				if r.ContentLength > limit {
+					s.fail(w, r, importTooLarge(s.cfg.ImportMaxBytes))
+					return
+				}
 			}
 			if r.ContentLength > limit {
 				s.fail(w, r, focusflow.Errorf(focusflow.ETOOLARGE, "The request body is too large (limit %d bytes).", limit))

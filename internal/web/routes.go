@@ -10,8 +10,7 @@ import (
 )
 
 const (
-	importPath      = "/api/v1/import"
-	importBodyLimit = 50 << 20
+	importPath = "/api/v1/import"
 )
 
 const eventsRoute = "GET /api/v1/events"

@@ -157,7 +157,8 @@ func New(d Deps) (*Server, error) {
 		crossOrigin:  http.NewCrossOriginProtection(),
 		seen:         map[int64]time.Time{},
 		sessions:     newSessionCache(),
-		userdata:     userdata.New(d.Store, d.Now),
+		userdata: userdata.New(d.Store, d.Now).WithLimits(userdata.Limits{MaxRows: d.Config.ImportMaxRows,
+			MaxBytes: d.Config.ImportMaxBytes, MaxParallel: d.Config.ImportMaxParallel}),
 	}
 	s.csrf = auth.CSRF{Key: s.csrfKey, MaxAge: d.Config.CSRFTimeLimit}
 	var err error

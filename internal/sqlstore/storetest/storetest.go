@@ -83,6 +83,10 @@ func openPostgres(t testing.TB, now func() time.Time) *sqlstore.DB {
 	return openAndMigrate(t, opts)
 }
 
+// OpenAndMigrate opens a store with opts (from Options, adjusted) and
+// migrates it; it closes when the test ends.
+func OpenAndMigrate(t testing.TB, opts sqlstore.Options) *sqlstore.DB { return openAndMigrate(t, opts) }
+
 func openAndMigrate(t testing.TB, opts sqlstore.Options) *sqlstore.DB {
 	t.Helper()
 	ctx := context.Background()
