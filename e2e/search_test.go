@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -76,14 +77,14 @@ func TestSearch(t *testing.T) {
 	}
 
 	// A search without words says why, next to the box.
-	do(t, ctx, "searching punctuation only", chromedp.SetValue(chromedp.ID("search-q"), "*** --"), chromedp.Submit(chromedp.ID("search-q")))
+	do(t, ctx, "searching punctuation only", chromedp.Navigate(srv.URL+"/search?q="+url.QueryEscape("*** --")))
 	waitJS(t, ctx, "the error", `document.getElementById('form-error')?.textContent.includes('letter or digit')`)
 	if inv := eval[string](t, ctx, `document.getElementById('search-q').getAttribute('aria-invalid') || ''`); inv != "true" {
 		t.Errorf("aria-invalid = %q", inv)
 	}
 
 	// A result leads to its day, where the task is.
-	do(t, ctx, "searching again", chromedp.SetValue(chromedp.ID("search-q"), "factures"), chromedp.Submit(chromedp.ID("search-q")))
+	do(t, ctx, "searching again", chromedp.Navigate(srv.URL+"/search?q=factures"))
 	waitJS(t, ctx, "one result", `document.querySelectorAll('#search-results li').length === 1`)
 	do(t, ctx, "following the result", chromedp.Click(chromedp.CSS(`#search-results a`)))
 	waitJS(t, ctx, "the day of the task", `location.search === '?date=2024-02-10'`)
