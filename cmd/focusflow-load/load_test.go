@@ -222,6 +222,9 @@ func TestHistoryConsistent(t *testing.T) {
 			if tk.date == now.Format("2006-01-02") && tk.status != "pending" {
 				t.Errorf("today's task %d is %s", tk.id, tk.status)
 			}
+			if tk.created > now.UnixMilli() || tk.upd > now.UnixMilli() {
+				t.Errorf("%v: task %d created or updated in the future", now, tk.id)
+			}
 			if (tk.status == "completed") != (tk.completedAt != nil) {
 				t.Errorf("task %d: status %s, completed_at %v", tk.id, tk.status, tk.completedAt)
 			}

@@ -49,6 +49,8 @@ Commands:
   bare   the bare server: the least work a day view and a timer start need (the speed limit)
   events time live updates: act on timers, measure delivery to every stream (or --hold many streams)
   doc    write a large valid export document (--tasks N --out FILE), for measuring imports
+  faults start focusflow processes and put them through faults (stall, lock, reset, hang-ups, kill -9,
+         Redis down, sign-in burst, big import); assert the outcomes, print the timings
 
 "focusflow-load <command> --help" describes each command's flags.
 Targets must be loopback addresses (127.0.0.0/8, ::1, localhost); every run stops after --duration.
@@ -95,6 +97,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return eventsCommand(ctx, args[1:], stdout, stderr)
 	case "doc":
 		return docCommand(ctx, args[1:], stdout, stderr)
+	case "faults":
+		return faultsCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -199,6 +199,9 @@ func (g *dayGen) day(day time.Time, isToday bool) {
 func (g *dayGen) task(day time.Time, date string, t int, isToday bool) int64 {
 	g.nextTask++
 	created := day.Add(7*time.Hour + time.Duration(g.rng.IntN(60))*time.Minute).UnixMilli()
+	// Before 08:00 today's tasks were made a moment ago, not in the future:
+	// an export holding a future creation time does not import back.
+	created = min(created, g.c.now.Add(-time.Minute).UnixMilli())
 	task := taskRow{id: g.nextTask, userID: g.u.id, date: date, status: "pending", position: int32(t),
 		title: taskTitles[g.rng.IntN(len(taskTitles))], created: created, upd: created}
 	task.title, task.description = g.text.title(), g.text.description()
