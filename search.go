@@ -40,6 +40,9 @@ type SearchQuery struct {
 	After SearchCursor
 	Limit int
 	Tag   int64
+	// TasksOnly leaves notes out (an API token that may read tasks but
+	// not notes).
+	TasksOnly bool
 }
 
 // SearchCursor is the position after the last result of a page. Results

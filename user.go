@@ -81,6 +81,10 @@ const (
 	EventCSRFRejected    = "csrf_rejected"
 	EventRateLimited     = "rate_limited"
 	EventTimerAnomaly    = "timer_anomaly"
+	EventTokenCreated    = "token_created"
+	EventTokenNewAddress = "token_new_address" // first use of a token from an address
+	EventTokenRevoked    = "token_revoked"
+	EventTokenRejected   = "token_rejected" // a malformed, unknown, revoked or expired token
 )
 
 // Signals say how the end of a phase reaches the user: a sound at a
@@ -130,6 +134,15 @@ type NewSession struct {
 	UserAgent   string
 }
 
+// Recheck names the credential a read checks again in its own round trip
+// because the caller took it from a cache: a session's or an API token's
+// hash (at most one is set; neither: nothing to check).
+type Recheck struct {
+	SessionHash string
+	TokenHash   string
+}
+
 // ErrSessionGone answers a request whose session check found the session
-// ended (logged out, revoked, expired or locked out on any instance).
+// ended (logged out, revoked, expired or locked out on any instance), or
+// whose API token did (revoked, expired, account locked).
 var ErrSessionGone = &Error{Code: EUNAUTHORIZED, Message: "Please sign in."}

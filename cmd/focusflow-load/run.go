@@ -150,8 +150,10 @@ func urlCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	method := fs.String("method", "GET", "HTTP method")
 	body := fs.String("body", "", "request body")
 	contentType := fs.String("content-type", "", "Content-Type of the body (default application/json when --body is set)")
+	var headers headerFlags
+	fs.Var(&headers, "header", "`NAME: VALUE` sent with every request (repeatable), e.g. \"Authorization: Bearer ffpat_…\" or \"Cookie: focusflow=…\"")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: focusflow-load url --url URL [--method POST] [flags]
+		fmt.Fprint(stderr, `Usage: focusflow-load url --url URL [--method POST] [--header "NAME: VALUE"]… [flags]
 
 Drives one URL with --conns concurrent keep-alive connections for --duration
 and prints requests, errors (non-2xx, by status), req/s and p50/p90/p99/max
@@ -196,6 +198,11 @@ Flags:
 		req, err := http.NewRequest(m, raw, rd)
 		if err == nil && *contentType != "" {
 			req.Header.Set("Content-Type", *contentType)
+		}
+		if err == nil {
+			for _, h := range headers {
+				req.Header.Add(h[0], h[1])
+			}
 		}
 		return name, req, err
 	})
@@ -571,4 +578,18 @@ func parseFlags(fs *flag.FlagSet, args []string, name string, stderr io.Writer) 
 		return 2, true
 	}
 	return 0, false
+}
+
+// headerFlags collects repeated --header "NAME: VALUE" flags.
+type headerFlags [][2]string
+
+func (h *headerFlags) String() string { return fmt.Sprint(len(*h), " headers") }
+
+func (h *headerFlags) Set(v string) error {
+	name, value, ok := strings.Cut(v, ":")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("%q is not NAME: VALUE", v)
+	}
+	*h = append(*h, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
+	return nil
 }

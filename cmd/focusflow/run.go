@@ -73,6 +73,7 @@ func commands() []command {
 		{"restore", "load a backup FILE into an empty database", cmdRestore},
 		{"import-legacy", "import the original (Flask) FocusFlow's users and data: --from URL", cmdImportLegacy},
 		{"user", "manage accounts: list, create, set-password, lock, unlock, delete, events", cmdUser},
+		{"token", "personal access tokens: token create|list|revoke --user NAME", cmdToken},
 		{"session", "revoke sessions: session revoke --user NAME | --all", cmdSession},
 		{"healthcheck", "probe the local server's /health (exit 0 healthy, 1 not)", cmdHealthcheck},
 		{"version", "print the version", cmdVersion},

@@ -30,9 +30,10 @@ Account administration (incident response starts here: review user accounts).
                                   terminal (asked twice) or from the first line of stdin
   user set-password NAME          set a new password (terminal or stdin, never an
                                   argument) and sign the user out everywhere
-  user lock NAME                  lock the account and end its sessions
+  user lock NAME                  lock the account, end its sessions and revoke its
+                                  API tokens (unlocking does not bring them back)
   user unlock NAME                unlock the account
-  user delete NAME [--yes]        delete the account and all its data
+  user delete NAME [--yes]        delete the account and all its data (and tokens)
   user events NAME [--limit N]    recent security events of the account
   user export NAME FILE [--force] everything the account owns, as a JSON document
   user import NAME FILE           load such a document into the account`
@@ -272,7 +273,7 @@ func userLock(lock bool) func(context.Context, *app, *sqlstore.DB, []string) int
 		n, _ := db.DeleteUserSessions(ctx, u.ID, 0)
 		a.signOut(ctx, db, u.ID)
 		adminEvent(ctx, db, focusflow.EventAccountLocked, u, "")
-		fmt.Fprintf(a.stdout, "locked %s; %d sessions ended\n", shown(u.Username), n)
+		fmt.Fprintf(a.stdout, "locked %s; %d sessions ended, API tokens revoked\n", shown(u.Username), n)
 		return exitOK
 	}
 }

@@ -195,7 +195,7 @@ func (lt *legacyTarget) user(t *testing.T, login string) (*focusflow.User, strin
 
 func (lt *legacyTarget) day(t *testing.T, u *focusflow.User, date string) *focusflow.Day {
 	t.Helper()
-	d, err := lt.db.Day(lt.ctx, u, date, "")
+	d, err := lt.db.Day(lt.ctx, u, date, focusflow.Recheck{})
 	if err != nil {
 		t.Fatal(err)
 	}

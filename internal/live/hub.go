@@ -287,7 +287,9 @@ func (h *Hub) signOut(e Event) {
 			continue
 		}
 		for _, s := range append([]*Stream(nil), us.streams...) {
-			if s.Session == e.Except {
+			// Negative ids are API tokens' streams: signing sessions out
+			// leaves them (their revocation ends them at the next check).
+			if s.Session == e.Except || s.Session < 0 && e.All {
 				continue
 			}
 			match := e.All

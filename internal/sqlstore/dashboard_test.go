@@ -57,7 +57,7 @@ func (f *fixture) act(t *testing.T, action string, taskID, version int64) *focus
 
 func (f *fixture) day(t *testing.T, date string) *focusflow.Day {
 	t.Helper()
-	d, err := f.db.Day(f.ctx, f.user, date, "")
+	d, err := f.db.Day(f.ctx, f.user, date, focusflow.Recheck{})
 	if err != nil {
 		t.Fatal(err)
 	}

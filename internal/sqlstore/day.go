@@ -18,11 +18,11 @@ const activityLimit = 200
 // nothing: a forgotten timer reads as capped, with the numbers the sweep
 // or the next write will record.
 //
-// When sessionHash is set (the caller used a cached session), the batch
-// also checks that session and reads the user's current settings, so a
-// revocation anywhere takes effect at once: focusflow.ErrSessionGone.
-func (db *DB) Day(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, error) {
-	d, s, err := db.readDay(ctx, user, date, sessionHash)
+// When recheck names a session or API token (the caller used a cached
+// one), the batch also checks it and reads the user's current settings, so
+// a revocation anywhere takes effect at once: focusflow.ErrSessionGone.
+func (db *DB) Day(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck) (*focusflow.Day, error) {
+	d, s, err := db.readDay(ctx, user, date, recheck)
 	if err != nil {
 		return nil, err
 	}
@@ -74,20 +74,20 @@ func (db *DB) timerTask(ctx context.Context, userID, taskID int64, tasks []focus
 
 // readDay reads the stored state of a day in one batch. Task spent times
 // and figures are as stored (without the live part of a running entry).
-// With a sessionHash it checks the session too and refreshes user's
+// With a credential to recheck it checks it too and refreshes user's
 // settings from the database (reading again if the time zone changed).
-func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, focus.State, error) {
+func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck) (*focusflow.Day, focus.State, error) {
 	rd := &dayRead{day: &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{},
 		Activity: []focusflow.Activity{}}, byDate: map[string]focusflow.DayStats{}}
 	b := db.batch()
-	rd.queueUser(b, db, user.ID, sessionHash)
+	rd.queueUser(b, db, user.ID, recheck)
 	rd.queueContent(b, user.ID, date)
 	rd.queueFigures(b, user.ID, date, localdate.Today(db.now(), user.Location()))
 	if err := b.Run(ctx); err != nil {
 		return nil, rd.timer, err
 	}
 	if rd.fresh == nil {
-		if sessionHash != "" {
+		if recheck != (focusflow.Recheck{}) {
 			return nil, rd.timer, focusflow.ErrSessionGone
 		}
 		return nil, rd.timer, notFound("User")
@@ -95,7 +95,7 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date, sessionHa
 	tzChanged := rd.fresh.Timezone != user.Timezone
 	*user = *db.adjust(rd.fresh)
 	if tzChanged { // "today" and the streak depend on the zone
-		return db.readDay(ctx, user, date, "")
+		return db.readDay(ctx, user, date, focusflow.Recheck{})
 	}
 	rd.tags.attach(rd.day.Tasks)
 	for _, wd := range localdate.WeekOf(date) {
@@ -118,8 +118,8 @@ type dayRead struct {
 }
 
 // queueUser reads the user (fresh settings) and the timer in one
-// statement; with a sessionHash the same statement checks the session.
-func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, sessionHash string) {
+// statement; with a credential to recheck the same statement checks it.
+func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, recheck focusflow.Recheck) {
 	var ts timerState
 	timerDest, finish := ts.timerDest()
 	scan := func(row rowScanner) error {
@@ -138,14 +138,20 @@ func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, sessionHash str
 	const userTimer = `SELECT ` + userColumns + `, ` + joinedTimerColumns + `, e.task_id, e.started_at `
 	const timerJoins = ` LEFT JOIN timers t ON t.user_id = u.id
 		LEFT JOIN time_entries e ON e.user_id = u.id AND e.ended_at IS NULL `
-	if sessionHash == "" {
+	switch {
+	case recheck.SessionHash != "":
+		b.Query(userTimer+`FROM sessions s JOIN users u ON u.id = s.user_id`+timerJoins+`
+			WHERE s.token_hash = $1 AND s.user_id = $2 AND s.expires_at > $3
+			  AND (s.idle_timeout_ms = 0 OR s.last_seen_at + s.idle_timeout_ms > $3) AND u.locked_at IS NULL`,
+			[]any{recheck.SessionHash, userID, db.ms()}, scan)
+	case recheck.TokenHash != "":
+		b.Query(userTimer+`FROM api_tokens k JOIN users u ON u.id = k.user_id`+timerJoins+`
+			WHERE k.token_hash = $1 AND k.user_id = $2 AND k.revoked_at IS NULL
+			  AND (k.expires_at IS NULL OR k.expires_at > $3) AND u.locked_at IS NULL`,
+			[]any{recheck.TokenHash, userID, db.ms()}, scan)
+	default:
 		b.Query(userTimer+`FROM users u`+timerJoins+`WHERE u.id = $1`, []any{userID}, scan)
-		return
 	}
-	b.Query(userTimer+`FROM sessions s JOIN users u ON u.id = s.user_id`+timerJoins+`
-		WHERE s.token_hash = $1 AND s.user_id = $2 AND s.expires_at > $3
-		  AND (s.idle_timeout_ms = 0 OR s.last_seen_at + s.idle_timeout_ms > $3) AND u.locked_at IS NULL`,
-		[]any{sessionHash, userID, db.ms()}, scan)
 }
 
 // queueContent reads the day's tasks, notes and activity.

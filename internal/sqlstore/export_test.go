@@ -64,3 +64,22 @@ func ImportFigures(ctx context.Context, db *DB, userID int64) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// TableLocksBlockingWriters lists the table-level locks other sessions
+// hold that would make an INSERT, UPDATE or DELETE wait (stronger than
+// ROW EXCLUSIVE), on PostgreSQL; SQLite has none to list.
+func TableLocksBlockingWriters(ctx context.Context, db *DB) ([]string, error) {
+	if db.dialect.name != "postgres" {
+		return nil, nil
+	}
+	var out []string
+	err := queryEach(ctx, db.read, `SELECT c.relname || ' ' || l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+		WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
+		AND l.mode NOT IN ('AccessShareLock', 'RowShareLock', 'RowExclusiveLock')`, nil, func(r *sql.Rows) error {
+		var s string
+		err := r.Scan(&s)
+		out = append(out, s)
+		return err
+	})
+	return out, err
+}

@@ -135,7 +135,14 @@ func (w *importWriter) next(ctx context.Context) error {
 // writers get their turn.
 func (w *importWriter) tick(ctx context.Context) error {
 	w.rows++
-	if !w.db.dialect.chunkedImports || w.rows < importChunkRows && time.Since(w.began) < importChunk {
+	if !w.db.dialect.chunkedImports {
+		return nil
+	}
+	// The chunk's figures are written at its end, each upsert costing
+	// about what a row did: they count against its time and rows too.
+	pending := w.figures.size()
+	elapsed := time.Since(w.began)
+	if w.rows+pending < importChunkRows && elapsed+elapsed/time.Duration(w.rows)*time.Duration(pending) < importChunk {
 		return nil
 	}
 	if err := w.commit(ctx); err != nil {
@@ -364,6 +371,9 @@ func newFigureDelta() figureDelta {
 	return figureDelta{counts: map[string][2]int{}, hours: map[dateHour]int64{}, days: map[string][2]int64{},
 		spent: map[int64]int64{}}
 }
+
+// size is how many rows apply writes.
+func (f *figureDelta) size() int { return len(f.counts) + len(f.hours) + len(f.days) + len(f.spent) }
 
 // addTask counts a task of date in (sign 1) or out (sign -1).
 func (f *figureDelta) addTask(date string, completed bool, sign int) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -178,6 +179,56 @@ func TestImportOnePerAccountInTheStore(t *testing.T) {
 			sqlstore.SetImportFault(s.db, nil)
 			if _, err := s.db.ImportRows(context.Background(), s.user, plan); err != nil {
 				t.Errorf("the second import, after: %v", err)
+			}
+		})
+	}
+}
+
+// While an import runs (on PostgreSQL: everything written, its one
+// transaction still open), another user's writes go through:
+// it holds no lock on a table that a writer would wait for, only row locks
+// on the importing user's rows.
+func TestImportDoesNotBlockOtherUsers(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			s := newJournalSetup(t, e)
+			other := exportAccount(t, s.db, "lee")
+			held, release := make(chan struct{}), make(chan struct{})
+			var first atomic.Bool
+			sqlstore.SetImportFault(s.db, func(chunk int) error {
+				// PostgreSQL: everything written, the one transaction open;
+				// SQLite: between two short transactions.
+				if chunk == 0 && first.CompareAndSwap(false, true) { // the held import, not the other user's
+					close(held)
+					<-release
+				}
+				return nil
+			})
+			done := make(chan error, 1)
+			go func() {
+				_, err := importDoc(s.db, s.clock.Now, s.user, sampleDoc(t, 300, false, "held-open", s.clock.Now()))
+				done <- err
+			}()
+			select {
+			case <-held:
+			case err := <-done:
+				t.Fatalf("the import ended before its last transaction was held: %v", err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // blocked, not slow, fails it
+			defer cancel()
+			if locks, err := sqlstore.TableLocksBlockingWriters(ctx, s.db); err != nil || len(locks) > 0 {
+				t.Errorf("table locks that writers wait for, during the import: %v, %v", locks, err)
+			}
+			task := &focusflow.Task{Date: "2026-03-01", Title: "meanwhile"}
+			if err := s.db.CreateTask(ctx, other, task); err != nil {
+				t.Errorf("another user's task during the import: %v", err)
+			}
+			if _, err := importDoc(s.db, s.clock.Now, other, sampleDoc(t, 20, true, "lee-account", s.clock.Now())); err != nil {
+				t.Errorf("another user's import during the import: %v", err)
+			}
+			close(release)
+			if err := <-done; err != nil {
+				t.Errorf("the held import: %v", err)
 			}
 		})
 	}

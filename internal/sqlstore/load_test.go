@@ -57,11 +57,11 @@ func TestLoaderKeepsDerivedFigures(t *testing.T) {
 			if err != nil || !got.CreatedAt.Equal(joined) || hash != "pbkdf2:sha256:1$salt$hash" || got.DailyGoal != focusflow.DefaultDailyGoal {
 				t.Fatalf("user %+v %q %v", got, hash, err)
 			}
-			d1, err := db.Day(ctx, got, "2025-06-01", "")
+			d1, err := db.Day(ctx, got, "2025-06-01", focusflow.Recheck{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			d2, err := db.Day(ctx, got, "2025-06-02", "")
+			d2, err := db.Day(ctx, got, "2025-06-02", focusflow.Recheck{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -26,13 +26,15 @@ var searchTables = []searchTable{
 // matching rows after the cursor, newest first and no more than a page
 // (each through its own full-text index); then the page from their union.
 // $1 user, $2 engine query ("" without terms), $3 cursor date, $4.. each
-// table's id bound at that date, then the tag (0: none), then the page
-// size. With a tag, only tasks that carry it.
+// table's id bound at that date, then the tag (0: none), then 1 when
+// notes may be found, then the page size. With a tag, only tasks that
+// carry it.
 func searchSQL(d dialect, terms bool) string {
 	var b strings.Builder
 	b.WriteString(`SELECT kind, id, date, title, note_type, body FROM (`)
 	tag := len(searchTables) + 4
-	limit := tag + 1
+	notes := tag + 1
+	limit := notes + 1
 	for i, t := range searchTables {
 		if i > 0 {
 			b.WriteString(" UNION ALL ")
@@ -41,8 +43,9 @@ func searchSQL(d dialect, terms bool) string {
 		if terms {
 			match = fmt.Sprintf(d.searchMatch, "x", t.table)
 		}
-		tagged := fmt.Sprintf(`CAST($%d AS BIGINT) = 0`, tag)
+		tagged := fmt.Sprintf(`CAST($%d AS BIGINT) = 0 AND CAST($%d AS BIGINT) = 1`, tag, notes)
 		if t.kind == focusflow.SearchTask {
+			tagged = fmt.Sprintf(`CAST($%d AS BIGINT) = 0`, tag)
 			tagged = fmt.Sprintf(`(%s OR EXISTS (SELECT 1 FROM task_tags tt WHERE tt.task_id = x.id AND tt.tag_id = $%d))`,
 				tagged, tag)
 		}
@@ -83,7 +86,7 @@ func (db *DB) Search(ctx context.Context, userID int64, q focusflow.SearchQuery)
 			args = append(args, int64(0))
 		}
 	}
-	args = append(args, q.Tag, q.Limit+1)
+	args = append(args, q.Tag, int64(b2i(!q.TasksOnly)), q.Limit+1)
 	page := &focusflow.SearchPage{Results: []focusflow.SearchResult{}}
 	err := queryEach(ctx, db.read, searchSQL(db.dialect, len(q.Terms) > 0), args, func(rows *sql.Rows) error {
 		var r focusflow.SearchResult

@@ -99,6 +99,13 @@ func TestSearchFindsTasksByTags(t *testing.T) {
 			if got := foundTagged(t, db, u.ID, "notes", boss.ID); got != nil {
 				t.Errorf("notes tagged boss: %v", got)
 			}
+			// Tasks only (a token without notes:read): the note drops out.
+			sq, _ := focusflow.SearchRequest{Q: "meeting"}.Validate()
+			sq.TasksOnly = true
+			if page, err := db.Search(ctx, u.ID, sq); err != nil || len(page.Results) != 2 ||
+				page.Results[0].Kind != focusflow.SearchTask || page.Results[1].Kind != focusflow.SearchTask {
+				t.Errorf("tasks only: %+v, %v", page, err)
+			}
 			stranger := exportAccount(t, db, "stranger")
 			if got := foundTagged(t, db, stranger.ID, "", boss.ID); got != nil {
 				t.Errorf("another user's tag: %v", got)

@@ -13,14 +13,15 @@ import (
 const taskColumns = `t.id, t.user_id, t.date, t.title, t.description, t.start_time, t.duration_minutes, t.status,
 	t.position, t.spent_ms, t.completed_at, t.created_at`
 
-func scanTask(row rowScanner) (*focusflow.Task, error) {
+func scanTask(row rowScanner, extra ...any) (*focusflow.Task, error) {
 	var t focusflow.Task
 	var start sql.NullString
 	var dur sql.NullInt64
 	var spent, created int64
 	var completed sql.NullInt64
-	if err := row.Scan(&t.ID, &t.UserID, &t.Date, &t.Title, &t.Description, &start, &dur, &t.Status,
-		&t.Position, &spent, &completed, &created); err != nil {
+	dest := []any{&t.ID, &t.UserID, &t.Date, &t.Title, &t.Description, &start, &dur, &t.Status,
+		&t.Position, &spent, &completed, &created}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	t.StartTime, t.DurationMinutes = start.String, int(dur.Int64)

@@ -327,7 +327,7 @@ func TestImportRestoresDeletedRows(t *testing.T) {
 		if !sum.SameAccount || sum.Created.Tasks != 1 || sum.Created.TimeEntries != 1 || sum.Skipped.Activity != 1 {
 			t.Errorf("summary %+v", sum)
 		}
-		d, err := db.Day(ctx, u, "2025-01-02", "")
+		d, err := db.Day(ctx, u, "2025-01-02", focusflow.Recheck{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -214,12 +214,24 @@ func settingsUpdate(userID int64, s focusflow.UserSettings) (string, []any) {
 }
 
 // SetLocked locks or unlocks an account (administrator action).
+// Locking also revokes every API token of the account: unlocking gives
+// the owner their password back, not the tokens an intruder may have made.
 func (db *DB) SetLocked(ctx context.Context, userID int64, locked bool) error {
-	var at any
-	if locked {
-		at = db.ms()
+	if !locked {
+		return db.execOne(ctx, "User", `UPDATE users SET locked_at = NULL WHERE id = $1`, userID)
 	}
-	return db.execOne(ctx, "User", `UPDATE users SET locked_at = $2 WHERE id = $1`, userID, at)
+	now := db.ms()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET locked_at = $2 WHERE id = $1`, userID, now)
+		if err != nil {
+			return wrapDBError(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("User")
+		}
+		_, err = revokeUserTokens(ctx, tx, userID, now)
+		return err
+	})
 }
 
 // DeleteUser deletes a user and, through ON DELETE CASCADE, every row of

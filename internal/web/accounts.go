@@ -16,7 +16,8 @@ import (
 // text is ever reflected through the URL.
 var notices = map[string]string{
 	"signed-out":       "You have been signed out.",
-	"password-changed": "Your password has been changed. Other sessions were signed out.",
+	"password-changed": "Your password has been changed. Other sessions were signed out; your API tokens were kept (revoke any that may be exposed).",
+	"token-revoked":    "The token has been revoked.",
 	"sessions-revoked": "Other sessions have been signed out.",
 	"settings-saved":   "Settings saved.",
 	"account-deleted":  "Your account and all its data have been deleted.",

@@ -16,7 +16,9 @@ import (
 // cookie, so that no database row is created per visitor.
 func (s *Server) checkCSRF(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !unsafeMethod(r.Method) {
+		// A bearer token is no ambient credential: a forged cross-site
+		// request cannot carry it.
+		if a := authFrom(r.Context()); !unsafeMethod(r.Method) || a != nil && a.token != nil {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -15,7 +15,7 @@ import (
 
 // dayStore is what the day handlers need.
 type dayStore interface {
-	Day(ctx context.Context, user *focusflow.User, date, sessionHash string) (*focusflow.Day, error)
+	Day(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck) (*focusflow.Day, error)
 }
 
 type progressJSON struct {
@@ -75,14 +75,23 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		s.fail(w, r, err)
 		return
 	}
-	var recheck string
-	if a.cached {
-		recheck = a.tokenHash
+	var recheck focusflow.Recheck
+	switch {
+	case a.cached && a.token != nil:
+		recheck.TokenHash = a.token.Hash
+	case a.cached:
+		recheck.SessionHash = a.tokenHash
 	}
 	day, err := s.store.Day(r.Context(), a.user, date, recheck)
 	if errors.Is(err, focusflow.ErrSessionGone) {
-		s.sessions.drop(a.tokenHash)
-		s.setCookie(w, s.sessionCookie(), "", -1)
+		if a.token != nil {
+			s.tokens.drop(a.token.Hash)
+			w.Header().Set("WWW-Authenticate", `Bearer realm="focusflow", error="invalid_token"`)
+			err = focusflow.Errorf(focusflow.EUNAUTHORIZED, "The API token is not valid.")
+		} else {
+			s.sessions.drop(a.tokenHash)
+			s.setCookie(w, s.sessionCookie(), "", -1)
+		}
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -109,7 +118,7 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		week[i] = weekDayJSON{Date: d.Date, FocusMS: d.Focus.Milliseconds(), Completed: d.Completed, Total: d.Total,
 			GoalPercent: goalPercent(d.Focus, goal)}
 	}
-	s.writeJSON(w, r, http.StatusOK, map[string]any{
+	body := map[string]any{
 		"date":     day.Date,
 		"tasks":    tasks,
 		"note":     dayNoteJSON{Text: day.Note.Text, UpdatedAt: optTime(day.Note.UpdatedAt)},
@@ -121,7 +130,13 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 		"streak":      day.Streak,
 		"week":        week,
 		"server_time": apiTime(s.now()),
-	})
+	}
+	if !a.mayRead(focusflow.ScopeNotesRead) {
+		// A token without notes:read sees the day without its notes.
+		delete(body, "note")
+		delete(body, "notes")
+	}
+	s.writeJSON(w, r, http.StatusOK, body)
 }
 
 type dashboardData struct {

@@ -3,12 +3,14 @@ package web
 import (
 	"context"
 	"database/sql"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/config"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
@@ -259,4 +261,45 @@ func TestDrain(t *testing.T) {
 	if !res.raw.Close && res.Header.Get("Connection") != "close" {
 		t.Error("responses while draining do not ask the client to close the connection")
 	}
+}
+
+// trickle hands its data over in pieces with a pause before each, like a
+// large upload on a slow line.
+type trickle struct {
+	data   []byte
+	piece  int
+	pause  time.Duration
+	offset int
+}
+
+func (r *trickle) Read(p []byte) (int, error) {
+	if r.offset >= len(r.data) {
+		return 0, io.EOF
+	}
+	time.Sleep(r.pause)
+	n := copy(p[:min(len(p), r.piece)], r.data[r.offset:])
+	r.offset += n
+	return n, nil
+}
+
+func TestImportOutlivesTheConnectionTimeouts(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
+		ts := startTestServer(t, testSetup{Engine: e, ConnTimeout: 300 * time.Millisecond})
+		c, _ := ts.signedInClient(t)
+		c.json(http.MethodPost, "/api/v1/tasks", map[string]any{"title": "Carried over", "date": "2025-07-05"}).
+			expect(t, http.StatusCreated)
+		doc := []byte(c.get("/api/v1/export").expect(t, http.StatusOK).Body)
+
+		// The upload takes three times the server's read timeout.
+		other, _ := ts.signedInClient(t)
+		body := &trickle{data: doc, piece: len(doc)/6 + 1, pause: 150 * time.Millisecond}
+		var out struct {
+			Imported focusflow.ImportSummary `json:"imported"`
+		}
+		other.json(http.MethodPost, "/api/v1/import", body, chunked()).expect(t, http.StatusOK).decode(t, &out)
+		if out.Imported.Created.Tasks != 1 {
+			t.Fatalf("imported %+v, want the one task", out.Imported.Created)
+		}
+	})
 }

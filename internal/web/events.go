@@ -39,7 +39,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, a *authState)
 		s.fail(w, r, focusflow.Invalid("last_event_id", "last_event_id is too long."))
 		return
 	}
-	stream, replay, resync, err := s.live.Open(a.user.ID, a.session.ID, last)
+	stream, replay, resync, err := s.live.Open(a.user.ID, a.streamID(), last)
 	if errors.Is(err, live.ErrFull) || errors.Is(err, live.ErrDraining) {
 		w.Header().Set("Retry-After", "30")
 		s.fail(w, r, focusflow.Errorf(focusflow.EUNAVAILABLE, "Too many live connections here; the page keeps itself up to date without one."))
@@ -65,7 +65,9 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, a *authState)
 		out.event(live.Event{Kind: live.KindResync, Data: json.RawMessage(`{}`)})
 	}
 	for _, e := range replay {
-		out.event(e)
+		if a.mayRead(areaScopes[e.Area]) {
+			out.event(e)
+		}
 	}
 	s.pump(r, a, stream, out)
 }
@@ -83,7 +85,9 @@ func (s *Server) pump(r *http.Request, a *authState, stream *live.Stream, out *s
 		case <-r.Context().Done():
 			return
 		case e := <-stream.Events():
-			out.event(e)
+			if a.mayRead(areaScopes[e.Area]) {
+				out.event(e)
+			}
 		case <-stream.Done():
 			if reason := stream.Reason(); reason != "" {
 				out.goodbye(reason)
@@ -94,7 +98,7 @@ func (s *Server) pump(r *http.Request, a *authState, stream *live.Stream, out *s
 		case <-recheck.C:
 			// Sign-outs made outside this process (an admin command on
 			// SQLite, a bus that is down) are noticed here.
-			if s.sessionEnded(r.Context(), a.tokenHash) {
+			if s.authEnded(r.Context(), a) {
 				out.goodbye(live.ReasonSignedOut)
 				return
 			}
@@ -102,17 +106,33 @@ func (s *Server) pump(r *http.Request, a *authState, stream *live.Stream, out *s
 	}
 }
 
-// sessionEnded checks a stream's session under the request budget the
-// stream itself has not got; a database that does not answer in time
-// leaves the stream open for the next check.
-func (s *Server) sessionEnded(ctx context.Context, tokenHash string) bool {
+// authEnded checks a stream's session or API token under the request
+// budget the stream itself has not got; a database that does not answer
+// in time leaves the stream open for the next check.
+func (s *Server) authEnded(ctx context.Context, a *authState) bool {
 	if d := s.cfg.DBQueryTimeout; d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	_, _, err := s.store.SessionUser(ctx, tokenHash)
+	if a.token != nil {
+		t, u, err := s.store.APITokenByHash(ctx, a.token.Hash)
+		if err != nil {
+			return focusflow.ErrorCode(err) == focusflow.ENOTFOUND
+		}
+		return !t.RevokedAt.IsZero() || t.Expired(s.now()) || !u.LockedAt.IsZero()
+	}
+	_, _, err := s.store.SessionUser(ctx, a.tokenHash)
 	return focusflow.ErrorCode(err) == focusflow.ENOTFOUND
+}
+
+// streamID is the id the live hub knows a stream's credential by: the
+// session's, or the negated token id (session sign-outs never match it).
+func (a *authState) streamID() int64 {
+	if a.token != nil {
+		return -a.token.ID
+	}
+	return a.session.ID
 }
 
 // sseWriter writes the text/event-stream format, flushing each event.

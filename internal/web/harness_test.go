@@ -234,6 +234,9 @@ type testSetup struct {
 	Bus live.Bus
 	// EventsRecheck is Deps.EventsRecheck (0: the default).
 	EventsRecheck time.Duration
+	// ConnTimeout, when set, is the HTTP server's read and write timeout
+	// (as the binary sets them, only shorter).
+	ConnTimeout time.Duration
 }
 
 // newTestServer starts a server on a fresh store of engine e. Options edit
@@ -292,11 +295,12 @@ func startTestServer(t testing.TB, s testSetup) *testServer {
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
-	var hs *httptest.Server
+	hs := httptest.NewUnstartedServer(srv)
+	hs.Config.ReadTimeout, hs.Config.WriteTimeout, hs.Config.IdleTimeout = s.ConnTimeout, s.ConnTimeout, time.Minute
 	if s.TLS {
-		hs = httptest.NewTLSServer(srv)
+		hs.StartTLS()
 	} else {
-		hs = httptest.NewServer(srv)
+		hs.Start()
 	}
 	t.Cleanup(hs.Close)
 	return &testServer{

@@ -20,6 +20,7 @@ import (
 // what it needs, outermost first. Authentication itself is per route (see routes.go).
 func (s *Server) middleware(rt *router) http.Handler {
 	h := http.Handler(rt.mux)
+	h = s.checkScope(h)
 	h = s.limitUser(h)
 	h = s.checkCSRF(h)
 	h = s.refuseUnrouted(h)

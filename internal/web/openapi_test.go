@@ -51,3 +51,72 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Fatal("no API routes registered")
 	}
 }
+
+// TestOpenAPIOperationsAreComplete: every operation has an id, a tag, a
+// summary, examples of its JSON bodies, and security whose bearer scopes
+// are the ones the server enforces (routeScopes).
+func TestOpenAPIOperationsAreComplete(t *testing.T) {
+	type media struct {
+		Example  any            `json:"example"`
+		Examples map[string]any `json:"examples"`
+	}
+	type body struct {
+		Content map[string]media `json:"content"`
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string                `json:"operationId"`
+			Tags        []string              `json:"tags"`
+			Summary     string                `json:"summary"`
+			Security    []map[string][]string `json:"security"`
+			RequestBody *body                 `json:"requestBody"`
+			Responses   map[string]body       `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(api.OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	hasExample := func(m media) bool { return m.Example != nil || len(m.Examples) > 0 }
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			route := strings.ToUpper(method) + " " + path
+			if op.OperationID == "" || ids[op.OperationID] || len(op.Tags) == 0 || op.Summary == "" || len(op.Security) == 0 {
+				t.Errorf("%s: operationId %q (unique: %v), tags %v, summary %q, security %v", route, op.OperationID,
+					!ids[op.OperationID], op.Tags, op.Summary, op.Security)
+			}
+			ids[op.OperationID] = true
+			if op.RequestBody != nil {
+				for ct, m := range op.RequestBody.Content {
+					if !hasExample(m) {
+						t.Errorf("%s: request body %s has no example", route, ct)
+					}
+				}
+			}
+			for code, res := range op.Responses {
+				for ct, m := range res.Content {
+					if strings.HasPrefix(code, "2") && !hasExample(m) {
+						t.Errorf("%s: response %s %s has no example", route, code, ct)
+					}
+				}
+			}
+			want, open := routeScopes[route]
+			var bearer []string
+			documented := false
+			for _, req := range op.Security {
+				if s, ok := req["bearer"]; ok {
+					bearer, documented = s, true
+				}
+			}
+			switch {
+			case !open && documented:
+				t.Errorf("%s: documented for bearer tokens, which the server refuses", route)
+			case open && !documented && route != "GET /api/v1/openapi.json":
+				t.Errorf("%s: bearer security missing (the server wants %s)", route, want)
+			case open && want == anyScope && len(bearer) != 0,
+				open && want != anyScope && documented && !slices.Equal(bearer, []string{want}):
+				t.Errorf("%s: bearer scopes %v, the server wants %s", route, bearer, want)
+			}
+		}
+	}
+}

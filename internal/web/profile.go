@@ -23,6 +23,7 @@ type profileData struct {
 	Plan           *sessionPlanJSON
 	Signals        signalsJSON
 	Modes          []string
+	Tokens         tokensData
 }
 
 type sessionRow struct {
@@ -36,6 +37,11 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, a *authStat
 }
 
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, a *authState, status int, p page) {
+	s.renderProfileWith(w, r, a, status, p, "", "")
+}
+
+// renderProfileWith renders the profile, showing a token just created.
+func (s *Server) renderProfileWith(w http.ResponseWriter, r *http.Request, a *authState, status int, p page, created, name string) {
 	ctx := r.Context()
 	sessions, err := s.store.Sessions(ctx, a.user.ID)
 	if err != nil {
@@ -51,6 +57,11 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, a *authSt
 	for i, ss := range sessions {
 		rows[i] = sessionRow{Session: ss, Current: ss.ID == a.session.ID, Device: deviceName(ss.UserAgent)}
 	}
+	tokens, err := s.tokensCard(r, a, created, name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	stats, err := s.profileStats(ctx, a.user)
 	if err != nil {
 		s.logger.WarnContext(ctx, "profile statistics", "error", err)
@@ -58,7 +69,8 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, a *authSt
 	p.Title = "Profile"
 	p.Data = profileData{Sessions: rows, Events: events, GoalMinutes: int(a.user.DailyGoal / time.Minute),
 		TimerCapHours: int(a.user.TimerCap / time.Hour), Themes: focusflow.Themes, Stats: stats,
-		Plan: toSessionPlanJSON(a.user.Session), Signals: toSignalsJSON(a.user.Signals), Modes: focusflow.Modes}
+		Plan: toSessionPlanJSON(a.user.Session), Signals: toSignalsJSON(a.user.Signals), Modes: focusflow.Modes,
+		Tokens: tokens}
 	s.renderStatus(w, r, status, "profile", p)
 }
 
@@ -128,6 +140,7 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 		return
 	}
 	s.sessions.dropUser(a.user.ID)
+	s.tokens.dropUser(a.user.ID)
 	if err := s.store.UpdateSettings(r.Context(), a.user.ID, set); err != nil {
 		s.fail(w, r, err)
 		return
@@ -251,6 +264,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *authSt
 	// Recorded first so that the deletion reduces it to an opaque id too.
 	s.audit(r, focusflow.SecurityEvent{Kind: focusflow.EventAccountDeleted, UserID: a.user.ID}, "")
 	s.sessions.dropUser(a.user.ID)
+	s.tokens.dropUser(a.user.ID)
 	if err := s.store.DeleteUser(r.Context(), a.user.ID); err != nil {
 		s.fail(w, r, err)
 		return

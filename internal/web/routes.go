@@ -38,6 +38,8 @@ func (s *Server) routes() *router {
 	handle("POST /profile/password", s.requireUser(s.changePassword))
 	handle("POST /profile/sessions/revoke", s.requireUser(s.revokeOtherSessions))
 	handle("POST /profile/delete", s.requireUser(s.deleteAccount))
+	handle("POST /profile/tokens", s.requireUser(s.createToken))
+	handle("POST /profile/tokens/{id}/revoke", s.requireUser(s.revokeToken))
 	handle("GET /dashboard", s.requireUser(s.dashboardPage))
 	handle("GET /search", s.requireUser(s.searchPage))
 
@@ -71,6 +73,7 @@ func (s *Server) routes() *router {
 	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDelete(live.AreaNotes, "notes",
 		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteNote(ctx, u.ID, id) })))
 	handle("GET /api/v1/search", s.requireUser(s.apiSearch))
+	handle(calendarRoute, s.requireUser(s.apiCalendar))
 	s.exportRoutes(handle)
 	s.insightRoutes(handle)
 	return rt

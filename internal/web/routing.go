@@ -130,6 +130,12 @@ func (s *Server) budget(next http.Handler) http.Handler {
 			d = 0
 		case "POST " + importPath, "POST " + profileImportPath:
 			d = importBudget
+			// The server's read and write timeouts suit every other
+			// request; an upload of a large document and its checks may
+			// take the whole budget, and its answer must still be sent.
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Now().Add(d))
+			_ = rc.SetWriteDeadline(time.Now().Add(d + 10*time.Second))
 		}
 		if d <= 0 {
 			next.ServeHTTP(w, r)

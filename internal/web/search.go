@@ -66,6 +66,10 @@ func (s *Server) search(ctx context.Context, user *focusflow.User, req focusflow
 	if err != nil {
 		return out, err
 	}
+	// A token that may read tasks but not notes finds tasks only.
+	if a := authFrom(ctx); a != nil && !a.mayRead(focusflow.ScopeNotesRead) {
+		q.TasksOnly = true
+	}
 	page, err := s.store.Search(ctx, user.ID, q)
 	if err != nil {
 		return out, err

@@ -28,6 +28,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	accountStore
 	sessionStore
+	tokenStore
 	auditStore
 	dayStore
 	taskStore
@@ -37,6 +38,7 @@ type Store interface {
 	searchStore
 	exportStore
 	insightStore
+	calendarStore
 }
 
 type accountStore interface {
@@ -112,14 +114,17 @@ type Server struct {
 	sessionKey, csrfKey, cookieKey []byte
 	loginNameKey                   []byte // digests of unknown login names in the audit trail
 	deviceKey                      []byte // device cookies (lockout.go)
-	spraying                       *auth.SprayWatch
-	csrf                           auth.CSRF
-	crossOrigin                    *http.CrossOriginProtection
-	pages                          map[string]*template.Template
-	assets                         *assets
-	health                         healthCache
-	handler                        http.Handler
-	router                         *router
+	// tokenKey hashes API tokens for storage: rotating SECRET_KEY makes
+	// every token (and calendar URL) unusable.
+	tokenKey    []byte
+	spraying    *auth.SprayWatch
+	csrf        auth.CSRF
+	crossOrigin *http.CrossOriginProtection
+	pages       map[string]*template.Template
+	assets      *assets
+	health      healthCache
+	handler     http.Handler
+	router      *router
 	// draining is set once the server is told to stop: /health answers
 	// 503 so that load balancers send new requests elsewhere.
 	draining atomic.Bool
@@ -127,8 +132,12 @@ type Server struct {
 	// that reads do not turn into a write per request.
 	seenMu sync.Mutex
 	seen   map[int64]time.Time
+	// tokenSeen does the same for API tokens, per token and address.
+	tokenSeen map[string]time.Time
 	// sessions caches resolved sessions for the day view (sessioncache.go).
-	sessions *sessionCache
+	sessions *authCache[focusflow.Session]
+	// tokens caches resolved API tokens the same way (bearer.go).
+	tokens *authCache[focusflow.APIToken]
 
 	// userdata builds and loads users' export documents over store.
 	userdata *userdata.Service
@@ -153,10 +162,13 @@ func New(d Deps) (*Server, error) {
 		cookieKey:    auth.DeriveKey(d.Config.SecretKey, "cookie"),
 		loginNameKey: auth.DeriveKey(d.Config.SecretKey, "login-name"),
 		deviceKey:    auth.DeriveKey(d.Config.SecretKey, "device"),
+		tokenKey:     auth.PATKey(d.Config.SecretKey),
+		tokenSeen:    map[string]time.Time{},
 		spraying:     auth.NewSprayWatch(auth.SprayNames, auth.SprayWindow),
 		crossOrigin:  http.NewCrossOriginProtection(),
 		seen:         map[int64]time.Time{},
-		sessions:     newSessionCache(),
+		sessions:     newAuthCache[focusflow.Session](),
+		tokens:       newAuthCache[focusflow.APIToken](),
 		userdata: userdata.New(d.Store, d.Now).WithLimits(userdata.Limits{MaxRows: d.Config.ImportMaxRows,
 			MaxBytes: d.Config.ImportMaxBytes, MaxParallel: d.Config.ImportMaxParallel}),
 	}

@@ -14,6 +14,9 @@ type authState struct {
 	session   *focusflow.Session
 	user      *focusflow.User
 	tokenHash string
+	// token is set when an API token, not a cookie, authenticated the
+	// request (session and tokenHash are then empty).
+	token *focusflow.APIToken
 	// cached is set when the session came from the session cache; the
 	// handler must then check it again in its own round trip.
 	cached bool
@@ -53,9 +56,14 @@ func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge tim
 }
 
 // loadSession resolves the session cookie to a user in one query. An
-// unknown, expired or revoked token is simply anonymous.
+// unknown, expired or revoked token is simply anonymous. A request that
+// carries an API token is authenticated by it alone (bearer.go).
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if raw, inQuery, ok := presentedToken(r); ok && !unlimited(r.URL.Path) {
+			s.loadBearer(w, r, next, raw, inQuery)
+			return
+		}
 		c, err := r.Cookie(s.sessionCookie())
 		if err != nil || c.Value == "" || unlimited(r.URL.Path) {
 			next.ServeHTTP(w, r)
@@ -150,6 +158,9 @@ func (s *Server) requireUser(next func(w http.ResponseWriter, r *http.Request, a
 		a := authFrom(r.Context())
 		if a == nil {
 			if isAPI(r) || r.Method != http.MethodGet {
+				if isAPI(r) {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="focusflow"`)
+				}
 				s.fail(w, r, focusflow.Errorf(focusflow.EUNAUTHORIZED, "Please sign in."))
 				return
 			}

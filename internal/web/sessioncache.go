@@ -19,40 +19,44 @@ const sessionCacheTTL = 10 * time.Second
 // sessionCacheMax bounds memory: past it the cache starts over.
 const sessionCacheMax = 50_000
 
-type sessionCache struct {
+// authCache caches a resolved credential — a session, or an API token —
+// and its user, by the credential's hash. The same rules hold for tokens:
+// only the day view uses a cached one, and it checks the token again in
+// its own round trip.
+type authCache[T any] struct {
 	mu sync.Mutex
-	m  map[string]cachedSession
+	m  map[string]cachedAuth[T]
 }
 
-type cachedSession struct {
-	session focusflow.Session
-	user    focusflow.User
-	at      time.Time
+type cachedAuth[T any] struct {
+	cred T
+	user focusflow.User
+	at   time.Time
 }
 
-func newSessionCache() *sessionCache { return &sessionCache{m: map[string]cachedSession{}} }
+func newAuthCache[T any]() *authCache[T] { return &authCache[T]{m: map[string]cachedAuth[T]{}} }
 
 // get returns copies, so a handler cannot change the cached values.
-func (c *sessionCache) get(hash string, now time.Time) (*focusflow.Session, *focusflow.User, bool) {
+func (c *authCache[T]) get(hash string, now time.Time) (*T, *focusflow.User, bool) {
 	c.mu.Lock()
 	e, ok := c.m[hash]
 	c.mu.Unlock()
 	if !ok || now.Sub(e.at) > sessionCacheTTL || now.Before(e.at) {
 		return nil, nil, false
 	}
-	return &e.session, &e.user, true
+	return &e.cred, &e.user, true
 }
 
-func (c *sessionCache) put(hash string, s *focusflow.Session, u *focusflow.User, now time.Time) {
+func (c *authCache[T]) put(hash string, cred *T, u *focusflow.User, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= sessionCacheMax {
 		clear(c.m)
 	}
-	c.m[hash] = cachedSession{session: *s, user: *u, at: now}
+	c.m[hash] = cachedAuth[T]{cred: *cred, user: *u, at: now}
 }
 
-func (c *sessionCache) drop(hash string) {
+func (c *authCache[T]) drop(hash string) {
 	c.mu.Lock()
 	delete(c.m, hash)
 	c.mu.Unlock()
@@ -60,7 +64,7 @@ func (c *sessionCache) drop(hash string) {
 
 // dropUser forgets every cached session of a user (password change,
 // revocation, settings, deletion on this instance).
-func (c *sessionCache) dropUser(userID int64) {
+func (c *authCache[T]) dropUser(userID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for h, e := range c.m {
