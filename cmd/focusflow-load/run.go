@@ -243,11 +243,11 @@ type runConfig struct {
 	scenario               string
 	users, first, signins  int
 	wantDay, wantStart     bool
-	wantStats              bool
+	wantStats, wantSearch  bool
 	baseURL, today, dayURL string
 }
 
-const runUsage = `Usage: focusflow-load run --base URL [--users 64] [--conns 64] [--duration 15s] [--scenario day|start|mixed|stats]
+const runUsage = `Usage: focusflow-load run --base URL [--users 64] [--conns 64] [--duration 15s] [--scenario day|start|mixed|stats|search]
 
 Signs --users seeded load users in through the real login form (GET /login
 for the pre-session cookie and CSRF token, POST /login, then GET
@@ -270,7 +270,8 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.first, "first", 1, "number of the first load user")
 	fs.StringVar(&c.password, "password", defaultPassword, "the load users' password (as given to seed)")
 	fs.StringVar(&c.scenario, "scenario", "day", "day: GET /api/v1/days/{today}; start: POST /api/v1/timer/start switching "+
-		"between two of today's tasks; mixed: 80% day, 20% start; stats: GET /api/v1/stats (the default last 365 days)")
+		"between two of today's tasks; mixed: 80% day, 20% start; stats: GET /api/v1/stats (the default last 365 days); "+
+		"search: GET /api/v1/search, a page of 20, with words, prefixes, accents and case drawn from the seed's word lists")
 	fs.IntVar(&c.signins, "signin-conns", 4, "concurrent sign-ins (each costs the server an argon2id verification)")
 }
 
@@ -289,6 +290,8 @@ func (c *runConfig) validate() error {
 	switch c.scenario {
 	case "stats":
 		c.wantStats = true
+	case "search":
+		c.wantSearch = true
 	case "day":
 		c.wantDay = true
 	case "start":
@@ -296,7 +299,7 @@ func (c *runConfig) validate() error {
 	case "mixed":
 		c.wantDay, c.wantStart = true, true
 	default:
-		return fmt.Errorf("unknown --scenario %q (day, start, mixed or stats)", c.scenario)
+		return fmt.Errorf("unknown --scenario %q (day, start, mixed, stats or search)", c.scenario)
 	}
 	c.baseURL = strings.TrimSuffix(u.String(), "/")
 	c.today = time.Now().UTC().Format("2006-01-02")
@@ -364,6 +367,11 @@ func (c *runConfig) next(w *worker) (string, *http.Request, error) {
 	if c.wantStats {
 		req, err := w.request(http.MethodGet, c.baseURL+"/api/v1/stats", "")
 		return statsName, req, err
+	}
+	if c.wantSearch {
+		q := searchQueries[w.rng.IntN(len(searchQueries))]
+		req, err := w.request(http.MethodGet, c.baseURL+"/api/v1/search?limit=20&q="+url.QueryEscape(q), "")
+		return "GET /api/v1/search", req, err
 	}
 	if c.wantDay && (!c.wantStart || w.rng.IntN(100) < 80) {
 		req, err := w.request(http.MethodGet, c.dayURL, "")

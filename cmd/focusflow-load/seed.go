@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/internal/auth"
 	"github.com/focusflow/focusflow/internal/sqlstore"
 )
@@ -55,6 +56,8 @@ type (
 	taskRow struct {
 		id, userID   int64
 		date, title  string
+		description  string
+		words        string // search_words
 		startTime    *string
 		duration     *int32
 		status       string
@@ -62,6 +65,17 @@ type (
 		spentMS      int64
 		completedAt  *int64
 		created, upd int64
+	}
+	noteRow struct {
+		userID                    int64
+		date, typ, title, content string
+		words                     string
+		at                        int64
+	}
+	dayNoteRow struct {
+		userID            int64
+		date, text, words string
+		at                int64
 	}
 	entryRow struct {
 		id, userID, taskID int64
@@ -88,6 +102,8 @@ type batch struct {
 	entries []entryRow
 	daily   []dailyRow
 	hourly  []hourlyRow
+	notes   []noteRow
+	dayNote []dayNoteRow
 	now     int64 // timers.updated_at
 }
 
@@ -111,7 +127,7 @@ var plannedMinutes = [...]int32{25, 30, 45, 60, 90, 120}
 func (c *seedConfig) history(u *userRow, b *batch) {
 	rng := rand.New(rand.NewPCG(uint64(u.num), 0x5eed))
 	today := time.Date(c.now.Year(), c.now.Month(), c.now.Day(), 0, 0, 0, 0, time.UTC)
-	g := &dayGen{c: c, u: u, b: b, rng: rng, nextTask: u.taskBase, nextEntry: u.entryBase}
+	g := &dayGen{c: c, u: u, b: b, rng: rng, text: newTextGen(u.num), nextTask: u.taskBase, nextEntry: u.entryBase}
 	for d := 0; d < u.daysOfHistory; d++ {
 		g.day(today.AddDate(0, 0, -(u.daysOfHistory-1-d)), d == u.daysOfHistory-1)
 	}
@@ -123,6 +139,7 @@ type dayGen struct {
 	u                   *userRow
 	b                   *batch
 	rng                 *rand.Rand
+	text                *textGen
 	nextTask, nextEntry int64
 	// the day being written
 	cursor    time.Time
@@ -166,6 +183,7 @@ func (g *dayGen) day(day time.Time, isToday bool) {
 	for t := 0; t < g.c.tasksPerDay; t++ {
 		focus += g.task(day, date, t, isToday)
 	}
+	g.notes(day, date)
 	g.b.daily = append(g.b.daily, dailyRow{userID: g.u.id, date: date, focusMS: focus,
 		total: int32(g.c.tasksPerDay), completed: g.completed})
 	for h, f := range g.hours {
@@ -186,6 +204,8 @@ func (g *dayGen) task(day time.Time, date string, t int, isToday bool) int64 {
 	created = min(created, g.c.now.Add(-time.Minute).UnixMilli())
 	task := taskRow{id: g.nextTask, userID: g.u.id, date: date, status: "pending", position: int32(t),
 		title: taskTitles[g.rng.IntN(len(taskTitles))], created: created, upd: created}
+	task.title, task.description = g.text.title(), g.text.description()
+	task.words = focusflow.SearchWords(task.title, task.description)
 	if g.rng.IntN(10) < 7 {
 		hm := g.cursor.Format("15:04")
 		task.startTime = &hm
@@ -221,6 +241,20 @@ func (g *dayGen) task(day time.Time, date string, t int, isToday bool) int64 {
 	g.b.tasks = append(g.b.tasks, task)
 	g.u.tasks++
 	return task.spentMS
+}
+
+// notes writes the day's note and typed notes, if any, at the end of its
+// working day.
+func (g *dayGen) notes(day time.Time, date string) {
+	at := day.Add(22 * time.Hour).UnixMilli()
+	if text, ok := g.text.dayNote(); ok {
+		g.b.dayNote = append(g.b.dayNote, dayNoteRow{userID: g.u.id, date: date, text: text,
+			words: focusflow.SearchWords(text), at: at})
+	}
+	for _, n := range g.text.notes() {
+		n.userID, n.date, n.at = g.u.id, date, at
+		g.b.notes = append(g.b.notes, n)
+	}
 }
 
 // splitByHour adds the milliseconds of [start, end) to the UTC hours they

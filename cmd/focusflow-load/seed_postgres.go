@@ -198,12 +198,22 @@ func (s *pgStore) write(ctx context.Context, b *batch) error {
 		cols  []string
 		src   pgx.CopyFromSource
 	}{
-		{"tasks", []string{"id", "user_id", "date", "title", "start_time", "duration_minutes", "status", "position",
-			"spent_ms", "completed_at", "created_at", "updated_at"},
+		{"tasks", []string{"id", "user_id", "date", "title", "description", "start_time", "duration_minutes", "status",
+			"position", "spent_ms", "completed_at", "created_at", "updated_at", "search_words"},
 			pgx.CopyFromSlice(len(b.tasks), func(i int) ([]any, error) {
 				t := &b.tasks[i]
-				return []any{t.id, t.userID, t.date, t.title, t.startTime, t.duration, t.status, t.position,
-					t.spentMS, t.completedAt, t.created, t.upd}, nil
+				return []any{t.id, t.userID, t.date, t.title, t.description, t.startTime, t.duration, t.status, t.position,
+					t.spentMS, t.completedAt, t.created, t.upd, t.words}, nil
+			})},
+		{"notes", []string{"user_id", "date", "type", "title", "content", "created_at", "updated_at", "search_words"},
+			pgx.CopyFromSlice(len(b.notes), func(i int) ([]any, error) {
+				n := &b.notes[i]
+				return []any{n.userID, n.date, n.typ, n.title, n.content, n.at, n.at, n.words}, nil
+			})},
+		{"day_notes", []string{"user_id", "date", "text", "updated_at", "search_words"},
+			pgx.CopyFromSlice(len(b.dayNote), func(i int) ([]any, error) {
+				n := &b.dayNote[i]
+				return []any{n.userID, n.date, n.text, n.at, n.words}, nil
 			})},
 		{"time_entries", []string{"id", "user_id", "task_id", "started_at", "ended_at", "source", "created_at"},
 			pgx.CopyFromSlice(len(b.entries), func(i int) ([]any, error) {
@@ -234,6 +244,6 @@ func (s *pgStore) write(ctx context.Context, b *batch) error {
 }
 
 func (s *pgStore) finish(ctx context.Context) error {
-	_, err := s.ctl.Exec(ctx, `ANALYZE users, tasks, time_entries, daily_stats, hourly_focus, timers`)
+	_, err := s.ctl.Exec(ctx, `ANALYZE users, tasks, time_entries, daily_stats, hourly_focus, timers, notes, day_notes`)
 	return err
 }

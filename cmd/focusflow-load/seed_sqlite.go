@@ -146,16 +146,30 @@ func (s *sqliteStore) write(ctx context.Context, b *batch) error {
 	}
 	defer tx.Rollback()
 	prep := func(q string) (*sql.Stmt, error) { return tx.PrepareContext(ctx, q) }
-	task, err := prep(`INSERT INTO tasks (id, user_id, date, title, start_time, duration_minutes, status, position,
-		spent_ms, completed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	// The search index follows through the tables' triggers.
+	task, err := prep(`INSERT INTO tasks (id, user_id, date, title, description, start_time, duration_minutes, status,
+		position, spent_ms, completed_at, created_at, updated_at, search_words)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
 	defer task.Close()
 	for _, t := range b.tasks {
-		if _, err := task.ExecContext(ctx, t.id, t.userID, t.date, t.title, t.startTime, t.duration, t.status,
-			t.position, t.spentMS, t.completedAt, t.created, t.upd); err != nil {
+		if _, err := task.ExecContext(ctx, t.id, t.userID, t.date, t.title, t.description, t.startTime, t.duration, t.status,
+			t.position, t.spentMS, t.completedAt, t.created, t.upd, t.words); err != nil {
 			return fmt.Errorf("insert task: %w", err)
+		}
+	}
+	for _, n := range b.notes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at, updated_at,
+			search_words) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, n.userID, n.date, n.typ, n.title, n.content, n.at, n.at, n.words); err != nil {
+			return fmt.Errorf("insert note: %w", err)
+		}
+	}
+	for _, n := range b.dayNote {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO day_notes (user_id, date, text, updated_at, search_words)
+			VALUES (?, ?, ?, ?, ?)`, n.userID, n.date, n.text, n.at, n.words); err != nil {
+			return fmt.Errorf("insert day note: %w", err)
 		}
 	}
 	entry, err := prep(`INSERT INTO time_entries (id, user_id, task_id, started_at, ended_at, source, created_at)

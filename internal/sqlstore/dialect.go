@@ -72,6 +72,13 @@ type dialect struct {
 	// which is not a file.
 	fileQuery string
 
+	// searchMatch is the condition that the row aliased %[1]s of the
+	// table %[2]s matches the search query in $2 (written by searchQuery
+	// for the user in $1).
+	searchMatch string
+	// searchQuery writes the engine's query for rows of userID having, for
+	// each term, a word that starts with it.
+	searchQuery func(userID int64, terms []string) string
 	// chunkedImports: an import of a user's document is written in short
 	// transactions that give the single writer back between them (SQLite),
 	// rather than in one transaction that takes row locks only
@@ -95,6 +102,11 @@ var (
 		maxParams:   32766, // SQLITE_MAX_VARIABLE_NUMBER
 		param:       sqliteParam,
 		fileQuery:   `SELECT file FROM pragma_database_list WHERE name = 'main'`,
+		// The unary + keeps SQLite from driving the query by the matches
+		// (all users' rows, each looked up, then sorted): it walks the
+		// user's rows newest first and checks each against them.
+		searchMatch: `+%[1]s.id IN (SELECT rowid FROM %[2]s_search WHERE %[2]s_search MATCH $2)`,
+		searchQuery: sqliteSearchQuery,
 
 		chunkedImports: true,
 	}
@@ -117,6 +129,8 @@ var (
 			JOIN pg_class c ON c.oid = a.attrelid
 			JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped`,
+		searchMatch: `%[1]s.search_vector @@ $2::tsquery`,
+		searchQuery: postgresSearchQuery,
 	}
 )
 
@@ -191,6 +205,29 @@ func postgresParam(b *strings.Builder, n int, typ string) {
 	b.WriteString(strconv.Itoa(n))
 	b.WriteString("::")
 	b.WriteString(typ)
+}
+
+// sqliteSearchQuery is an FTS5 query of quoted prefix terms, implicitly
+// joined by AND: nothing in a term is an operator. The owner is the
+// caller's condition on user_id.
+func sqliteSearchQuery(_ int64, terms []string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"*`
+	}
+	return strings.Join(parts, " ")
+}
+
+// postgresSearchQuery is a tsquery of quoted prefix terms joined by &,
+// each carrying the owner's id as the indexed words do.
+func postgresSearchQuery(userID int64, terms []string) string {
+	owner := strconv.FormatInt(userID, 10) + ":"
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		t = strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(owner + t)
+		parts[i] = "'" + t + "':*"
+	}
+	return strings.Join(parts, " & ")
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure.

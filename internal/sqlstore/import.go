@@ -231,10 +231,11 @@ func (im *rowImport) tasks(ctx context.Context) error {
 		}
 		var id int64
 		if err := im.w.tx.QueryRowContext(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time,
-			duration_minutes, status, position, spent_ms, completed_at, created_at, updated_at, import_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			duration_minutes, status, position, spent_ms, completed_at, created_at, updated_at, import_id, search_words)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 			uid, t.Date, t.Title, t.Description, nullString(t.StartTime), nullInt(t.DurationMinutes), t.Status,
-			t.Position, spent[t.ID], completed, t.CreatedAt.UnixMilli(), im.now.UnixMilli(), im.w.id).Scan(&id); err != nil {
+			t.Position, spent[t.ID], completed, t.CreatedAt.UnixMilli(), im.now.UnixMilli(), im.w.id,
+			taskSearchWords(&t)).Scan(&id); err != nil {
 			return wrapDBError(err)
 		}
 		im.w.figures.addTask(t.Date, t.Status == focusflow.StatusCompleted, 1)
@@ -359,8 +360,8 @@ func (im *rowImport) dayNotes(ctx context.Context) error {
 		err := tx.QueryRowContext(ctx, `SELECT text FROM day_notes WHERE user_id = $1 AND date = $2`, uid, n.Date).Scan(&text)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			if _, err := tx.ExecContext(ctx, `INSERT INTO day_notes (user_id, date, text, updated_at) VALUES ($1, $2, $3, $4)`,
-				uid, n.Date, n.Text, n.UpdatedAt.UnixMilli()); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO day_notes (user_id, date, text, updated_at, search_words)
+				VALUES ($1, $2, $3, $4, $5)`, uid, n.Date, n.Text, n.UpdatedAt.UnixMilli(), focusflow.SearchWords(n.Text)); err != nil {
 				return wrapDBError(err)
 			}
 			im.sum.Created.DayNotes++
@@ -399,8 +400,8 @@ func (im *rowImport) mergeDayNote(ctx context.Context, i int, n focusflow.DayNot
 			i, n.Date, focusflow.MaxDayNote)
 		return e
 	}
-	_, err := im.w.tx.ExecContext(ctx, `UPDATE day_notes SET text = $3, updated_at = $4 WHERE user_id = $1 AND date = $2`,
-		im.user.ID, n.Date, merged, im.now.UnixMilli())
+	_, err := im.w.tx.ExecContext(ctx, `UPDATE day_notes SET text = $3, updated_at = $4, search_words = $5
+		WHERE user_id = $1 AND date = $2`, im.user.ID, n.Date, merged, im.now.UnixMilli(), focusflow.SearchWords(merged))
 	return wrapDBError(err)
 }
 
@@ -412,8 +413,8 @@ func (im *rowImport) notes(ctx context.Context) error {
 		}
 		var id int64
 		if err := im.w.tx.QueryRowContext(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at,
-			updated_at, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, im.user.ID, n.Date, n.Type,
-			n.Title, n.Content, n.CreatedAt.UnixMilli(), n.UpdatedAt.UnixMilli(), im.w.id).Scan(&id); err != nil {
+			updated_at, import_id, search_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, im.user.ID, n.Date,
+			n.Type, n.Title, n.Content, n.CreatedAt.UnixMilli(), n.UpdatedAt.UnixMilli(), im.w.id, noteSearchWords(&n)).Scan(&id); err != nil {
 			return wrapDBError(err)
 		}
 		im.sum.Created.Notes++

@@ -241,10 +241,10 @@ func (l *Loader) AddTask(ctx context.Context, u *focusflow.User, t *focusflow.Ta
 		}
 	}
 	err := l.tx.QueryRowContext(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
-		status, position, spent_ms, completed_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11) RETURNING id`,
+		status, position, spent_ms, completed_at, created_at, updated_at, search_words)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12) RETURNING id`,
 		u.ID, t.Date, t.Title, t.Description, nullString(t.StartTime), nullInt(t.DurationMinutes), t.Status, t.Position,
-		completedAt, t.CreatedAt.UnixMilli(), l.now.UnixMilli()).Scan(&t.ID)
+		completedAt, t.CreatedAt.UnixMilli(), l.now.UnixMilli(), taskSearchWords(t)).Scan(&t.ID)
 	if err != nil {
 		return wrapDBError(err)
 	}
@@ -278,17 +278,17 @@ func (l *Loader) HasDayNote(ctx context.Context, userID int64, date string) (boo
 
 // AddDayNote adds the daily note of a date that has none.
 func (l *Loader) AddDayNote(ctx context.Context, u *focusflow.User, date string, n focusflow.DayNote) error {
-	_, err := l.tx.ExecContext(ctx, `INSERT INTO day_notes (user_id, date, text, updated_at) VALUES ($1, $2, $3, $4)`,
-		u.ID, date, n.Text, n.UpdatedAt.UnixMilli())
+	_, err := l.tx.ExecContext(ctx, `INSERT INTO day_notes (user_id, date, text, updated_at, search_words)
+		VALUES ($1, $2, $3, $4, $5)`, u.ID, date, n.Text, n.UpdatedAt.UnixMilli(), focusflow.SearchWords(n.Text))
 	return wrapDBError(err)
 }
 
 // AddNote adds a typed note with its own creation and update times. n.ID
 // is set.
 func (l *Loader) AddNote(ctx context.Context, u *focusflow.User, n *focusflow.Note) error {
-	err := l.tx.QueryRowContext(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, u.ID, n.Date, n.Type, n.Title, n.Content,
-		n.CreatedAt.UnixMilli(), n.UpdatedAt.UnixMilli()).Scan(&n.ID)
+	err := l.tx.QueryRowContext(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at, updated_at,
+		search_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, u.ID, n.Date, n.Type, n.Title, n.Content,
+		n.CreatedAt.UnixMilli(), n.UpdatedAt.UnixMilli(), noteSearchWords(n)).Scan(&n.ID)
 	return wrapDBError(err)
 }
 
@@ -551,8 +551,9 @@ func (l *Loader) Note(ctx context.Context, userID, id int64) (*focusflow.Note, e
 
 // UpdateNote writes a note's date, type, title, content and update time.
 func (l *Loader) UpdateNote(ctx context.Context, userID int64, n *focusflow.Note) error {
-	_, err := l.tx.ExecContext(ctx, `UPDATE notes SET date = $3, type = $4, title = $5, content = $6, updated_at = $7
-		WHERE id = $1 AND user_id = $2`, n.ID, userID, n.Date, n.Type, n.Title, n.Content, n.UpdatedAt.UnixMilli())
+	_, err := l.tx.ExecContext(ctx, `UPDATE notes SET date = $3, type = $4, title = $5, content = $6, updated_at = $7,
+		search_words = $8 WHERE id = $1 AND user_id = $2`, n.ID, userID, n.Date, n.Type, n.Title, n.Content,
+		n.UpdatedAt.UnixMilli(), noteSearchWords(n))
 	return wrapDBError(err)
 }
 
@@ -567,9 +568,10 @@ func (l *Loader) DayNote(ctx context.Context, userID int64, date string) (text s
 
 // SetDayNote writes the daily note of a date, replacing the one it has.
 func (l *Loader) SetDayNote(ctx context.Context, userID int64, date string, n focusflow.DayNote) error {
-	_, err := l.tx.ExecContext(ctx, `INSERT INTO day_notes (user_id, date, text, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (user_id, date) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
-		userID, date, n.Text, n.UpdatedAt.UnixMilli())
+	_, err := l.tx.ExecContext(ctx, `INSERT INTO day_notes (user_id, date, text, updated_at, search_words)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, date) DO UPDATE SET text = excluded.text,
+		updated_at = excluded.updated_at, search_words = excluded.search_words`,
+		userID, date, n.Text, n.UpdatedAt.UnixMilli(), focusflow.SearchWords(n.Text))
 	return wrapDBError(err)
 }
 

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sort"
 	"strconv"
@@ -56,6 +57,7 @@ var goSteps = map[int]func(ctx context.Context, tx *sql.Tx, d dialect) error{
 		_, err := tx.ExecContext(ctx, recomputeRunsSQL(d, focusRuns, false))
 		return err
 	},
+	13: func(ctx context.Context, tx *sql.Tx, _ dialect) error { return indexSearchWords(ctx, tx) },
 }
 
 // SchemaTooNewError means the database was migrated by a newer FocusFlow.
@@ -112,6 +114,12 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 }
 
 func (db *DB) migrate(ctx context.Context, onlyEmpty bool) (applied []string, err error) {
+	return db.migrateTo(ctx, onlyEmpty, math.MaxInt)
+}
+
+// migrateTo is migrate stopping after version upTo (tests of a data step
+// start from the schema before it).
+func (db *DB) migrateTo(ctx context.Context, onlyEmpty bool, upTo int) (applied []string, err error) {
 	all, err := db.migrations()
 	if err != nil {
 		return nil, err
@@ -138,7 +146,7 @@ func (db *DB) migrate(ctx context.Context, onlyEmpty bool) (applied []string, er
 			return &SchemaOutdatedError{Database: current, Binary: latest}
 		}
 		for _, m := range all {
-			if m.version <= current {
+			if m.version <= current || m.version > upTo {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {

@@ -11,9 +11,11 @@ import (
 // PutDayNote saves the free-text note of a day.
 func (db *DB) PutDayNote(ctx context.Context, userID int64, date, text string) (focusflow.DayNote, error) {
 	now := db.ms()
-	_, err := db.write.ExecContext(ctx, `INSERT INTO day_notes (user_id, date, text, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (user_id, date) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
-		userID, date, text, now)
+	_, err := db.write.ExecContext(ctx, `INSERT INTO day_notes (user_id, date, text, updated_at, search_words)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (user_id, date) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at,
+		search_words = excluded.search_words`,
+		userID, date, text, now, focusflow.SearchWords(text))
 	return focusflow.DayNote{Text: text, UpdatedAt: fromMS(now)}, wrapDBError(err)
 }
 
@@ -56,9 +58,9 @@ func (db *DB) notes(ctx context.Context, q sqlQueryer, userID int64, date string
 func (db *DB) CreateNote(ctx context.Context, user *focusflow.User, n *focusflow.Note) error {
 	now := db.now()
 	return db.txExec(ctx, func(tx execer) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, user.ID, n.Date, n.Type, n.Title, n.Content,
-			now.UnixMilli()).Scan(&n.ID); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO notes (user_id, date, type, title, content, created_at, updated_at, search_words)
+			VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id`, user.ID, n.Date, n.Type, n.Title, n.Content,
+			now.UnixMilli(), noteSearchWords(n)).Scan(&n.ID); err != nil {
 			return wrapDBError(err)
 		}
 		n.CreatedAt, n.UpdatedAt = fromMS(now.UnixMilli()), fromMS(now.UnixMilli())
@@ -92,8 +94,9 @@ func (db *DB) UpdateNote(ctx context.Context, userID, noteID int64, p focusflow.
 			n.Content = *p.Content
 		}
 		n.UpdatedAt = fromMS(db.ms())
-		if err := tx.Exec(ctx, `UPDATE notes SET type = $3, title = $4, content = $5, updated_at = $6
-			WHERE id = $1 AND user_id = $2`, n.ID, userID, n.Type, n.Title, n.Content, n.UpdatedAt.UnixMilli()); err != nil {
+		if err := tx.Exec(ctx, `UPDATE notes SET type = $3, title = $4, content = $5, updated_at = $6, search_words = $7
+			WHERE id = $1 AND user_id = $2`, n.ID, userID, n.Type, n.Title, n.Content, n.UpdatedAt.UnixMilli(),
+			noteSearchWords(n)); err != nil {
 			return wrapDBError(err)
 		}
 		out = n
@@ -101,6 +104,9 @@ func (db *DB) UpdateNote(ctx context.Context, userID, noteID int64, p focusflow.
 	})
 	return out, err
 }
+
+// noteSearchWords is what search finds a typed note by.
+func noteSearchWords(n *focusflow.Note) string { return focusflow.SearchWords(n.Title, n.Content) }
 
 // DeleteNote deletes a typed note.
 func (db *DB) DeleteNote(ctx context.Context, userID, noteID int64) error {

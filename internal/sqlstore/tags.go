@@ -138,6 +138,9 @@ func (db *DB) UpdateTag(ctx context.Context, user *focusflow.User, tagID int64, 
 			WHERE id = $1 AND user_id = $2`, g.ID, user.ID, g.Name, focusflow.Fold(g.Name), g.Color, now.UnixMilli()); err != nil {
 			return wrapDBError(err)
 		}
+		if err := reindexTagTasks(ctx, tx, user.ID, g.ID, false); err != nil {
+			return err
+		}
 		return logActivity(ctx, tx, user, now, focusflow.ActTagChanged, "Tag: "+strings.Join(changes, "; "), 0)
 	})
 	if isUniqueViolation(err) {
@@ -152,6 +155,10 @@ func (db *DB) DeleteTag(ctx context.Context, user *focusflow.User, tagID int64) 
 	return db.txExec(ctx, func(tx execer) error {
 		g, err := tagForUpdate(ctx, tx, db.dialect, user.ID, tagID, "")
 		if err != nil {
+			return err
+		}
+		// Its tasks lose its name from their words before it goes.
+		if err := reindexTagTasks(ctx, tx, user.ID, g.ID, true); err != nil {
 			return err
 		}
 		if err := tx.Exec(ctx, `DELETE FROM tags WHERE id = $1 AND user_id = $2`, g.ID, user.ID); err != nil {
@@ -192,6 +199,9 @@ func (db *DB) MergeTag(ctx context.Context, user *focusflow.User, fromID, intoID
 			ON CONFLICT (task_id, tag_id) DO NOTHING`, from.ID, into.ID)
 		if err != nil {
 			return wrapDBError(err)
+		}
+		if err := reindexTagTasks(ctx, tx, user.ID, from.ID, true); err != nil {
+			return err
 		}
 		if err := tx.Exec(ctx, `DELETE FROM tags WHERE id = $1 AND user_id = $2`, from.ID, user.ID); err != nil {
 			return wrapDBError(err)

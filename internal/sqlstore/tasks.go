@@ -73,10 +73,10 @@ func (db *DB) CreateTask(ctx context.Context, user *focusflow.User, t *focusflow
 			return err
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time, duration_minutes,
-			status, position, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $8)
+			status, position, created_at, updated_at, search_words)
+			VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $8, $9)
 			RETURNING id`, user.ID, t.Date, t.Title, t.Description, nullString(t.StartTime),
-			nullInt(t.DurationMinutes), pos, now.UnixMilli()).Scan(&t.ID)
+			nullInt(t.DurationMinutes), pos, now.UnixMilli(), taskSearchWords(t)).Scan(&t.ID)
 		if err != nil {
 			return wrapDBError(err)
 		}
@@ -168,10 +168,13 @@ func writeTaskFields(ctx context.Context, tx execer, userID int64, oldDate strin
 	if isDone {
 		completedAt = t.CompletedAt.UnixMilli()
 	}
-	return tx.Exec(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
+	if err := tx.Exec(ctx, `UPDATE tasks SET date = $3, title = $4, description = $5, start_time = $6,
 		duration_minutes = $7, status = $8, position = $9, completed_at = $10, updated_at = $11, series_detached = $12
 		WHERE id = $1 AND user_id = $2`, t.ID, userID, t.Date, t.Title, t.Description, nullString(t.StartTime),
-		nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli(), t.SeriesDetached)
+		nullInt(t.DurationMinutes), t.Status, t.Position, completedAt, now.UnixMilli(), t.SeriesDetached); err != nil {
+		return err
+	}
+	return reindexTasks(ctx, tx, `t.id = $1`, []any{t.ID}, 0)
 }
 
 // changeStatus completes or reopens t. Completing a task whose timer runs

@@ -104,6 +104,9 @@ func setTaskTags(ctx context.Context, tx execer, user *focusflow.User, t *focusf
 	if len(added)+len(removed) == 0 {
 		return nil
 	}
+	if err := reindexTasks(ctx, tx, `t.id = $1`, []any{t.ID}, 0); err != nil {
+		return err
+	}
 	return logActivity(ctx, tx, user, now, focusflow.ActTaskTagged,
 		fmt.Sprintf("Tags of %s: %s", t.Title, tagChange(added, removed)), t.ID)
 }

@@ -302,7 +302,9 @@ func rowLines(t *testing.T, db *sql.DB, table, query string, args ...any) []stri
 		var b strings.Builder
 		b.WriteString(table)
 		for i, c := range cols {
-			if c == "id" || strings.HasSuffix(c, "_id") {
+			// Ids differ between the fixtures; so does PostgreSQL's search
+			// vector, whose words carry their owner's id.
+			if c == "id" || strings.HasSuffix(c, "_id") || c == "search_vector" {
 				continue
 			}
 			if v, ok := vals[i].([]byte); ok {

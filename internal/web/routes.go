@@ -43,6 +43,7 @@ func (s *Server) routes() *router {
 	handle("POST /profile/tokens", s.requireUser(s.createToken))
 	handle("POST /profile/tokens/{id}/revoke", s.requireUser(s.revokeToken))
 	handle("GET /dashboard", s.requireUser(s.dashboardPage))
+	handle("GET /search", s.requireUser(s.searchPage))
 
 	handle("GET /api/v1/me", s.requireUser(s.apiMe))
 	handle("GET /api/v1/csrf", s.apiCSRF)
@@ -73,6 +74,7 @@ func (s *Server) routes() *router {
 	handle("PATCH /api/v1/notes/{id}", s.requireUser(s.apiUpdateNote))
 	handle("DELETE /api/v1/notes/{id}", s.requireUser(s.apiDelete(live.AreaNotes, "notes",
 		func(ctx context.Context, u *focusflow.User, id int64) error { return s.store.DeleteNote(ctx, u.ID, id) })))
+	handle("GET /api/v1/search", s.requireUser(s.apiSearch))
 	handle(calendarRoute, s.requireUser(s.apiCalendar))
 	s.tagRoutes(handle)
 	s.seriesRoutes(handle)

@@ -55,6 +55,7 @@ var routeScopes = map[string]string{
 	"POST /api/v1/timer/skip":     focusflow.ScopeTimerWrite,
 	"POST /api/v1/timer/extend":   focusflow.ScopeTimerWrite,
 
+	"GET /api/v1/search":           focusflow.ScopeTasksRead, // notes are found with notes:read too
 	"GET /api/v1/notes":            focusflow.ScopeNotesRead,
 	"PUT /api/v1/days/{date}/note": focusflow.ScopeNotesWrite,
 	"POST /api/v1/notes":           focusflow.ScopeNotesWrite,

@@ -39,6 +39,7 @@ type Store interface {
 	timerStore
 	entryStore
 	noteStore
+	searchStore
 	exportStore
 	insightStore
 	calendarStore

@@ -4,6 +4,7 @@
 
 import { showClocks } from './format.js';
 import './offline.js';
+import { wireSearchShortcut } from './search.js';
 
 function fillTimezone() {
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -59,3 +60,4 @@ strengthHints();
 confirmations();
 showClocks();
 scrollToToday();
+wireSearchShortcut();
