@@ -143,6 +143,9 @@ func (db *DB) createOccurrences(ctx context.Context, userID int64, missing []occ
 				id, k.seriesID); err != nil {
 				return err
 			}
+			if err := reindexTasks(ctx, tx, `t.id = $1`, []any{id}, 0); err != nil {
+				return err
+			}
 			if err := addTaskCounts(ctx, tx, userID, k.date, 1, 0); err != nil {
 				return err
 			}

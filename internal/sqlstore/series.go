@@ -249,6 +249,10 @@ func (db *DB) UpdateSeriesFrom(ctx context.Context, user *focusflow.User, taskID
 			nullInt(next.DurationMinutes), now.UnixMilli(), taskID); err != nil {
 			return err
 		}
+		if err := reindexTasks(ctx, tx, `t.user_id = $1 AND t.series_id = $2 AND t.series_date >= $3`,
+			[]any{user.ID, next.ID, next.Rule.Start}, 0); err != nil {
+			return err
+		}
 		rule, err := recur.New(next.Rule)
 		if err != nil {
 			return err

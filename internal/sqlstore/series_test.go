@@ -321,6 +321,13 @@ func TestOccurrenceTagsAndPlace(t *testing.T) {
 					t.Errorf("occurrence tags: %+v", task.Tags)
 				}
 			}
+			// An occurrence is found by search, by its words and its tag's.
+			for _, terms := range [][]string{{"run"}, {"health"}} {
+				page, err := f.db.Search(f.ctx, f.user.ID, focusflow.SearchQuery{Terms: terms, Limit: 10})
+				if err != nil || len(page.Results) != 1 || page.Results[0].Title != "Run" {
+					t.Errorf("search %v: %+v, %v", terms, page, err)
+				}
+			}
 			bad := &focusflow.Series{Title: "Other's tag", Tags: []focusflow.Tag{{ID: g.ID + 1000}},
 				Rule: focusflow.SeriesRule{Kind: "daily", Start: fixtureToday}}
 			if err := f.db.CreateSeries(f.ctx, f.user, bad); focusflow.ErrorCode(err) != focusflow.ENOTFOUND {
