@@ -271,7 +271,7 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.password, "password", defaultPassword, "the load users' password (as given to seed)")
 	fs.StringVar(&c.scenario, "scenario", "day", "day: GET /api/v1/days/{today}; start: POST /api/v1/timer/start switching "+
 		"between two of today's tasks; mixed: 80% day, 20% start; stats: GET /api/v1/stats (the default last 365 days); "+
-		"search: GET /api/v1/search, a page of 20, with words, prefixes, accents and case drawn from the seed's word lists")
+		"search: GET /api/v1/search, a page of 20, with words, prefixes, accents and case drawn from the word lists `focusflow-load seed` writes with")
 	fs.IntVar(&c.signins, "signin-conns", 4, "concurrent sign-ins (each costs the server an argon2id verification)")
 }
 

@@ -26,7 +26,7 @@ func userName(n int) string { return fmt.Sprintf("load-user-%05d", n) }
 
 func userEmail(n int) string { return userName(n) + "@example.test" }
 
-// seedConfig is what the seed subcommand was asked for.
+// seedConfig holds the flags of `focusflow-load seed`.
 type seedConfig struct {
 	dbURL          string
 	users, first   int
@@ -270,7 +270,7 @@ func splitByHour(start, end time.Time, hours *[24]int64) {
 	}
 }
 
-// store is one database engine's way of writing the seed.
+// store is one database engine's way of writing the seeded history.
 type store interface {
 	// existing counts the load users that already exist: those named in
 	// names, and all load-user-* accounts.
@@ -281,7 +281,7 @@ type store interface {
 	// insertUsers inserts the users and sets their ids.
 	insertUsers(ctx context.Context, users []*userRow) error
 	// reserve returns bases after which tasks and entries ids are free for
-	// the seed to assign, n of each.
+	// the seeding to assign, n of each.
 	reserve(ctx context.Context, tasks, entries int64) (taskBase, entryBase int64, err error)
 	// write writes one batch in one transaction; safe for concurrent use
 	// when parallel() > 1.

@@ -158,7 +158,7 @@ func (s *pgStore) insertUsers(ctx context.Context, users []*userRow) error {
 	return tx.Commit(ctx)
 }
 
-// reserve moves the tasks and time_entries sequences past the ids the seed
+// reserve moves the tasks and time_entries sequences past the ids seeding
 // will assign itself, before writing, so that the application (or anything
 // else inserting meanwhile) never collides with them.
 func (s *pgStore) reserve(ctx context.Context, tasks, entries int64) (taskBase, entryBase int64, err error) {
