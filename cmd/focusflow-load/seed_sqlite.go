@@ -129,7 +129,7 @@ func (s *sqliteStore) insertUsers(ctx context.Context, users []*userRow) error {
 	return tx.Commit()
 }
 
-// reserve: the seed is the only writer (one connection), so the ids after
+// reserve: seeding is the only writer (one connection), so the ids after
 // the current maximum are free.
 func (s *sqliteStore) reserve(ctx context.Context, _, _ int64) (taskBase, entryBase int64, err error) {
 	if err = s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM tasks`).Scan(&taskBase); err != nil {

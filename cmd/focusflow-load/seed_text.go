@@ -7,7 +7,7 @@ import (
 	"github.com/focusflow/focusflow"
 )
 
-// Real-looking text for the seed, so that search meets the words people
+// Real-looking text for seeded tasks and notes, so that search meets the words people
 // write: task titles, descriptions, day notes and typed notes in English
 // mixed with French, German and Spanish (accents, ß, ñ), drawn from word
 // lists with a generator of its own (the rest of a user's history stays the

@@ -741,7 +741,7 @@ func TestDumpKeepsValuesOfOtherColumnTypes(t *testing.T) {
 }
 
 // BenchmarkBackupRestore measures a backup and a restore of 100,000
-// security events (plus the seed rows) on each engine and format:
+// security events (plus the rows the test seeded) on each engine and format:
 //
 //	go test ./internal/backup -run '^$' -bench BackupRestore -benchtime 1x
 func BenchmarkBackupRestore(b *testing.B) {
