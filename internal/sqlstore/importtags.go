@@ -50,6 +50,7 @@ func (im *rowImport) tags(ctx context.Context) error {
 		return err
 	}
 	ids := map[int64]int64{} // the document's tag id → ours
+	im.tagIDs = ids
 	for _, g := range im.plan.Tags {
 		fold := focusflow.Fold(g.Name)
 		if id, ok := mine[fold]; ok {
