@@ -2,6 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -155,4 +158,39 @@ func TestExportImportSeries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Documents versions 1 to 3 wrote, kept as they came out, still import,
+// once; the settings they do not carry (time format, carry forward) stay
+// the account's.
+func TestImportEarlierVersionFiles(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		now := func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }
+		for v := 1; v < focusflow.ExportVersion; v++ {
+			raw, err := os.ReadFile(filepath.Join("..", "userdata", "testdata", fmt.Sprintf("export-v%d.json", v)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := exportAccount(t, db, fmt.Sprintf("v%d", v))
+			format, carry := "12", true
+			if err := db.UpdateSettings(ctx, u.ID, focusflow.UserSettings{TimeFormat: &format, CarryForward: &carry}); err != nil {
+				t.Fatal(err)
+			}
+			sum, err := importDoc(db, now, u, raw)
+			if err != nil {
+				t.Fatalf("version %d: %v", v, err)
+			}
+			if c := sum.Created; c.Tasks != 4 || c.Series != 0 || (v >= 3) != (c.Tags == 2) || (v >= 2) != (c.Phases > 0) {
+				t.Errorf("version %d: %+v", v, sum)
+			}
+			u = exportReload(t, db, u)
+			if u.TimeFormat != "12" || !u.CarryForward || u.Timezone != "Europe/Paris" {
+				t.Errorf("version %d: settings %q %v %q", v, u.TimeFormat, u.CarryForward, u.Timezone)
+			}
+			if sum, err = importDoc(db, now, u, raw); err != nil || sum.Created != (focusflow.ImportCounts{}) {
+				t.Errorf("version %d again: %+v, %v", v, sum, err)
+			}
+		}
+	})
 }
