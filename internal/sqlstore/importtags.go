@@ -82,5 +82,7 @@ func (im *rowImport) tags(ctx context.Context) error {
 			return wrapDBError(err)
 		}
 	}
-	return nil
+	// Search finds a task by its tags' names too.
+	return reindexTasks(ctx, sqlExec{im.w.tx}, `t.user_id = $1 AND t.import_id = $2
+		AND EXISTS (SELECT 1 FROM task_tags tt WHERE tt.task_id = t.id)`, []any{im.user.ID, im.w.id}, 0)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -116,6 +117,11 @@ func TestExportImportSeries(t *testing.T) {
 			}
 			if sum.Created.Series != 2 || sum.Created.Tasks != len(doc.Tasks) || sum.Created.Tags != 1 {
 				t.Errorf("import summary %+v", sum)
+			}
+			// The occurrences the import created are found by their
+			// tags' names, as the account that exported them found them.
+			if a, b := found(t, src, alice.ID, "home"), found(t, dst, there.ID, "home"); len(a) == 0 || !slices.Equal(a, b) {
+				t.Errorf("found by the tag's name: %v there, %v here", a, b)
 			}
 			there = exportReload(t, dst, there)
 			if there.TimeFormat != "24" || !there.CarryForward {
