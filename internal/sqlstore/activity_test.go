@@ -212,3 +212,46 @@ func TestActivityMessagesAreBounded(t *testing.T) {
 		})
 	}
 }
+
+// Reordering a day and carrying tasks forward write their lines on the day
+// they happen (today), naming the task; a reorder that changes nothing or
+// is refused writes none.
+func TestReorderAndCarryAreLogged(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e, "UTC") // today 2026-03-10
+			days := []string{"2026-03-08", "2026-03-09", "2026-03-10", "2026-03-11"}
+			a, b, c := f.task(t, "2026-03-11", "Alpha"), f.task(t, "2026-03-11", "Beta"), f.task(t, "2026-03-11", "Gamma")
+			reorder := func(ids ...int64) func() error {
+				return func() error { _, err := f.db.ReorderDay(f.ctx, f.user, "2026-03-11", ids); return err }
+			}
+			f.expectLines(t, "reorder", days, func() {
+				if err := reorder(c.ID, a.ID, b.ID)(); err != nil {
+					t.Fatal(err)
+				}
+			}, line{"2026-03-10", focusflow.ActTaskMoved, "Moved Gamma up to place 1 of 3", c.ID})
+			f.expectLines(t, "same order", days, func() {
+				if err := reorder(c.ID, a.ID, b.ID)(); err != nil {
+					t.Fatal(err)
+				}
+			})
+			f.expectLines(t, "stale order", days, failing(t, focusflow.ECONFLICT, reorder(a.ID)))
+
+			old, older := f.task(t, "2026-03-09", "Old"), f.task(t, "2026-03-08", "Older")
+			f.expectLines(t, "carry one", days, func() {
+				if _, err := f.db.MoveToToday(f.ctx, f.user, old.ID); err != nil {
+					t.Fatal(err)
+				}
+			}, line{"2026-03-10", focusflow.ActTaskCarried, "Moved to today from 2026-03-09: Old", old.ID})
+			f.expectLines(t, "carry again", days, failing(t, focusflow.EINVALID, func() error {
+				_, err := f.db.MoveToToday(f.ctx, f.user, old.ID)
+				return err
+			}))
+			f.expectLines(t, "carry all", days, func() {
+				if n, err := f.db.MoveAllToToday(f.ctx, f.user); err != nil || n != 1 {
+					t.Fatalf("moved %d, %v", n, err)
+				}
+			}, line{"2026-03-10", focusflow.ActTaskCarried, "Moved to today from 2026-03-08: Older", older.ID})
+		})
+	}
+}
