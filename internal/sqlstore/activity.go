@@ -45,7 +45,8 @@ func quoted(title string) string {
 
 // describeTaskEdit words what an edit changed of a task's own fields
 // (title, description, estimate, start time, date), or "" when none of
-// them changed: its status, tags and place have lines of their own.
+// them changed: its status and tags have lines of their own, and a
+// position given with an edit is not logged (a reorder of the day is).
 func describeTaskEdit(before, after *focusflow.Task) string {
 	var changes []string
 	if before.Description != after.Description {
