@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -198,6 +199,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		if tasks, _ := day["tasks"].([]any); len(tasks) != 2 {
 			t.Errorf("tasks after delete = %d, want 2", len(tasks))
 		}
+		checkEditLines(t, ctx, srv)
 	})
 
 	t.Run("notes", func(t *testing.T) {
@@ -407,6 +409,42 @@ func TestForgottenTimerCapped(t *testing.T) {
 	if hidden := eval[bool](t, ctx, `document.getElementById('capped-banner').hidden`); !hidden {
 		t.Errorf("capped banner shown again after the correction")
 	}
+}
+
+// checkEditLines: after the rename of "Read paper" and the deletion of
+// "Plan the week", the activity says so; an edit of tomorrow's task is on
+// tomorrow's log, dated.
+func checkEditLines(t *testing.T, ctx context.Context, srv *server) {
+	t.Helper()
+	// The dialog's save logs the rename only (its unchanged fields are
+	// no change), and the deletion has its line.
+	waitJS(t, ctx, "the deletion and the edit atop the activity", `[...document.querySelectorAll('#activity-list li')]
+		.slice(0, 2).map(li => li.dataset.kind).join() === 'task_deleted,task_edited'`)
+	lines := eval[[]string](t, ctx, `[...document.querySelectorAll('#activity-list li span')].slice(0, 2).map(s => s.textContent)`)
+	if want := []string{"Deleted task “Plan the week”", "Renamed “Read paper” to “Read two papers”"}; !slices.Equal(lines, want) {
+		t.Errorf("activity lines %q, want %q", lines, want)
+	}
+
+	// A line on a task's day made on another day shows its date.
+	day0, err := time.Parse("2006-01-02", today(t, ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tomorrow := day0.AddDate(0, 0, 1).Format("2006-01-02")
+	status, created := apiJSON(t, ctx, "POST", "/api/v1/tasks", map[string]any{"date": tomorrow, "title": "Prepare slides"})
+	if status != 201 {
+		t.Fatalf("creating tomorrow's task: %d %v", status, created)
+	}
+	if status, _ := apiJSON(t, ctx, "PATCH", fmt.Sprintf("/api/v1/tasks/%v", created["id"]), map[string]any{"duration_minutes": 50}); status != 200 {
+		t.Fatalf("editing tomorrow's task: %d", status)
+	}
+	do(t, ctx, "opening tomorrow", chromedp.Navigate(srv.URL+"/dashboard?date="+tomorrow))
+	waitDashboard(t, ctx)
+	waitJS(t, ctx, "tomorrow's edit line, dated", `(() => { const li = document.querySelector('#activity-list li');
+		return li?.dataset.kind === 'task_edited' && li.querySelector('span').textContent === 'Edited “Prepare slides”: estimate set to 50 min'
+			&& li.querySelector('time').textContent.includes('`+day0.Format("2006")+`'); })()`)
+	do(t, ctx, "back to today", chromedp.Navigate(srv.URL+"/dashboard"))
+	waitDashboard(t, ctx)
 }
 
 func today(t *testing.T, ctx context.Context) string {
