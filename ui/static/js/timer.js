@@ -87,17 +87,18 @@ function renderPicker() {
   sel.dataset.sig = optSig;
 }
 
-// renderButtons shows only the actions that apply; while one is under
-// way the others wait.
+// renderButtons shows only the actions that apply, never a disabled one:
+// while an action is under way the card says so (aria-busy) and a second
+// press waits for nothing (timerAction ignores it).
 function renderButtons() {
   const t = S.clock.timer;
   const apply = actions(t);
   const words = labels(t);
+  $('timer-panel').querySelector('.timer-buttons').setAttribute('aria-busy', String(S.timerBusy));
   for (const name of BUTTONS) {
     const b = $(`timer-${name}`);
     const on = apply.includes(name) && (name !== 'start' || !!$('timer-select').value);
     b.hidden = !on;
-    b.disabled = !on || S.timerBusy;
     if (words[name] && b.firstChild?.nodeType === Node.TEXT_NODE && b.firstChild.data !== words[name]) b.firstChild.data = words[name];
   }
   $('timer-start-hint').hidden = !(apply.includes('start') && !$('timer-select').value);
@@ -157,8 +158,10 @@ function actionBody(action, taskId) {
   return action === 'extend' ? { version: S.clock.version, minutes: 5 } : { version: S.clock.version };
 }
 
+// timerAction sends an action and reports whether the server took it.
 export async function timerAction(action, taskId) {
-  if (S.timerBusy) return;
+  if (S.timerBusy) return false;
+  let ok = false;
   const fromPanel = $('timer-panel').contains(document.activeElement);
   S.timerBusy = true;
   S.epoch++;
@@ -166,6 +169,7 @@ export async function timerAction(action, taskId) {
   try {
     const r = await api('POST', `/api/v1/timer/${action}`, actionBody(action, taskId));
     S.clock.adopt(r.timer, r.server_time);
+    ok = true;
     if (DONE[action]) flash(DONE[action]());
   } catch (e) {
     if (e.status === 409 && e.data && 'timer' in e.data) {
@@ -180,6 +184,7 @@ export async function timerAction(action, taskId) {
     if (fromPanel) keepFocusInPanel();
     loadDay();
   }
+  return ok;
 }
 
 // keepFocusInPanel moves focus to the next useful control when the one
