@@ -98,6 +98,13 @@ func TestShortcuts(t *testing.T) {
 		if n := eval[int](t, ctx, `document.querySelectorAll('#keys-list tr').length`); n < 9 {
 			t.Errorf("the help lists %d shortcuts, want every one", n)
 		}
+		if got := eval[string](t, ctx, `document.activeElement.id`); got != "keys-h" {
+			t.Errorf("focus in the help on %q, want its heading (the list read from its start)", got)
+		}
+		do(t, ctx, "Shift+Tab from the heading", chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
+		if got := eval[string](t, ctx, `document.activeElement.id`); got != "keys-close" {
+			t.Errorf("Shift+Tab from the heading went to %q, want the last control, Close", got)
+		}
 		for i := 0; i < 4; i++ {
 			do(t, ctx, "Tab", chromedp.KeyEvent(kb.Tab))
 			if in := eval[bool](t, ctx, `document.getElementById('keys-dialog').contains(document.activeElement)`); !in {
@@ -109,6 +116,9 @@ func TestShortcuts(t *testing.T) {
 			t.Errorf("Shift+Tab left the dialog")
 		}
 		screenshotViewport(t, ctx, "keys-help-360", 360, 800)
+		if vs := runAxe(t, ctx); len(vs) > 0 {
+			t.Errorf("the open help: %d axe violations:%s", len(vs), describe(vs))
+		}
 		do(t, ctx, "resetting the viewport", chromedp.EmulateViewport(1280, 800))
 		do(t, ctx, "Escape", chromedp.KeyEvent(kb.Escape))
 		waitJS(t, ctx, "the help closed, focus back on Add task", `!document.getElementById('keys-dialog').open && document.activeElement.id === 'add-task'`)

@@ -175,6 +175,9 @@ func TestCompactRows(t *testing.T) {
 		do(t, ctx, "opening the menu", chromedp.Click(chromedp.CSS(more)))
 		waitJS(t, ctx, "the menu open", fmt.Sprintf(`!document.getElementById('menu-%s-more').hidden`, ids["Plan the week"]))
 		screenshotViewport(t, ctx, "rows-menu-360", 360, 800)
+		if vs := runAxe(t, ctx); len(vs) > 0 {
+			t.Errorf("an open row menu: %d axe violations:%s", len(vs), describe(vs))
+		}
 		do(t, ctx, "clicking outside", chromedp.Click(chromedp.ID("schedule-h")))
 		waitJS(t, ctx, "the menu closed", fmt.Sprintf(`document.getElementById('menu-%s-more').hidden
 			&& document.querySelector(%s).getAttribute('aria-expanded') === 'false'`, ids["Plan the week"], js(more)))

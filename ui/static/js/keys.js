@@ -76,7 +76,8 @@ function onKey(ev) {
 
 function openHelp(opener) {
   $('keys-on').checked = singleKeysOn();
-  openDialog($('keys-dialog'), opener, $('keys-close'));
+  // The heading takes focus: the list is read from its start.
+  openDialog($('keys-dialog'), opener, $('keys-h'));
 }
 
 // trapTab keeps Tab and Shift+Tab inside the open dialog.
@@ -85,8 +86,9 @@ function trapTab(ev) {
   const all = [...ev.currentTarget.querySelectorAll('button, input, a[href]')].filter((el) => !el.disabled && el.offsetParent);
   const first = all[0];
   const last = all[all.length - 1];
-  if (ev.shiftKey && document.activeElement === first) { ev.preventDefault(); last.focus(); }
-  else if (!ev.shiftKey && document.activeElement === last) { ev.preventDefault(); first.focus(); }
+  const at = all.indexOf(document.activeElement); // -1 on the heading
+  if (ev.shiftKey && at <= 0) { ev.preventDefault(); last.focus(); }
+  else if (!ev.shiftKey && at === all.length - 1) { ev.preventDefault(); first.focus(); }
 }
 
 export function initKeys() {
