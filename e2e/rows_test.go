@@ -207,8 +207,8 @@ func TestTimerCardButtons(t *testing.T) {
 		}
 	}
 	check("no task")
-	if hint := eval[bool](t, ctx, `!document.getElementById('timer-start-hint').hidden`); !hint {
-		t.Errorf("no task: the hint to add one is hidden")
+	if got := eval[string](t, ctx, `[document.getElementById('timer-start-hint').hidden, document.getElementById('timer-pick').hidden].join()`); got != "false,true" {
+		t.Errorf("no task: [hint hidden, task picker hidden] = %s, want the hint and no picker", got)
 	}
 	addTask(t, ctx, "Write report", "", "")
 	waitJS(t, ctx, "Start shown", `!document.getElementById('timer-start').hidden`)

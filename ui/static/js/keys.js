@@ -11,6 +11,7 @@ import { $, h } from './dom.js';
 import { menuOpen } from './menu.js';
 import { setSingleKeys, singleKeysOn, typing } from './search.js';
 import { actions, kind } from './session.js';
+import { newTask } from './tasks.js';
 import { timerAction, timerTaskTitle } from './timer.js';
 
 const say = (text) => flash(text);
@@ -44,6 +45,10 @@ function goToDay(selector, words) {
   location.assign(link.href);
 }
 
+// focusedOr is the control that has focus, for a dialog to give it back
+// to, or fallback when none has.
+const focusedOr = (fallback) => (document.activeElement && document.activeElement !== document.body ? document.activeElement : fallback);
+
 function toggleFocusMode() {
   $('focus-toggle').click();
   say($('focus-toggle').getAttribute('aria-pressed') === 'true' ? 'Focus mode on.' : 'Focus mode off.');
@@ -52,7 +57,7 @@ function toggleFocusMode() {
 // SHORTCUTS lists every shortcut, in the order the help shows them. "/"
 // (search) is handled where the search box is.
 const SHORTCUTS = [
-  { key: 'n', label: 'N', what: 'Add a task', run: () => $('add-task').click() },
+  { key: 'n', label: 'N', what: 'Add a task', run: () => newTask(focusedOr($('add-task'))) },
   { key: 's', label: 'S', what: 'Start the timer (on the task chosen in the timer card), pause or resume it', run: startOrPause },
   { key: 'x', label: 'X', what: 'Stop the timer; the task keeps its time', run: () => endTimer('stop') },
   { key: 'd', label: 'D', what: 'Done: stop the timer and mark its task done', run: () => endTimer('complete') },
@@ -61,7 +66,7 @@ const SHORTCUTS = [
   { key: 't', label: 'T', what: 'Today', run: () => goToDay('.day-nav a[href="/dashboard"]', 'today') },
   { key: 'f', label: 'F', what: 'Focus mode on or off (only the timer shows)', run: toggleFocusMode },
   { key: '/', label: '/', what: 'Search tasks and notes', run: null },
-  { key: '?', label: '?', what: 'This list of shortcuts', run: () => openHelp(document.activeElement) },
+  { key: '?', label: '?', what: 'This list of shortcuts', run: () => openHelp(focusedOr(null)) },
 ];
 
 function onKey(ev) {

@@ -274,6 +274,9 @@ async function submitTask(ev) {
   await loadDay();
 }
 
+// newTask opens the dialog that adds a task; focus goes back to opener.
+export const newTask = (opener) => openTaskDialog(null, opener);
+
 export function initTasks() {
   $('add-task').addEventListener('click', (ev) => openTaskDialog(null, ev.currentTarget));
   $('tag-filter').addEventListener('change', () => renderTasks());

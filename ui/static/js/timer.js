@@ -61,8 +61,9 @@ export function renderTimer() {
   $('timer-mode').textContent = t ? MODES[t.mode] || 'Stopwatch' : '';
   $('timer-phase').textContent = phaseLabel(t);
   $('timer-cycle').textContent = cycle(t);
-  $('timer-pick').hidden = !!t;
-  renderPicker();
+  // Nothing to pick (no task, or all done): the hint says what to do.
+  const offered = renderPicker();
+  $('timer-pick').hidden = !!t || !offered;
   renderButtons();
   clearInterval(tickTimer);
   if (S.clock.state === 'running') tickTimer = setInterval(tick, 250);
@@ -70,21 +71,22 @@ export function renderTimer() {
 }
 
 // renderPicker rebuilds the task picker only when its choices change, so
-// that a sync does not close it under the user's pointer.
+// that a sync does not close it under the user's pointer. It returns how
+// many tasks it offers.
 function renderPicker() {
   const sel = $('timer-select');
   const open = sortTasks(S.tasks.filter((t) => t.status !== 'completed'));
   const optSig = JSON.stringify([open.map((t) => [t.id, t.title]), S.tasks.length > 0]);
   const modeSel = $('timer-mode-select');
   if (!modeSel.dataset.touched && S.me?.session?.mode) modeSel.value = S.me.session.mode;
-  if (sel.dataset.sig === optSig) return;
+  if (sel.dataset.sig === optSig) return open.length;
   const prev = sel.value;
   const opts = open.map((t) => h('option', { value: idKey(t.id) }, t.title));
   if (!opts.length) opts.push(h('option', { value: '' }, S.tasks.length ? 'All tasks are done' : 'Add a task first'));
   sel.replaceChildren(...opts);
   if (prev && open.some((t) => idKey(t.id) === prev)) sel.value = prev;
-  sel.disabled = !open.length;
   sel.dataset.sig = optSig;
+  return open.length;
 }
 
 // renderButtons shows only the actions that apply, never a disabled one:
