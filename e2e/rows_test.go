@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -167,6 +168,18 @@ func TestCompactRows(t *testing.T) {
 		waitJS(t, ctx, "the edit dialog", `document.getElementById('task-dialog').open && document.getElementById('task-title').value === 'Read paper'`)
 		do(t, ctx, "closing it", chromedp.KeyEvent(kb.Escape))
 		waitJS(t, ctx, "focus back on the menu button, the menu closed",
+			expanded+` === 'false' && document.activeElement === document.querySelector(`+js(more)+`)`)
+
+		// Alt+↓ in the open menu moves the task, closes the menu and keeps
+		// focus on its button.
+		order := `[...document.querySelectorAll('#task-list .task-title')].map(e => e.textContent).join()`
+		before := eval[string](t, ctx, order)
+		do(t, ctx, "ArrowDown on the menu button", chromedp.KeyEvent(kb.ArrowDown))
+		waitJS(t, ctx, "the menu open", expanded+` === 'true'`)
+		do(t, ctx, "Alt+ArrowDown in the menu", chromedp.KeyEvent(kb.ArrowDown, chromedp.KeyModifiers(chromedp.ModifierAlt)))
+		waitJS(t, ctx, "Read paper one place down", fmt.Sprintf(`%s === %s`, order,
+			js(strings.Replace(before, "Read paper,Answer email", "Answer email,Read paper", 1))))
+		waitJS(t, ctx, "the menu closed, focus on its button",
 			expanded+` === 'false' && document.activeElement === document.querySelector(`+js(more)+`)`)
 	})
 

@@ -7,6 +7,7 @@
 import { api, flash, signedOut } from './api.js';
 import { S, idKey, loadDay, sortTasks } from './day.js';
 import { $ } from './dom.js';
+import { closeMenu } from './menu.js';
 
 // ordered is the day's tasks in the order shown.
 export const ordered = () => sortTasks(S.tasks);
@@ -45,6 +46,7 @@ export function onRowKey(ev, t) {
   if (!ev.altKey || (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown')) return;
   ev.preventDefault();
   const inMenu = ev.target.closest('[role="menu"]');
+  if (inMenu) closeMenu(false);
   const key = (!inMenu && ev.target.dataset?.key) || `${idKey(t.id)}-more`;
   moveTask(t, ev.key === 'ArrowUp' ? -1 : 1, key);
 }
