@@ -132,7 +132,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		// its deletion in tab 1 reaches tab 2.
 		extra := addTask(t, tab2, "Added in tab 2", "", "")
 		waitJS(t, ctx, "tab 1 to show tab 2's task", fmt.Sprintf(`!!document.getElementById('task-%s')`, extra))
-		do(t, ctx, "deleting it in tab 1", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="delete"]`, extra))))
+		rowAction(t, ctx, extra, "delete")
 		waitJS(t, ctx, "the confirmation", `document.getElementById('confirm-dialog').open`)
 		do(t, ctx, "confirming", chromedp.Click(chromedp.ID("confirm-yes")))
 		waitJS(t, ctx, "the task gone in tab 1", fmt.Sprintf(`!document.getElementById('task-%s')`, extra))
@@ -177,20 +177,22 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 	t.Run("complete reopen edit delete", func(t *testing.T) {
 		do(t, ctx, "reopening", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="reopen"]`, report))))
 		waitJS(t, ctx, "the task reopened", fmt.Sprintf(`document.getElementById('task-%s')?.dataset.status === 'pending'`, report))
-		do(t, ctx, "completing", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="complete"]`, read))))
+		rowAction(t, ctx, read, "complete")
 		waitJS(t, ctx, "the task completed", fmt.Sprintf(`document.getElementById('task-%s')?.dataset.status === 'completed'`, read))
 
-		// Edit with the keyboard: Enter on the Edit button, and focus comes
-		// back to it after saving.
-		editSel := fmt.Sprintf(`#task-%s [data-action="edit"]`, read)
-		do(t, ctx, "focusing Edit", chromedp.Focus(chromedp.CSS(editSel)), chromedp.KeyEvent(kb.Enter))
+		// Edit with the keyboard: Enter on the row's menu button opens the
+		// menu on its first action (Edit, the task being done), Enter on it
+		// opens the dialog, and focus comes back to the menu button after saving.
+		do(t, ctx, "opening the menu", chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#task-%s .menu-button`, read))), chromedp.KeyEvent(kb.Enter))
+		waitJS(t, ctx, "focus on Edit", `document.activeElement?.dataset.action === 'edit'`)
+		do(t, ctx, "choosing Edit", chromedp.KeyEvent(kb.Enter))
 		waitJS(t, ctx, "the edit dialog", `document.getElementById('task-dialog').open && document.activeElement.id === 'task-title'
 			&& document.getElementById('task-title').value === 'Read paper'`)
 		do(t, ctx, "renaming", chromedp.SetValue(chromedp.ID("task-title"), "Read two papers"), chromedp.Click(chromedp.ID("task-save")))
 		waitJS(t, ctx, "the new title", fmt.Sprintf(`document.querySelector('#task-%s .task-title')?.textContent === 'Read two papers'`, read))
-		waitJS(t, ctx, "focus back on Edit", fmt.Sprintf(`document.activeElement?.dataset.key === '%s-edit'`, read))
+		waitJS(t, ctx, "focus back on the menu button", fmt.Sprintf(`document.activeElement?.dataset.key === '%s-more'`, read))
 
-		do(t, ctx, "deleting", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="delete"]`, plan))))
+		rowAction(t, ctx, plan, "delete")
 		waitJS(t, ctx, "the confirmation, with focus on Cancel",
 			`document.getElementById('confirm-dialog').open && document.activeElement.id === 'confirm-no'`)
 		do(t, ctx, "confirming", chromedp.Click(chromedp.ID("confirm-yes")))
@@ -250,7 +252,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 	})
 
 	t.Run("manual time entry", func(t *testing.T) {
-		do(t, ctx, "opening the time log", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="log"]`, read))))
+		rowAction(t, ctx, read, "log")
 		waitJS(t, ctx, "the time log", `document.getElementById('entries-dialog').open && !document.getElementById('entries-empty').hidden`)
 		// 90 minutes ending 10 minutes ago: in the past, clear of the timer's entries.
 		do(t, ctx, "entering the times", chromedp.Evaluate[chromedp.Void](`(() => {
@@ -266,7 +268,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		})()`), chromedp.Click(chromedp.ID("entry-save")))
 		waitJS(t, ctx, "the manual entry in the log", `document.querySelector('#entries-list li[data-source="manual"] .badge')?.textContent === 'Manual'`)
 		do(t, ctx, "closing the time log", chromedp.KeyEvent(kb.Escape))
-		waitJS(t, ctx, "focus back on the Time log button", fmt.Sprintf(`document.activeElement?.dataset.key === '%s-log'`, read))
+		waitJS(t, ctx, "focus back on the menu button", fmt.Sprintf(`document.activeElement?.dataset.key === '%s-more'`, read))
 		waitJS(t, ctx, "the task's spent time", fmt.Sprintf(`document.querySelector('[data-spent="%s"]')?.textContent === '1h 30m'`, read))
 		_, day := apiJSON(t, ctx, "GET", "/api/v1/days/"+today(t, ctx), nil)
 		todayPart := eval[int](t, ctx, `window.entryTodayMinutes`)
@@ -326,7 +328,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		}
 		screenshot(t, ctx, "dashboard-1280-dark", 1280, 800)
 		screenshot(t, ctx, "dashboard-360-dark", 360, 800)
-		do(t, ctx, "opening the time log", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="log"]`, report))))
+		rowAction(t, ctx, report, "log")
 		waitJS(t, ctx, "the time log", `document.getElementById('entries-dialog').open && document.querySelectorAll('#entries-list li').length > 0`)
 		screenshotViewport(t, ctx, "dashboard-timelog-360-dark", 360, 800)
 		do(t, ctx, "closing the time log", chromedp.KeyEvent(kb.Escape))
