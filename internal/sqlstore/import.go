@@ -24,8 +24,10 @@ import (
 // a conflict; day notes from another account are merged into the
 // account's; settings (session settings and signals too, when the
 // document has them) are applied only from another account's document
-// (the account's own are newer than its export). One import per account
-// runs at a time; a second is refused as a conflict.
+// (the account's own are newer than its export). Series the account lacks
+// come with their tags and skipped days, and the occurrences the document
+// lists belong to them, so that no day gets a second occurrence. One
+// import per account runs at a time; a second is refused as a conflict.
 func (db *DB) ImportRows(ctx context.Context, user *focusflow.User, plan *focusflow.ImportPlan) (*focusflow.ImportSummary, error) {
 	account, err := db.accountRef(ctx, user, false)
 	if err != nil {

@@ -101,18 +101,22 @@ func (im *rowImport) series(ctx context.Context) error {
 	return im.occurrences(ctx, ids)
 }
 
-// occurrences links the occurrences this import created to their series
-// (ids: the document's series id → ours). One whose day the series has
-// an occurrence for already (the account's own series made it since the
-// export) stays an occurrence of no series, as after its series' deletion.
+// occurrences links the occurrences to their series (ids: the document's
+// series id → ours): those this import created, and, of a series it
+// created, those the account still has, left by the series' deletion. An
+// occurrence whose day its series has one for already (the account's own
+// series made it since the export) stays an occurrence of no series, as
+// after its series' deletion.
 func (im *rowImport) occurrences(ctx context.Context, ids map[int64]int64) error {
 	for _, t := range im.plan.Tasks {
-		_, had := im.have["task"][t.ID]
+		_, hadTask := im.have["task"][t.ID]
+		_, hadSeries := im.have["series"][t.SeriesID]
 		task, series := im.taskIDs[t.ID], ids[t.SeriesID]
-		if had || task == 0 || series == 0 {
+		if hadTask && hadSeries || task == 0 || series == 0 {
 			continue
 		}
-		if _, err := im.w.tx.ExecContext(ctx, `UPDATE tasks SET series_id = $3 WHERE id = $1 AND user_id = $2
+		if _, err := im.w.tx.ExecContext(ctx, `UPDATE tasks SET series_id = $3
+			WHERE id = $1 AND user_id = $2 AND series_id IS NULL AND series_date = $4
 			AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.series_id = $3 AND o.series_date = $4)`,
 			task, im.user.ID, series, t.SeriesDate); err != nil {
 			return wrapDBError(err)

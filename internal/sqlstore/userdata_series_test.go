@@ -200,3 +200,39 @@ func TestImportEarlierVersionFiles(t *testing.T) {
 		}
 	})
 }
+
+// A series deleted since the export comes back with its occurrences: the
+// ones its deletion removed, and the ones it left behind (edited on their
+// own), which belong to it again; no day gets a second occurrence.
+func TestImportRestoresADeletedSeries(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			c := fake.NewClock(time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC))
+			db := e.Open(t, c.Now)
+			u := seriesSeed(t, db, exportAccount(t, db, "alice"))
+			doc, raw := exportDoc(t, db, c.Now, u)
+			gym, err := db.SeriesList(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range gym {
+				if err := db.DeleteSeries(ctx, u, s.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sum, err := importDoc(db, c.Now, u, raw)
+			if err != nil || sum.Created.Series != 2 || sum.Created.Tasks == 0 {
+				t.Fatalf("import: %+v, %v", sum, err)
+			}
+			if n, err := db.MaterialiseDays(ctx, u, "2026-03-02", "2026-03-10"); err != nil || n != 0 {
+				t.Errorf("materialising the restored days created %d occurrences (%v)", n, err)
+			}
+			again, _ := exportDoc(t, db, c.Now, u)
+			doc.Activity, again.Activity = nil, nil // the log says the series were deleted
+			if a, b := normalizeExport(t, doc), normalizeExport(t, again); a != b {
+				t.Errorf("the restored account:\n--- exported\n%s\n--- after the import\n%s", a, b)
+			}
+		})
+	}
+}
