@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -25,6 +26,7 @@ var sitePages = []sitePage{
 	{"dashboard", "/dashboard", true, `document.getElementById('dashboard')?.dataset.loaded === 'true'`},
 	{"achievements", "/achievements", true, `document.querySelector('main') !== null && !document.querySelector('[aria-busy="true"]')`},
 	{"profile", "/profile", true, `document.getElementById('theme') !== null`},
+	{"tags", "/tags", true, `document.querySelectorAll('.tag-row').length === 2`},
 }
 
 // emulateColorScheme makes prefers-color-scheme say light or dark, which
@@ -47,8 +49,9 @@ func walkPages(t *testing.T, check func(t *testing.T, ctx context.Context, p sit
 	out := newBrowser(t)
 	in := newBrowser(t)
 	signup(t, in.ctx, srv, "walk")
-	addTask(t, in.ctx, "Write report", "10:00", "45")
+	id := addTask(t, in.ctx, "Write report", "10:00", "45")
 	addTask(t, in.ctx, "Read paper", "", "")
+	addTags(t, in.ctx, id, "Deep work", "Errands")
 	for _, theme := range []string{"light", "dark"} {
 		emulateColorScheme(t, out.ctx, theme)
 		setTheme(t, in.ctx, srv, theme)
@@ -60,6 +63,24 @@ func walkPages(t *testing.T, check func(t *testing.T, ctx context.Context, p sit
 			do(t, ctx, "opening "+p.path, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(srv.URL+p.path))
 			waitJS(t, ctx, p.name+" drawn", p.ready)
 			check(t, ctx, p, theme)
+		}
+	}
+}
+
+// addTags makes tags of the given names (teal, pink, amber in turn) and
+// puts the first on the task.
+func addTags(t *testing.T, ctx context.Context, taskID string, names ...string) {
+	t.Helper()
+	colors := []string{"teal", "pink", "amber"}
+	for i, name := range names {
+		status, body := apiJSON(t, ctx, "POST", "/api/v1/tags", map[string]any{"name": name, "color": colors[i%len(colors)]})
+		if status != 201 {
+			t.Fatalf("creating tag %s: %d %v", name, status, body)
+		}
+		if i == 0 {
+			if status, body := apiJSON(t, ctx, "PUT", fmt.Sprintf("/api/v1/tasks/%s/tags/%v", taskID, body["id"]), nil); status != 200 {
+				t.Fatalf("tagging the task: %d %v", status, body)
+			}
 		}
 	}
 }
