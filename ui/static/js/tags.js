@@ -30,6 +30,7 @@ function openEditor(row) {
   editing = row;
   clearErrors(form);
   form.elements.name.value = row.dataset.name;
+  form.setAttribute('aria-label', `Edit the tag “${row.dataset.name}”`);
   const color = form.querySelector(`input[name="color"][value="${CSS.escape(row.dataset.color)}"]`);
   if (color) color.checked = true;
   row.append(form);
