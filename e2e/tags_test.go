@@ -57,6 +57,11 @@ func TestTagsPage(t *testing.T) {
 			return !p.hidden && p.textContent.includes('already have a tag') && input.getAttribute('aria-invalid') === 'true'
 				&& document.activeElement === input; })()`)
 		screenshotViewport(t, ctx, "tags-error-360", 360, 800)
+		do(t, ctx, "emptying the name", chromedp.Evaluate[chromedp.Void](`document.getElementById('tag-edit-name').select()`),
+			chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent(kb.Enter))
+		waitJS(t, ctx, "the 400's message next to the field", `(() => {
+			const p = document.getElementById('tag-edit-name-error');
+			return !p.hidden && p.textContent === 'Name is required.' && document.activeElement?.id === 'tag-edit-name'; })()`)
 		do(t, ctx, "typing a free name", chromedp.Evaluate[chromedp.Void](`document.getElementById('tag-edit-name').select()`),
 			chromedp.KeyEvent("Focus blocks"), chromedp.KeyEvent(kb.Enter))
 		waitJS(t, ctx, "the new name in the row, focus back on its Edit button", fmt.Sprintf(`(() => {
