@@ -57,6 +57,9 @@ func TestTagsPage(t *testing.T) {
 			return !p.hidden && p.textContent.includes('already have a tag') && input.getAttribute('aria-invalid') === 'true'
 				&& document.activeElement === input; })()`)
 		screenshotViewport(t, ctx, "tags-error-360", 360, 800)
+		if vs := runAxe(t, ctx); len(vs) > 0 {
+			t.Errorf("the edit form showing an error: %d axe violations:%s", len(vs), describe(vs))
+		}
 		do(t, ctx, "emptying the name", chromedp.Evaluate[chromedp.Void](`document.getElementById('tag-edit-name').select()`),
 			chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent(kb.Enter))
 		waitJS(t, ctx, "the 400's message next to the field", `(() => {
@@ -104,6 +107,9 @@ func TestTagsPage(t *testing.T) {
 		waitJS(t, ctx, "the merge dialog, focus on its choice", `document.getElementById('merge-dialog').open
 			&& document.activeElement?.id === 'merge-into' && document.getElementById('merge-into').options.length === 2`)
 		screenshotViewport(t, ctx, "tags-merge-1280", 1280, 800)
+		if vs := runAxe(t, ctx); len(vs) > 0 {
+			t.Errorf("the merge dialog: %d axe violations:%s", len(vs), describe(vs))
+		}
 		// Cancel leaves it as it was.
 		pressOn(t, ctx, "#merge-no", kb.Enter)
 		waitJS(t, ctx, "closed, focus back on Merge", fmt.Sprintf(`!document.getElementById('merge-dialog').open
@@ -112,6 +118,7 @@ func TestTagsPage(t *testing.T) {
 		waitJS(t, ctx, "the merge dialog", `document.getElementById('merge-dialog').open`)
 		do(t, ctx, "choosing Focus blocks", chromedp.SetValue(chromedp.ID("merge-into"), ids["Deep work"]))
 		pressOn(t, ctx, "#merge-yes", kb.Enter)
+		settled(t, ctx, "merge-dialog")
 		waitJS(t, ctx, "Reading gone, Focus blocks on both tasks", fmt.Sprintf(`!document.getElementById('merge-dialog').open
 			&& !document.getElementById('tag-%s') && document.querySelectorAll('.tag-row').length === 2`, ids["Reading"]))
 		if got := rowText(t, ctx, ids["Deep work"]); got != "Focus blocks 2 tasks" {
@@ -131,6 +138,7 @@ func TestTagsPage(t *testing.T) {
 		}
 		screenshotViewport(t, ctx, "tags-delete-360", 360, 800)
 		pressOn(t, ctx, "#delete-yes", kb.Enter)
+		settled(t, ctx, "delete-dialog")
 		waitJS(t, ctx, "one tag left", `!document.getElementById('delete-dialog').open && document.querySelectorAll('.tag-row').length === 1`)
 		status, body := apiJSON(t, ctx, "GET", "/api/v1/days/"+day, nil)
 		tasks, _ := body["tasks"].([]any)
@@ -172,4 +180,16 @@ func tagByID(t *testing.T, ctx context.Context, id string) map[string]any {
 	}
 	t.Fatalf("tag %s not in the list: %d %v", id, status, body)
 	return nil
+}
+
+// settled waits until a confirmation dialog has closed, failing with the
+// error it shows if it stays open with one.
+func settled(t *testing.T, ctx context.Context, dialog string) {
+	t.Helper()
+	state := fmt.Sprintf(`(() => { const d = document.getElementById(%s), p = d.querySelector('[role="alert"]');
+		return !d.open ? 'closed' : !p.hidden ? p.textContent : ''; })()`, js(dialog))
+	waitJS(t, ctx, dialog+" closed or showing an error", state)
+	if got := eval[string](t, ctx, state); got != "closed" {
+		t.Fatalf("%s stayed open: %s", dialog, got)
+	}
 }

@@ -117,6 +117,7 @@ function confirmed(dlg, prefix, action) {
     await refresh(key);
   });
   dlg.addEventListener('close', () => {
+    if (dlg.open) return; // the close of an earlier opening, come late
     if (subject && !subject.done && subject.opener?.isConnected) subject.opener.focus();
     subject = null;
   });
