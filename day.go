@@ -27,7 +27,23 @@ const (
 	ActSeriesChanged = "series_changed" // "this and following" changed a series
 	ActSeriesEnded   = "series_ended"   // a repeating task was deleted
 	ActTaskCarried   = "task_carried"   // an unfinished task moved to today
+	ActTaskEdited    = "task_edited"    // title, description, estimate, start time or date changed
+	ActTaskDeleted   = "task_deleted"
+	ActEntryAdded    = "entry_added" // a manual time entry
+	ActEntryEdited   = "entry_edited"
+	ActEntryDeleted  = "entry_deleted"
+	ActImported      = "imported" // a line of the original app of no known kind
 )
+
+// ActivityKinds lists every activity kind, in the order declared: the API
+// documents exactly these.
+func ActivityKinds() []string {
+	return []string{ActTaskAdded, ActTaskCompleted, ActTaskReopened, ActTimerStarted, ActTimerPaused,
+		ActTimerResumed, ActTimerStopped, ActTimerCapped, ActFocusDone, ActPhaseSkipped, ActPhaseExtended,
+		ActNoteAdded, ActAnomaly, ActTagCreated, ActTagChanged, ActTagMerged, ActTagDeleted, ActTaskTagged,
+		ActTaskMoved, ActSeriesAdded, ActSeriesChanged, ActSeriesEnded, ActTaskCarried, ActTaskEdited,
+		ActTaskDeleted, ActEntryAdded, ActEntryEdited, ActEntryDeleted, ActImported}
+}
 
 // Activity is one line of a day's activity log.
 type Activity struct {

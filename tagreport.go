@@ -17,6 +17,19 @@ type TagFigures struct {
 	CompletedEstimate, CompletedSpent time.Duration
 }
 
+// Add adds the figures of o to f.
+func (f *TagFigures) Add(o TagFigures) {
+	f.Tasks += o.Tasks
+	f.Completed += o.Completed
+	f.Focus += o.Focus
+	f.Planned += o.Planned
+	f.PlannedEstimate += o.PlannedEstimate
+	f.PlannedSpent += o.PlannedSpent
+	f.PlannedCompleted += o.PlannedCompleted
+	f.CompletedEstimate += o.CompletedEstimate
+	f.CompletedSpent += o.CompletedSpent
+}
+
 // TagRow is the figures of one tag.
 type TagRow struct {
 	Tag Tag

@@ -81,7 +81,7 @@ func TestOneClock(t *testing.T) {
 			}
 		}
 		// The time-log form starts at now on the user's wall clock.
-		do(t, ctx, "opening the time log", chromedp.Click(chromedp.CSS(`#task-list [data-action="log"]`)))
+		rowAction(t, ctx, eval[string](t, ctx, `document.querySelector('#task-list .task').dataset.taskId`), "log")
 		waitJS(t, ctx, "the time log", `document.getElementById('entries-dialog').open`)
 		end := eval[string](t, ctx, `document.getElementById('entry-end').value`)
 		now := time.Now().In(kiri)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -131,7 +132,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		// its deletion in tab 1 reaches tab 2.
 		extra := addTask(t, tab2, "Added in tab 2", "", "")
 		waitJS(t, ctx, "tab 1 to show tab 2's task", fmt.Sprintf(`!!document.getElementById('task-%s')`, extra))
-		do(t, ctx, "deleting it in tab 1", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="delete"]`, extra))))
+		rowAction(t, ctx, extra, "delete")
 		waitJS(t, ctx, "the confirmation", `document.getElementById('confirm-dialog').open`)
 		do(t, ctx, "confirming", chromedp.Click(chromedp.ID("confirm-yes")))
 		waitJS(t, ctx, "the task gone in tab 1", fmt.Sprintf(`!document.getElementById('task-%s')`, extra))
@@ -176,20 +177,22 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 	t.Run("complete reopen edit delete", func(t *testing.T) {
 		do(t, ctx, "reopening", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="reopen"]`, report))))
 		waitJS(t, ctx, "the task reopened", fmt.Sprintf(`document.getElementById('task-%s')?.dataset.status === 'pending'`, report))
-		do(t, ctx, "completing", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="complete"]`, read))))
+		rowAction(t, ctx, read, "complete")
 		waitJS(t, ctx, "the task completed", fmt.Sprintf(`document.getElementById('task-%s')?.dataset.status === 'completed'`, read))
 
-		// Edit with the keyboard: Enter on the Edit button, and focus comes
-		// back to it after saving.
-		editSel := fmt.Sprintf(`#task-%s [data-action="edit"]`, read)
-		do(t, ctx, "focusing Edit", chromedp.Focus(chromedp.CSS(editSel)), chromedp.KeyEvent(kb.Enter))
+		// Edit with the keyboard: Enter on the row's menu button opens the
+		// menu on its first action (Edit, the task being done), Enter on it
+		// opens the dialog, and focus comes back to the menu button after saving.
+		do(t, ctx, "opening the menu", chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#task-%s .menu-button`, read))), chromedp.KeyEvent(kb.Enter))
+		waitJS(t, ctx, "focus on Edit", `document.activeElement?.dataset.action === 'edit'`)
+		do(t, ctx, "choosing Edit", chromedp.KeyEvent(kb.Enter))
 		waitJS(t, ctx, "the edit dialog", `document.getElementById('task-dialog').open && document.activeElement.id === 'task-title'
 			&& document.getElementById('task-title').value === 'Read paper'`)
 		do(t, ctx, "renaming", chromedp.SetValue(chromedp.ID("task-title"), "Read two papers"), chromedp.Click(chromedp.ID("task-save")))
 		waitJS(t, ctx, "the new title", fmt.Sprintf(`document.querySelector('#task-%s .task-title')?.textContent === 'Read two papers'`, read))
-		waitJS(t, ctx, "focus back on Edit", fmt.Sprintf(`document.activeElement?.dataset.key === '%s-edit'`, read))
+		waitJS(t, ctx, "focus back on the menu button", fmt.Sprintf(`document.activeElement?.dataset.key === '%s-more'`, read))
 
-		do(t, ctx, "deleting", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="delete"]`, plan))))
+		rowAction(t, ctx, plan, "delete")
 		waitJS(t, ctx, "the confirmation, with focus on Cancel",
 			`document.getElementById('confirm-dialog').open && document.activeElement.id === 'confirm-no'`)
 		do(t, ctx, "confirming", chromedp.Click(chromedp.ID("confirm-yes")))
@@ -198,6 +201,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		if tasks, _ := day["tasks"].([]any); len(tasks) != 2 {
 			t.Errorf("tasks after delete = %d, want 2", len(tasks))
 		}
+		checkEditLines(t, ctx, srv)
 	})
 
 	t.Run("notes", func(t *testing.T) {
@@ -248,7 +252,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 	})
 
 	t.Run("manual time entry", func(t *testing.T) {
-		do(t, ctx, "opening the time log", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="log"]`, read))))
+		rowAction(t, ctx, read, "log")
 		waitJS(t, ctx, "the time log", `document.getElementById('entries-dialog').open && !document.getElementById('entries-empty').hidden`)
 		// 90 minutes ending 10 minutes ago: in the past, clear of the timer's entries.
 		do(t, ctx, "entering the times", chromedp.Evaluate[chromedp.Void](`(() => {
@@ -264,7 +268,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		})()`), chromedp.Click(chromedp.ID("entry-save")))
 		waitJS(t, ctx, "the manual entry in the log", `document.querySelector('#entries-list li[data-source="manual"] .badge')?.textContent === 'Manual'`)
 		do(t, ctx, "closing the time log", chromedp.KeyEvent(kb.Escape))
-		waitJS(t, ctx, "focus back on the Time log button", fmt.Sprintf(`document.activeElement?.dataset.key === '%s-log'`, read))
+		waitJS(t, ctx, "focus back on the menu button", fmt.Sprintf(`document.activeElement?.dataset.key === '%s-more'`, read))
 		waitJS(t, ctx, "the task's spent time", fmt.Sprintf(`document.querySelector('[data-spent="%s"]')?.textContent === '1h 30m'`, read))
 		_, day := apiJSON(t, ctx, "GET", "/api/v1/days/"+today(t, ctx), nil)
 		todayPart := eval[int](t, ctx, `window.entryTodayMinutes`)
@@ -324,7 +328,7 @@ func dayScenarios(t *testing.T, b *browser, srv *server) {
 		}
 		screenshot(t, ctx, "dashboard-1280-dark", 1280, 800)
 		screenshot(t, ctx, "dashboard-360-dark", 360, 800)
-		do(t, ctx, "opening the time log", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="log"]`, report))))
+		rowAction(t, ctx, report, "log")
 		waitJS(t, ctx, "the time log", `document.getElementById('entries-dialog').open && document.querySelectorAll('#entries-list li').length > 0`)
 		screenshotViewport(t, ctx, "dashboard-timelog-360-dark", 360, 800)
 		do(t, ctx, "closing the time log", chromedp.KeyEvent(kb.Escape))
@@ -407,6 +411,42 @@ func TestForgottenTimerCapped(t *testing.T) {
 	if hidden := eval[bool](t, ctx, `document.getElementById('capped-banner').hidden`); !hidden {
 		t.Errorf("capped banner shown again after the correction")
 	}
+}
+
+// checkEditLines: after the rename of "Read paper" and the deletion of
+// "Plan the week", the activity says so; an edit of tomorrow's task is on
+// tomorrow's log, dated.
+func checkEditLines(t *testing.T, ctx context.Context, srv *server) {
+	t.Helper()
+	// The dialog's save logs the rename only (its unchanged fields are
+	// no change), and the deletion has its line.
+	waitJS(t, ctx, "the deletion and the edit atop the activity", `[...document.querySelectorAll('#activity-list li')]
+		.slice(0, 2).map(li => li.dataset.kind).join() === 'task_deleted,task_edited'`)
+	lines := eval[[]string](t, ctx, `[...document.querySelectorAll('#activity-list li span')].slice(0, 2).map(s => s.textContent)`)
+	if want := []string{"Deleted task “Plan the week”", "Renamed “Read paper” to “Read two papers”"}; !slices.Equal(lines, want) {
+		t.Errorf("activity lines %q, want %q", lines, want)
+	}
+
+	// A line on a task's day made on another day shows its date.
+	day0, err := time.Parse("2006-01-02", today(t, ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tomorrow := day0.AddDate(0, 0, 1).Format("2006-01-02")
+	status, created := apiJSON(t, ctx, "POST", "/api/v1/tasks", map[string]any{"date": tomorrow, "title": "Prepare slides"})
+	if status != 201 {
+		t.Fatalf("creating tomorrow's task: %d %v", status, created)
+	}
+	if status, _ := apiJSON(t, ctx, "PATCH", fmt.Sprintf("/api/v1/tasks/%v", created["id"]), map[string]any{"duration_minutes": 50}); status != 200 {
+		t.Fatalf("editing tomorrow's task: %d", status)
+	}
+	do(t, ctx, "opening tomorrow", chromedp.Navigate(srv.URL+"/dashboard?date="+tomorrow))
+	waitDashboard(t, ctx)
+	waitJS(t, ctx, "tomorrow's edit line, dated", `(() => { const li = document.querySelector('#activity-list li');
+		return li?.dataset.kind === 'task_edited' && li.querySelector('span').textContent === 'Edited “Prepare slides”: estimate set to 50 min'
+			&& li.querySelector('time').textContent.includes('`+day0.Format("2006")+`'); })()`)
+	do(t, ctx, "back to today", chromedp.Navigate(srv.URL+"/dashboard"))
+	waitDashboard(t, ctx)
 }
 
 func today(t *testing.T, ctx context.Context) string {

@@ -28,12 +28,18 @@ func TestReorderByKeyboardAndPointer(t *testing.T) {
 
 	// The keyboard: Alt+↓ on Alpha's row moves it below Bravo, and keeps
 	// focus on the row's control.
-	do(t, ctx, "Alt+Down on Alpha", chromedp.Focus(chromedp.CSS(fmt.Sprintf(`[data-key="%s-move-down"]`, ids["Alpha"]))),
+	do(t, ctx, "Alt+Down on Alpha", chromedp.Focus(chromedp.CSS(fmt.Sprintf(`[data-key="%s-more"]`, ids["Alpha"]))),
 		chromedp.KeyEvent(kb.ArrowDown, chromedp.KeyModifiers(chromedp.ModifierAlt)))
 	waitJS(t, ctx, "Alpha moved down", order+` === 'Bravo,Alpha,Charlie'`)
 	waitJS(t, ctx, "the keyboard move confirmed", `document.getElementById('flash')?.textContent === 'Moved “Alpha” down to place 2 of 3.'`)
-	waitJS(t, ctx, "focus kept on Alpha's move control",
-		fmt.Sprintf(`document.activeElement?.dataset.key === '%s-move-down'`, ids["Alpha"]))
+	waitJS(t, ctx, "focus kept on Alpha's menu button",
+		fmt.Sprintf(`document.activeElement?.dataset.key === '%s-more'`, ids["Alpha"]))
+
+	// The row's menu moves it too: Move down puts Alpha last.
+	rowAction(t, ctx, ids["Alpha"], "move-down")
+	waitJS(t, ctx, "Alpha last", order+` === 'Bravo,Charlie,Alpha'`)
+	waitJS(t, ctx, "focus on Alpha's menu button after the move",
+		fmt.Sprintf(`document.activeElement?.dataset.key === '%s-more'`, ids["Alpha"]))
 
 	// The pointer: drag Charlie's handle above Bravo.
 	handle := func(title string) (float64, float64) {
@@ -61,7 +67,7 @@ func TestReorderByKeyboardAndPointer(t *testing.T) {
 		`[...document.querySelectorAll('#activity-list li')].some(li => li.textContent.includes('Moved Alpha down to place 2 of 3'))`)
 
 	// A tag made on the fly in the task dialog shows as a chip on the row.
-	do(t, ctx, "editing Bravo", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="edit"]`, ids["Bravo"]))))
+	rowAction(t, ctx, ids["Bravo"], "edit")
 	waitJS(t, ctx, "the task dialog", `document.getElementById('task-dialog').open`)
 	do(t, ctx, "typing a new tag", chromedp.SendKeys(chromedp.ID("task-new-tag"), "Deep work"),
 		chromedp.Click(chromedp.ID("task-save")))

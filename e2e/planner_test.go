@@ -64,7 +64,7 @@ func TestCarryForwardAndRepeat(t *testing.T) {
 		}
 		// "This one" changes only today's occurrence.
 		id := eval[string](t, ctx, taskIDExpr("Water the plants"))
-		do(t, ctx, "editing the occurrence", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#task-%s [data-action="edit"]`, id))))
+		rowAction(t, ctx, id, "edit")
 		waitJS(t, ctx, "the scope choice shown", `!document.getElementById('task-scope').hidden && document.getElementById('task-repeat-box').hidden`)
 		do(t, ctx, "renaming this one", chromedp.SetValue(chromedp.ID("task-title"), "Water the cactus"),
 			chromedp.Click(chromedp.ID("task-save")))

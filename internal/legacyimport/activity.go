@@ -11,9 +11,6 @@ import (
 	"github.com/focusflow/focusflow/internal/sqlstore"
 )
 
-// ActImported is the activity kind of original messages of no known kind.
-const ActImported = "imported"
-
 // activityKinds name the original's messages by their start.
 var activityKinds = []struct{ prefix, kind string }{
 	{"Completed task", focusflow.ActTaskCompleted},
@@ -85,7 +82,7 @@ func (run *userRun) activityLine(ctx context.Context, a sourceActivity, row, src
 		run.problem(row, "message is empty", "not imported")
 		return nil
 	}
-	line := focusflow.Activity{At: at, Kind: ActImported, Message: msg, TaskID: run.activityTask(a, row)}
+	line := focusflow.Activity{At: at, Kind: focusflow.ActImported, Message: msg, TaskID: run.activityTask(a, row)}
 	for _, k := range activityKinds {
 		if strings.HasPrefix(msg, k.prefix) {
 			line.Kind = k.kind

@@ -435,7 +435,7 @@ func checkLegacyAlice(t *testing.T, lt *legacyTarget, rep legacyimport.UserRepor
 			deleted = &d.Activity[i]
 		}
 	}
-	if deleted == nil || deleted.TaskID != 0 || deleted.Kind != legacyimport.ActImported {
+	if deleted == nil || deleted.TaskID != 0 || deleted.Kind != focusflow.ActImported {
 		t.Errorf("deleted-task activity: %+v", d.Activity)
 	}
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/focusflow/focusflow"
@@ -75,28 +76,23 @@ func (db *DB) timerTask(ctx context.Context, userID, taskID int64, tasks []focus
 	return t, wrapDBError(err)
 }
 
-// readDay reads the stored state of a day in one batch. Task spent times
-// and figures are as stored (without the live part of a running entry).
-// With a credential to recheck it checks it too and refreshes user's
-// settings from the database (reading again if the time zone changed).
+// readDay reads the stored state of a day. Task spent times and figures
+// are as stored (without the live part of a running entry). With a
+// credential to recheck it checks it too and refreshes user's settings
+// from the database (reading again if the time zone changed).
 //
-// With fill, the occurrences missing on a date that is today or ahead are
-// created first (see Day).
+// The common day (no tags, no repeating task) costs one batch of six
+// statements, as before tags and series existed: the user's statement also
+// tells whether the user has any tag and any series covering the date, and
+// only then does a second batch read the day's task tags, the series of
+// its occurrences and (with fill, on a date that is today or ahead) the
+// occurrences missing there, which are then created first (see Day).
 func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck, fill bool) (*focusflow.Day, focus.State, error) {
 	rd := &dayRead{day: &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{},
-		Activity: []focusflow.Activity{}}, byDate: map[string]focusflow.DayStats{}}
+		Activity: []focusflow.Activity{}}, byDate: map[string]focusflow.DayStats{}, tags: tagCollector{}}
 	b := db.batch()
-	rd.queueUser(b, db, user.ID, recheck)
+	rd.queueUser(b, db, user.ID, date, recheck)
 	today := localdate.Today(db.now(), user.Location())
-	// A zone the user changed to since may make the date today: days up
-	// to two behind today here are checked. The occurrences are read
-	// before the tasks, so that one another instance creates meanwhile is
-	// either missing here (and waited for when created) or in the tasks.
-	var sr *seriesRead
-	if fill && date >= localdate.AddDays(today, -2) {
-		sr = &seriesRead{}
-		sr.queue(b, user.ID, date, date)
-	}
 	rd.queueContent(b, user.ID, date)
 	rd.queueFigures(b, user.ID, date, today)
 	if err := b.Run(ctx); err != nil {
@@ -113,17 +109,15 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, re
 	if tzChanged { // "today" and the streak depend on the zone
 		return db.readDay(ctx, user, date, focusflow.Recheck{}, fill)
 	}
-	if sr != nil {
-		missing, err := sr.missing(date, date, localdate.Today(db.now(), user.Location()))
-		if err != nil {
-			return nil, rd.timer, err
-		}
-		if len(missing) > 0 {
-			if _, err := db.createOccurrences(ctx, user.ID, missing); err != nil {
-				return nil, rd.timer, err
-			}
+	// A zone the user changed to since may make the date today: days up
+	// to two behind today here are checked.
+	fill = fill && rd.hasSeries && date >= localdate.AddDays(today, -2)
+	again, err := db.readDayPlanner(ctx, rd, user, date, fill)
+	if err != nil || again {
+		if err == nil {
 			return db.readDay(ctx, user, date, focusflow.Recheck{}, false)
 		}
+		return nil, rd.timer, err
 	}
 	rd.tags.attach(rd.day.Tasks)
 	for _, wd := range localdate.WeekOf(date) {
@@ -135,6 +129,59 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, re
 	return rd.day, rd.timer, nil
 }
 
+// readDayPlanner is the second batch of readDay, when the first one found
+// tagged tasks, occurrences or a series to fill the date from. With fill it
+// creates the occurrences missing on the date and reports that the day
+// must be read again; so does it when an occurrence another instance
+// created after the first batch is there now.
+func (db *DB) readDayPlanner(ctx context.Context, rd *dayRead, user *focusflow.User, date string, fill bool) (bool, error) {
+	d := rd.day
+	withSeries := false
+	for _, t := range d.Tasks {
+		withSeries = withSeries || t.SeriesID != 0
+	}
+	tagged := rd.hasTags && len(d.Tasks) > 0
+	if !fill && !withSeries && !tagged {
+		return false, nil
+	}
+	b := db.batch()
+	var sr *seriesRead
+	if fill {
+		sr = &seriesRead{}
+		sr.queue(b, user.ID, date, date)
+	}
+	if withSeries {
+		rd.queueSeries(b, user.ID, date)
+	}
+	if tagged {
+		b.Query(taskTagsQuery+`t.date = $2`+taskTagsOrder, []any{user.ID, date}, rd.tags.scan)
+	}
+	if err := b.Run(ctx); err != nil {
+		return false, err
+	}
+	if sr == nil {
+		return false, nil
+	}
+	missing, err := sr.missing(date, date, localdate.Today(db.now(), user.Location()))
+	if err != nil {
+		return false, err
+	}
+	if len(missing) > 0 {
+		_, err := db.createOccurrences(ctx, user.ID, missing)
+		return err == nil, err
+	}
+	shown := map[occurrenceKey]bool{}
+	for _, t := range d.Tasks {
+		shown[occurrenceKey{t.SeriesID, t.SeriesDate}] = true
+	}
+	for k, on := range sr.placed {
+		if on == date && !shown[k] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // dayRead collects the rows of one day read.
 type dayRead struct {
 	day    *focusflow.Day
@@ -143,16 +190,19 @@ type dayRead struct {
 	byDate map[string]focusflow.DayStats
 	streak streakRows
 	tags   tagCollector // of the day's tasks
+	// Whether the user has any tag, and any series covering the date.
+	hasTags, hasSeries bool
 }
 
-// queueUser reads the user (fresh settings) and the timer in one
-// statement; with a credential to recheck the same statement checks it.
-func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, recheck focusflow.Recheck) {
+// queueUser reads the user (fresh settings), the timer and whether the
+// user has tags and a series covering date in one statement; with a
+// credential to recheck the same statement checks it.
+func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, date string, recheck focusflow.Recheck) {
 	var ts timerState
 	timerDest, finish := ts.timerDest()
 	scan := func(row rowScanner) error {
 		var entryTask, start sql.NullInt64
-		u, err := scanUser(row, append(timerDest, &entryTask, &start)...)
+		u, err := scanUser(row, append(timerDest, &entryTask, &start, &rd.hasTags, &rd.hasSeries)...)
 		if err != nil {
 			return err
 		}
@@ -163,22 +213,24 @@ func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, recheck focusfl
 		}
 		return nil
 	}
-	const userTimer = `SELECT ` + userColumns + `, ` + joinedTimerColumns + `, e.task_id, e.started_at `
+	const userTimer = `SELECT ` + userColumns + `, ` + joinedTimerColumns + `, e.task_id, e.started_at,
+		EXISTS (SELECT 1 FROM tags g WHERE g.user_id = u.id),
+		EXISTS (SELECT 1 FROM task_series ss WHERE ss.user_id = u.id AND ss.start_date <= $D AND ss.end_date >= $D) `
 	const timerJoins = ` LEFT JOIN timers t ON t.user_id = u.id
 		LEFT JOIN time_entries e ON e.user_id = u.id AND e.ended_at IS NULL `
 	switch {
 	case recheck.SessionHash != "":
-		b.Query(userTimer+`FROM sessions s JOIN users u ON u.id = s.user_id`+timerJoins+`
+		b.Query(strings.ReplaceAll(userTimer, "$D", "$4")+`FROM sessions s JOIN users u ON u.id = s.user_id`+timerJoins+`
 			WHERE s.token_hash = $1 AND s.user_id = $2 AND s.expires_at > $3
 			  AND (s.idle_timeout_ms = 0 OR s.last_seen_at + s.idle_timeout_ms > $3) AND u.locked_at IS NULL`,
-			[]any{recheck.SessionHash, userID, db.ms()}, scan)
+			[]any{recheck.SessionHash, userID, db.ms(), date}, scan)
 	case recheck.TokenHash != "":
-		b.Query(userTimer+`FROM api_tokens k JOIN users u ON u.id = k.user_id`+timerJoins+`
+		b.Query(strings.ReplaceAll(userTimer, "$D", "$4")+`FROM api_tokens k JOIN users u ON u.id = k.user_id`+timerJoins+`
 			WHERE k.token_hash = $1 AND k.user_id = $2 AND k.revoked_at IS NULL
 			  AND (k.expires_at IS NULL OR k.expires_at > $3) AND u.locked_at IS NULL`,
-			[]any{recheck.TokenHash, userID, db.ms()}, scan)
+			[]any{recheck.TokenHash, userID, db.ms(), date}, scan)
 	default:
-		b.Query(userTimer+`FROM users u`+timerJoins+`WHERE u.id = $1`, []any{userID}, scan)
+		b.Query(strings.ReplaceAll(userTimer, "$D", "$2")+`FROM users u`+timerJoins+`WHERE u.id = $1`, []any{userID, date}, scan)
 	}
 }
 
@@ -194,20 +246,6 @@ func (rd *dayRead) queueContent(b *readBatch, userID int64, date string) {
 			}
 			return err
 		})
-	b.Query(`SELECT `+seriesColumns+` FROM task_series s WHERE s.user_id = $1
-		AND s.id IN (SELECT series_id FROM tasks WHERE user_id = $1 AND date = $2)`, []any{userID, date},
-		func(row rowScanner) error {
-			s, err := scanSeries(row)
-			if err == nil {
-				if d.Series == nil {
-					d.Series = map[int64]focusflow.Series{}
-				}
-				d.Series[s.ID] = *s
-			}
-			return err
-		})
-	rd.tags = tagCollector{}
-	b.Query(taskTagsQuery+`t.date = $2`+taskTagsOrder, []any{userID, date}, rd.tags.scan)
 	b.Query(`SELECT text, updated_at FROM day_notes WHERE user_id = $1 AND date = $2`, []any{userID, date},
 		func(row rowScanner) error {
 			var updated int64
@@ -233,6 +271,23 @@ func (rd *dayRead) queueContent(b *readBatch, userID int64, date string) {
 		d.Activity = append(d.Activity, a)
 		return err
 	})
+}
+
+// queueSeries reads the series of the day's occurrences.
+func (rd *dayRead) queueSeries(b *readBatch, userID int64, date string) {
+	d := rd.day
+	b.Query(`SELECT `+seriesColumns+` FROM task_series s WHERE s.user_id = $1
+		AND s.id IN (SELECT series_id FROM tasks WHERE user_id = $1 AND date = $2)`, []any{userID, date},
+		func(row rowScanner) error {
+			s, err := scanSeries(row)
+			if err == nil {
+				if d.Series == nil {
+					d.Series = map[int64]focusflow.Series{}
+				}
+				d.Series[s.ID] = *s
+			}
+			return err
+		})
 }
 
 // queueFigures reads the week's figures and the streak runs of today and

@@ -79,7 +79,8 @@ func (db *DB) AddManualEntry(ctx context.Context, user *focusflow.User, taskID i
 	now := db.now()
 	e := &focusflow.TimeEntry{TaskID: taskID, StartedAt: start, EndedAt: end, Source: focusflow.SourceManual}
 	err := db.txExec(ctx, func(tx execer) error {
-		if _, err := db.taskForUpdate(ctx, tx, user.ID, taskID); err != nil {
+		t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
+		if err != nil {
 			return err
 		}
 		if err := checkSpan(ctx, tx, user.ID, 0, start, end, now); err != nil {
@@ -90,7 +91,10 @@ func (db *DB) AddManualEntry(ctx context.Context, user *focusflow.User, taskID i
 			now.UnixMilli()).Scan(&e.ID); err != nil {
 			return wrapDBError(err)
 		}
-		return adjustSpent(ctx, tx, user, taskID, start, end, true, 1)
+		if err := adjustSpent(ctx, tx, user, taskID, start, end, true, 1); err != nil {
+			return err
+		}
+		return logEntry(ctx, tx, user, now, focusflow.ActEntryAdded, t, e)
 	})
 	if err != nil {
 		return nil, err
@@ -164,9 +168,17 @@ func (db *DB) UpdateEntry(ctx context.Context, user *focusflow.User, entryID int
 		if err := adjustSpent(ctx, tx, user, e.TaskID, newStart, newEnd, manual, 1); err != nil {
 			return err
 		}
+		before := *e
 		e.StartedAt, e.EndedAt = newStart, newEnd
 		out = e
-		return nil
+		if before.StartedAt.Equal(e.StartedAt) && before.EndedAt.Equal(e.EndedAt) {
+			return nil
+		}
+		t, err := db.taskForUpdate(ctx, tx, user.ID, e.TaskID)
+		if err != nil {
+			return err
+		}
+		return logEntryEdit(ctx, tx, user, now, t, &before, e)
 	})
 	return out, err
 }
@@ -184,7 +196,13 @@ func (db *DB) DeleteEntry(ctx context.Context, user *focusflow.User, entryID int
 		if err := adjustSpent(ctx, tx, user, e.TaskID, e.StartedAt, e.EndedAt, true, -1); err != nil {
 			return err
 		}
-		err = tx.Exec(ctx, `DELETE FROM time_entries WHERE id = $1 AND user_id = $2`, e.ID, user.ID)
-		return wrapDBError(err)
+		if err := tx.Exec(ctx, `DELETE FROM time_entries WHERE id = $1 AND user_id = $2`, e.ID, user.ID); err != nil {
+			return wrapDBError(err)
+		}
+		t, err := db.taskForUpdate(ctx, tx, user.ID, e.TaskID)
+		if err != nil {
+			return err
+		}
+		return logEntry(ctx, tx, user, db.now(), focusflow.ActEntryDeleted, t, e)
 	})
 }

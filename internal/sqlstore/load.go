@@ -450,7 +450,8 @@ func (l *Loader) UpdateTask(ctx context.Context, u *focusflow.User, t *focusflow
 // DeleteTask deletes one of the user's tasks as the API does: a session on
 // it ends, and its time leaves the per-day figures with it.
 func (l *Loader) DeleteTask(ctx context.Context, u *focusflow.User, taskID int64) error {
-	return l.db.deleteTask(ctx, sqlExec{l.tx}, u, taskID, l.now)
+	_, err := l.db.deleteTask(ctx, sqlExec{l.tx}, u, taskID, l.now)
+	return err
 }
 
 // DeleteEntry deletes one of the user's time entries. A closed one takes

@@ -62,27 +62,32 @@ func (db *DB) MaterialiseDays(ctx context.Context, user *focusflow.User, from, t
 // exist or were deleted.
 type seriesRead struct {
 	series []*focusflow.Series
-	have   map[occurrenceKey]bool
+	have   map[occurrenceKey]bool   // created or skipped
+	placed map[occurrenceKey]string // the date a created one is on now
 }
 
 // queue adds the reads for the days from..to to a batch.
 func (sr *seriesRead) queue(b *readBatch, userID int64, from, to string) {
-	sr.have = map[occurrenceKey]bool{}
+	sr.have, sr.placed = map[occurrenceKey]bool{}, map[occurrenceKey]string{}
 	b.Query(`SELECT `+seriesColumns+` FROM task_series s WHERE s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $2`,
 		[]any{userID, from, to}, func(row rowScanner) error {
 			s, err := scanSeries(row)
 			sr.series = append(sr.series, s)
 			return err
 		})
-	b.Query(`SELECT t.series_id, t.series_date FROM task_series s JOIN tasks t ON t.series_id = s.id
+	b.Query(`SELECT t.series_id, t.series_date, t.date FROM task_series s JOIN tasks t ON t.series_id = s.id
 		WHERE s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $2 AND t.series_date >= $2 AND t.series_date <= $3
 		UNION ALL
-		SELECT k.series_id, k.date FROM task_series s JOIN series_skips k ON k.series_id = s.id
+		SELECT k.series_id, k.date, '' FROM task_series s JOIN series_skips k ON k.series_id = s.id
 		WHERE s.user_id = $1 AND s.start_date <= $3 AND s.end_date >= $2 AND k.date >= $2 AND k.date <= $3`,
 		[]any{userID, from, to}, func(row rowScanner) error {
 			var k occurrenceKey
-			err := row.Scan(&k.seriesID, &k.date)
+			var on string
+			err := row.Scan(&k.seriesID, &k.date, &on)
 			sr.have[k] = true
+			if on != "" {
+				sr.placed[k] = on
+			}
 			return err
 		})
 }

@@ -143,7 +143,7 @@ func describeMove(old, order []int64, titles map[int64]string) (int64, string) {
 			if j < i {
 				dir = "up"
 			}
-			return id, fmt.Sprintf("Moved %s %s to place %d of %d", titles[id], dir, j+1, len(order))
+			return id, fmt.Sprintf("Moved %s %s to place %d of %d", focusflow.Shorten(titles[id], activityTitle), dir, j+1, len(order))
 		}
 	}
 	changed := 0

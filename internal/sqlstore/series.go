@@ -206,7 +206,7 @@ func (db *DB) deleteUntouched(ctx context.Context, tx execer, user *focusflow.Us
 		return err
 	}
 	for _, id := range ids {
-		if err := db.deleteTask(ctx, tx, user, id, db.now()); err != nil {
+		if _, err := db.deleteTask(ctx, tx, user, id, db.now()); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/focusflow/focusflow"
@@ -10,24 +11,49 @@ import (
 	"github.com/focusflow/focusflow/internal/localdate"
 )
 
-// The figures of tasks, per tag (tag_id NULL: untagged) or in total.
-const tagTaskFigures = `COUNT(*),
-	SUM(CASE WHEN t.status = 'completed' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL THEN 1 ELSE 0 END),
-	SUM(CASE WHEN t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL THEN t.duration_minutes * 60000 ELSE 0 END),
-	SUM(CASE WHEN t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL THEN t.spent_ms ELSE 0 END),
-	SUM(CASE WHEN t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL AND t.status = 'completed' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL AND t.status = 'completed'
-	    THEN t.duration_minutes * 60000 ELSE 0 END),
-	SUM(CASE WHEN t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL AND t.status = 'completed'
-	    THEN t.spent_ms ELSE 0 END)`
+// The per-row values the figures of tasks add up: the task, completed,
+// and plan versus reality (tasks with a planned start and duration, their
+// estimates and spent time; of them the completed ones).
+var tagTaskValues = []string{
+	`1`,
+	`CASE WHEN t.status = 'completed' THEN 1 ELSE 0 END`,
+	`CASE WHEN ` + plannedTask + ` THEN 1 ELSE 0 END`,
+	`CASE WHEN ` + plannedTask + ` THEN t.duration_minutes * 60000 ELSE 0 END`,
+	`CASE WHEN ` + plannedTask + ` THEN t.spent_ms ELSE 0 END`,
+	`CASE WHEN ` + plannedTask + ` AND t.status = 'completed' THEN 1 ELSE 0 END`,
+	`CASE WHEN ` + plannedTask + ` AND t.status = 'completed' THEN t.duration_minutes * 60000 ELSE 0 END`,
+	`CASE WHEN ` + plannedTask + ` AND t.status = 'completed' THEN t.spent_ms ELSE 0 END`,
+}
+
+const plannedTask = `t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL`
+
+// firstTag holds on the one row of a task (or of an entry's task) joined
+// with its tags that counts towards the total: the untagged row, or the
+// row of its first tag. Only tagged rows evaluate the subquery.
+const firstTag = `(tt.tag_id IS NULL OR tt.tag_id = (SELECT MIN(f.tag_id) FROM task_tags f WHERE f.task_id = tt.task_id))`
+
+// tagTaskFigures sums the values per tag and, in as many more columns,
+// over the rows that count towards the total; a last column counts the
+// tasks with more than one tag.
+func tagTaskFigures() string {
+	cols := make([]string, 0, 2*len(tagTaskValues)+1)
+	for _, v := range tagTaskValues {
+		cols = append(cols, `SUM(`+v+`)`)
+	}
+	for _, v := range tagTaskValues {
+		cols = append(cols, `SUM(CASE WHEN `+firstTag+` THEN `+v+` ELSE 0 END)`)
+	}
+	return strings.Join(append(cols, `SUM(CASE WHEN tt.tag_id IS NOT NULL AND `+firstTag+` AND EXISTS (
+		SELECT 1 FROM task_tags o WHERE o.task_id = tt.task_id AND o.tag_id <> tt.tag_id) THEN 1 ELSE 0 END)`), `,
+	`)
+}
 
 // The time of closed entries inside [$2, $3) (Unix ms). An entry lasts at
 // most a day, so entries starting before $4 ($2 less a day) cannot reach
 // into the range: the lower bound keeps the read on the index of the
 // range instead of the user's whole history.
-const tagEntryTime = `SUM(CASE WHEN e.ended_at > $3 THEN $3 ELSE e.ended_at END
-	- CASE WHEN e.started_at < $2 THEN $2 ELSE e.started_at END)`
+const tagEntryTime = `CASE WHEN e.ended_at > $3 THEN $3 ELSE e.ended_at END
+	- CASE WHEN e.started_at < $2 THEN $2 ELSE e.started_at END`
 
 const tagEntryRange = ` WHERE e.user_id = $1 AND e.ended_at IS NOT NULL
 	AND e.started_at >= $4 AND e.started_at < $3 AND e.ended_at > $2`
@@ -69,55 +95,55 @@ func queueTagReport(b *readBatch, user *focusflow.User, from, to string, rep *fo
 			rep.Tags = append(rep.Tags, focusflow.TagRow{Tag: g})
 			return err
 		})
-	taskArgs := []any{user.ID, from, to}
-	b.Query(`SELECT tt.tag_id, `+tagTaskFigures+` FROM tasks t LEFT JOIN task_tags tt ON tt.task_id = t.id
-		WHERE t.user_id = $1 AND t.date >= $2 AND t.date <= $3 GROUP BY tt.tag_id`, taskArgs,
+	// One scan of the range's tasks and one of its entries, each joined
+	// with the tags: a row per tag (and one untagged), each with the
+	// total's share of it, which add up to the total.
+	b.Query(`SELECT tt.tag_id, `+tagTaskFigures()+` FROM tasks t LEFT JOIN task_tags tt ON tt.task_id = t.id
+		WHERE t.user_id = $1 AND t.date >= $2 AND t.date <= $3 GROUP BY tt.tag_id`, []any{user.ID, from, to},
 		func(r rowScanner) error {
 			var tag sql.NullInt64
-			var f focusflow.TagFigures
-			err := scanTagFigures(r, &tag, &f)
+			var f, total focusflow.TagFigures
+			var multi int
+			err := scanTagFigures(r, &tag, &f, &total, &multi)
 			*row(tag) = f // focus comes from the entries, read next
+			rep.Total.Add(total)
+			rep.MultiTagged += multi
 			return err
 		})
-	b.Query(`SELECT NULL, `+tagTaskFigures+` FROM tasks t WHERE t.user_id = $1 AND t.date >= $2 AND t.date <= $3`,
-		taskArgs, func(r rowScanner) error {
-			var none sql.NullInt64
-			return scanTagFigures(r, &none, &rep.Total)
-		})
-	b.Query(`SELECT COUNT(*) FROM (SELECT tt.task_id FROM task_tags tt JOIN tasks t ON t.id = tt.task_id
-		WHERE t.user_id = $1 AND t.date >= $2 AND t.date <= $3 GROUP BY tt.task_id HAVING COUNT(*) > 1) multi`,
-		taskArgs, func(r rowScanner) error { return r.Scan(&rep.MultiTagged) })
-
 	start := localdate.DayStart(from, user.Location()).UnixMilli()
 	end := localdate.DayEnd(to, user.Location()).UnixMilli()
-	entryArgs := []any{user.ID, start, end, start - focusflow.MaxManualEntry.Milliseconds()}
-	b.Query(`SELECT tt.tag_id, `+tagEntryTime+` FROM time_entries e LEFT JOIN task_tags tt ON tt.task_id = e.task_id`+
-		tagEntryRange+` GROUP BY tt.tag_id`, entryArgs, func(r rowScanner) error {
-		var tag sql.NullInt64
-		var ms sql.NullInt64
-		if err := r.Scan(&tag, &ms); err != nil {
-			return err
-		}
-		row(tag).Focus = time.Duration(ms.Int64) * time.Millisecond
-		return nil
-	})
-	b.Query(`SELECT `+tagEntryTime+` FROM time_entries e`+tagEntryRange, entryArgs, func(r rowScanner) error {
-		var ms sql.NullInt64
-		err := r.Scan(&ms)
-		rep.Total.Focus = time.Duration(ms.Int64) * time.Millisecond
-		return err
-	})
+	b.Query(`SELECT tt.tag_id, SUM(`+tagEntryTime+`), SUM(CASE WHEN `+firstTag+` THEN `+tagEntryTime+` ELSE 0 END)
+		FROM time_entries e LEFT JOIN task_tags tt ON tt.task_id = e.task_id`+tagEntryRange+` GROUP BY tt.tag_id`,
+		[]any{user.ID, start, end, start - focusflow.MaxManualEntry.Milliseconds()}, func(r rowScanner) error {
+			var tag sql.NullInt64
+			var ms, total sql.NullInt64
+			if err := r.Scan(&tag, &ms, &total); err != nil {
+				return err
+			}
+			row(tag).Focus = time.Duration(ms.Int64) * time.Millisecond
+			rep.Total.Focus += time.Duration(total.Int64) * time.Millisecond
+			return nil
+		})
 }
 
-// scanTagFigures scans a tag id and the columns of tagTaskFigures.
-func scanTagFigures(r rowScanner, tag *sql.NullInt64, f *focusflow.TagFigures) error {
-	var tasks int
-	var completed, planned, est, spent, plannedDone, doneEst, doneSpent sql.NullInt64
-	if err := r.Scan(tag, &tasks, &completed, &planned, &est, &spent, &plannedDone, &doneEst, &doneSpent); err != nil {
+// scanTagFigures scans a tag id, the values of tagTaskFigures for the
+// tag and the total's share, and the count of tasks with several tags.
+func scanTagFigures(r rowScanner, tag *sql.NullInt64, f, total *focusflow.TagFigures, multi *int) error {
+	var v [2 * 8]sql.NullInt64
+	var m sql.NullInt64
+	dest := []any{tag}
+	for i := range v {
+		dest = append(dest, &v[i])
+	}
+	if err := r.Scan(append(dest, &m)...); err != nil {
 		return err
 	}
 	ms := func(v sql.NullInt64) time.Duration { return time.Duration(v.Int64) * time.Millisecond }
-	f.Tasks, f.Completed, f.Planned, f.PlannedCompleted = tasks, int(completed.Int64), int(planned.Int64), int(plannedDone.Int64)
-	f.PlannedEstimate, f.PlannedSpent, f.CompletedEstimate, f.CompletedSpent = ms(est), ms(spent), ms(doneEst), ms(doneSpent)
+	for i, dst := range []*focusflow.TagFigures{f, total} {
+		x := v[8*i : 8*i+8]
+		dst.Tasks, dst.Completed, dst.Planned, dst.PlannedCompleted = int(x[0].Int64), int(x[1].Int64), int(x[2].Int64), int(x[5].Int64)
+		dst.PlannedEstimate, dst.PlannedSpent, dst.CompletedEstimate, dst.CompletedSpent = ms(x[3]), ms(x[4]), ms(x[6]), ms(x[7])
+	}
+	*multi = int(m.Int64)
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/focusflow/focusflow"
-	"github.com/focusflow/focusflow/internal/localdate"
 )
 
 const taskColumns = `t.id, t.user_id, t.date, t.title, t.description, t.start_time, t.duration_minutes, t.status,
@@ -54,13 +53,6 @@ func (db *DB) taskForUpdate(ctx context.Context, tx execer, userID, taskID int64
 		return nil, notFound("Task")
 	}
 	return t, wrapDBError(err)
-}
-
-// logActivity appends to the user's activity log, dated in their zone.
-func logActivity(ctx context.Context, tx execer, user *focusflow.User, at time.Time, kind, message string, taskID int64) error {
-	err := tx.Exec(ctx, `INSERT INTO activity (user_id, date, at, kind, message, task_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-		user.ID, localdate.Today(at, user.Location()), at.UnixMilli(), kind, message, nullID(taskID))
-	return wrapDBError(err)
 }
 
 // CreateTask adds a task at the position its start time implies (see
@@ -144,6 +136,9 @@ func (db *DB) UpdateTask(ctx context.Context, user *focusflow.User, taskID int64
 			return err
 		}
 		out = t
+		if msg := describeTaskEdit(&before, t); msg != "" {
+			return logActivityOn(ctx, tx, user, t.Date, now, focusflow.ActTaskEdited, msg, t.ID)
+		}
 		return nil
 	})
 	if err != nil {
@@ -209,16 +204,21 @@ func (db *DB) DeleteTask(ctx context.Context, user *focusflow.User, taskID int64
 		if err := lockTimerRow(ctx, tx, user.ID, db.now()); err != nil {
 			return err
 		}
-		return db.deleteTask(ctx, tx, user, taskID, time.Time{})
+		t, err := db.deleteTask(ctx, tx, user, taskID, time.Time{})
+		if err != nil {
+			return err
+		}
+		return logActivityOn(ctx, tx, user, t.Date, db.now(), focusflow.ActTaskDeleted, "Deleted task "+quoted(t.Title), t.ID)
 	})
 }
 
-// deleteTask is DeleteTask inside a transaction (an import's too); a
-// zero now is read once the task is locked.
-func (db *DB) deleteTask(ctx context.Context, tx execer, user *focusflow.User, taskID int64, now time.Time) error {
+// deleteTask is DeleteTask inside a transaction (an import's too, and a
+// series' occurrences) without its activity line; a zero now is read once
+// the task is locked. It returns the task as it was.
+func (db *DB) deleteTask(ctx context.Context, tx execer, user *focusflow.User, taskID int64, now time.Time) (*focusflow.Task, error) {
 	t, err := db.taskForUpdate(ctx, tx, user.ID, taskID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if now.IsZero() {
 		now = db.now() // under the locks: see lockTimerRow
@@ -226,7 +226,7 @@ func (db *DB) deleteTask(ctx context.Context, tx execer, user *focusflow.User, t
 	// The session on it ends first; its entries' focus, the one just
 	// closed included, then leaves the figures with them.
 	if err := db.releaseTimer(ctx, tx, user, now, taskID); err != nil {
-		return err
+		return nil, err
 	}
 	type span struct {
 		start, end int64
@@ -245,24 +245,24 @@ func (db *DB) deleteTask(ctx context.Context, tx execer, user *focusflow.User, t
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, sp := range spans {
 		if err := addFocus(ctx, tx, user.ID, user.Location(), fromMS(sp.start), fromMS(sp.end), sp.manual, -1); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := addTaskCounts(ctx, tx, user.ID, t.Date, -1, -b2i(t.Status == focusflow.StatusCompleted)); err != nil {
-		return err
+		return nil, err
 	}
 	if t.SeriesID != 0 { // a deleted occurrence is not created again
 		if err := tx.Exec(ctx, `INSERT INTO series_skips (series_id, date) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
 			t.SeriesID, t.SeriesDate); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	err = tx.Exec(ctx, `DELETE FROM tasks WHERE id = $1 AND user_id = $2`, taskID, user.ID)
-	return wrapDBError(err)
+	return t, wrapDBError(err)
 }
 
 // Task returns one of the user's tasks with its live spent time.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/focusflow/focusflow"
 	"github.com/focusflow/focusflow/api"
 )
 
@@ -118,5 +119,42 @@ func TestOpenAPIOperationsAreComplete(t *testing.T) {
 				t.Errorf("%s: bearer scopes %v, the server wants %s", route, bearer, want)
 			}
 		}
+	}
+}
+
+// TestOpenAPIActivityKinds: the documented activity kinds are exactly the
+// ones the server writes (focusflow.ActivityKinds, itself checked against
+// the declared constants).
+func TestOpenAPIActivityKinds(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				Activity struct {
+					Properties struct {
+						Kind struct {
+							Enum []string `json:"enum"`
+						} `json:"kind"`
+					} `json:"properties"`
+				} `json:"Activity"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(api.OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	documented := doc.Components.Schemas.Activity.Properties.Kind.Enum
+	kinds := focusflow.ActivityKinds()
+	for _, k := range kinds {
+		if !slices.Contains(documented, k) {
+			t.Errorf("activity kind %q is not in the Activity schema's kind enum", k)
+		}
+	}
+	for _, k := range documented {
+		if !slices.Contains(kinds, k) {
+			t.Errorf("the Activity schema documents kind %q, which the server never writes", k)
+		}
+	}
+	if len(documented) != len(kinds) {
+		t.Errorf("the enum has %d kinds, the server %d (a kind listed twice?)", len(documented), len(kinds))
 	}
 }

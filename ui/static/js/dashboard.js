@@ -11,6 +11,8 @@ import { drawDayWith, forgetNotice, keepInSync, loadDay, renderProgress, renderW
 import { wireDialogs } from './dialogs.js';
 import { $ } from './dom.js';
 import { initEntries, renderCapped } from './entries.js';
+import { initKeys } from './keys.js';
+import { initMenus } from './menu.js';
 import { initNotes, renderDayNote, renderNotes } from './notes.js';
 import { startSync } from './sync.js';
 import { initTab } from './tabtitle.js';
@@ -47,6 +49,8 @@ function init() {
   initRepeat();
   initCarry();
   initEntries();
+  initMenus();
+  initKeys();
   // Headings take focus when the control a keyboard user was on vanishes.
   document.querySelectorAll('#dashboard h2').forEach((el) => el.setAttribute('tabindex', '-1'));
   drawDayWith(renderTasks, timerView, renderProgress, renderWeek, renderNotes, renderActivity, renderCapped, renderDayNote, renderCarry);

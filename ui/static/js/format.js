@@ -39,6 +39,13 @@ function zoneOffset(ms) {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
 }
 
+// localDate is the calendar date (YYYY-MM-DD) an instant falls on in the
+// user's zone.
+export function localDate(iso) {
+  const p = wallClock(new Date(iso));
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
 // toLocalInput renders a Date for <input type="datetime-local"> in the
 // user's zone, to the minute or, with seconds, to the second.
 export function toLocalInput(d, seconds = false) {

@@ -1,4 +1,4 @@
-// The user's order of the day: move a task up or down (buttons, or
+// The user's order of the day: move a task up or down (its menu, or
 // Alt+↑/↓ on its row) or drag it by its handle with a mouse, pen or
 // finger. Every move sends the day's whole order in one request, so two
 // tabs reordering at once end in one of their orders: the server refuses
@@ -7,6 +7,7 @@
 import { api, flash, signedOut } from './api.js';
 import { S, idKey, loadDay, sortTasks } from './day.js';
 import { $ } from './dom.js';
+import { closeMenu } from './menu.js';
 
 // ordered is the day's tasks in the order shown.
 export const ordered = () => sortTasks(S.tasks);
@@ -38,12 +39,16 @@ export function moveTask(t, delta, focusKey) {
   sendOrder(ids, `Moved “${t.title}” ${delta < 0 ? 'up' : 'down'} to place ${to + 1} of ${ids.length}.`, focusKey);
 }
 
-// onRowKey handles Alt+↑ and Alt+↓ anywhere in a task's row.
+// onRowKey handles Alt+↑ and Alt+↓ anywhere in a task's row; focus stays
+// on the control that had it (the row's menu button when that was an item
+// of its menu).
 export function onRowKey(ev, t) {
   if (!ev.altKey || (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown')) return;
   ev.preventDefault();
-  const dir = ev.key === 'ArrowUp' ? 'up' : 'down';
-  moveTask(t, dir === 'up' ? -1 : 1, `${idKey(t.id)}-move-${dir}`);
+  const inMenu = ev.target.closest('[role="menu"]');
+  if (inMenu) closeMenu(false);
+  const key = (!inMenu && ev.target.dataset?.key) || `${idKey(t.id)}-more`;
+  moveTask(t, ev.key === 'ArrowUp' ? -1 : 1, key);
 }
 
 // startDrag follows a pointer pressed on task t's handle: the row moves

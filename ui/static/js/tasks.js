@@ -9,6 +9,7 @@ import { openEntries } from './entries.js';
 import { formatDuration, plannedText, shortDate } from './format.js';
 import { moveTask, onRowKey, ordered, startDrag } from './order.js';
 import { repeatRule, ruleChanged, scope, setupRepeat } from './repeat.js';
+import { menuButton } from './menu.js';
 import { isBreak, kind } from './session.js';
 import { chosenTagIds, showTagChoices } from './tagpick.js';
 import { timerAction } from './timer.js';
@@ -49,22 +50,26 @@ function fillTagFilter(chosen) {
   sel.value = chosen;
 }
 
-// timerButton is the task's own timer control: Pause while it is in
-// focus, Resume while its focus is paused, Focus now during its break or
-// wait, Start otherwise unless done.
-function timerButton(t, id, quoted) {
+// primaryButton is the row's one direct action: for a done task Reopen;
+// else its timer control: Pause while it is in focus, Resume while its
+// focus is paused, Focus now during its break or wait, Start otherwise.
+function primaryButton(t, id, quoted) {
   const k = idKey(S.clock.taskId ?? '') === id ? kind(S.clock.timer) : null;
   const label = vh(` timer for ${quoted}`);
+  const key = `${id}-primary`;
   if (k === 'focus') {
-    return h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-timer`, action: 'pause' },
+    return h('button', { type: 'button', class: 'small secondary', dataset: { key, action: 'pause' },
       onclick: () => timerAction('pause') }, 'Pause', label);
   }
   if (k === 'paused' && !isBreak(S.clock.timer.phase)) {
-    return h('button', { type: 'button', class: 'small', dataset: { key: `${id}-timer`, action: 'resume' },
+    return h('button', { type: 'button', class: 'small', dataset: { key, action: 'resume' },
       onclick: () => timerAction('resume') }, 'Resume', label);
   }
-  if (t.status === 'completed') return null;
-  return h('button', { type: 'button', class: 'small', dataset: { key: `${id}-timer`, action: 'start' },
+  if (t.status === 'completed') {
+    return h('button', { type: 'button', class: 'small secondary', dataset: { key, action: 'reopen' },
+      onclick: () => setStatus(t, 'pending') }, 'Reopen', vh(` ${quoted}`));
+  }
+  return h('button', { type: 'button', class: 'small', dataset: { key, action: 'start' },
     onclick: () => timerAction('start', t.id) }, k ? 'Focus now' : 'Start', label);
 }
 
@@ -82,19 +87,32 @@ function taskItem(t, index, count) {
       : h('span', { class: 'drag-handle', 'aria-hidden': 'true' }),
     taskMain(t, id, titleId),
     h('div', { class: 'task-actions', role: 'group', 'aria-labelledby': titleId },
-      timerButton(t, id, quoted), ...taskButtons(t, id, quoted), ...(movable ? moveButtons(t, id, quoted, index, count) : [])));
+      primaryButton(t, id, quoted),
+      menuButton({ key: `${id}-more`, className: 'small secondary',
+        label: [h('span', { 'aria-hidden': 'true' }, '⋯'), vh(`More actions for ${quoted}`)],
+        items: menuItems(t, id, quoted, index, count) })));
 }
 
-// moveButtons move the task one place up or down (Alt+↑/↓ too).
-function moveButtons(t, id, quoted, index, count) {
+// item is one entry of a row's menu.
+const item = (id, action, label, run, extra = {}) => ({ key: `${id}-${action}`, action, label, run, ...extra });
+
+// menuItems are a row's other actions, those that apply to it; index is
+// its place in the day (-1: no moving).
+function menuItems(t, id, quoted, index, count) {
+  const more = `${id}-more`;
+  const done = t.status === 'completed';
   return [
-    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-move-up`, action: 'move-up' },
-      disabled: index === 0, 'aria-keyshortcuts': 'Alt+ArrowUp', onclick: () => moveTask(t, -1, `${id}-move-up`) },
-    'Move up', vh(` ${quoted}`)),
-    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-move-down`, action: 'move-down' },
-      disabled: index === count - 1, 'aria-keyshortcuts': 'Alt+ArrowDown', onclick: () => moveTask(t, 1, `${id}-move-down`) },
-    'Move down', vh(` ${quoted}`)),
-  ];
+    !done && item(id, 'complete', ['Complete', vh(` ${quoted}`)], () => setStatus(t, 'completed')),
+    item(id, 'edit', ['Edit', vh(` ${quoted}`)], (opener) => openTaskDialog(t, opener)),
+    item(id, 'log', ['Time log', vh(` of ${quoted}`)], (opener) => openEntries(t.id, opener)),
+    index > 0 && item(id, 'move-up', ['Move up', vh(` ${quoted}`)], () => moveTask(t, -1, more), { shortcut: 'Alt+ArrowUp' }),
+    index >= 0 && index < count - 1 && item(id, 'move-down', ['Move down', vh(` ${quoted}`)], () => moveTask(t, 1, more),
+      { shortcut: 'Alt+ArrowDown' }),
+    !done && S.date < S.today && item(id, 'move-today', ['Move to today', vh(` ${quoted}`)], () => moveToToday(t)),
+    t.series && item(id, 'stop-repeat', ['Stop repeating', vh(` ${quoted}`)], (opener) => stopRepeating(t, opener),
+      { className: 'danger-text' }),
+    item(id, 'delete', ['Delete', vh(` ${quoted}`)], (opener) => deleteTask(t, opener), { className: 'danger-text' }),
+  ].filter(Boolean);
 }
 
 function taskMain(t, id, titleId) {
@@ -113,22 +131,6 @@ function taskMain(t, id, titleId) {
     t.description && h('p', { class: 'task-desc' }, t.description));
 }
 
-function taskButtons(t, id, quoted) {
-  const done = t.status === 'completed';
-  return [
-    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-done`, action: done ? 'reopen' : 'complete' },
-      onclick: () => setStatus(t, done ? 'pending' : 'completed') }, done ? 'Reopen' : 'Complete', vh(` ${quoted}`)),
-    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-edit`, action: 'edit' },
-      onclick: (ev) => openTaskDialog(t, ev.currentTarget) }, 'Edit', vh(` ${quoted}`)),
-    h('button', { type: 'button', class: 'small secondary', dataset: { key: `${id}-log`, action: 'log' },
-      onclick: (ev) => openEntries(t.id, ev.currentTarget) }, 'Time log', vh(` of ${quoted}`)),
-    h('button', { type: 'button', class: 'small secondary danger-text', dataset: { key: `${id}-delete`, action: 'delete' },
-      onclick: (ev) => deleteTask(t, ev.currentTarget) }, 'Delete', vh(` ${quoted}`)),
-    t.series && h('button', { type: 'button', class: 'small secondary danger-text', dataset: { key: `${id}-stop`, action: 'stop-repeat' },
-      onclick: (ev) => stopRepeating(t, ev.currentTarget) }, 'Stop repeating', vh(` ${quoted}`)),
-  ];
-}
-
 async function stopRepeating(t, opener) {
   const ok = await confirmDialog(`Stop repeating “${t.title}”? Done and started occurrences stay; untouched ones from today on go.`,
     'Stop repeating', opener);
@@ -143,6 +145,13 @@ async function setStatus(t, status) {
   await sendChange('PATCH', `/api/v1/tasks/${encodeURIComponent(t.id)}`, { status },
     status === 'completed' ? `Marked “${t.title}” done.` : `Reopened “${t.title}”.`, `Could not update “${t.title}”`);
   await loadDay();
+}
+
+async function moveToToday(t) {
+  await sendChange('POST', `/api/v1/tasks/${encodeURIComponent(t.id)}/move-to-today`, undefined,
+    `Moved “${t.title}” to today.`, `Could not move “${t.title}”`);
+  await loadDay();
+  if (!document.activeElement || document.activeElement === document.body) $('add-task').focus();
 }
 
 async function deleteTask(t, opener) {
@@ -264,6 +273,9 @@ async function submitTask(ev) {
   }
   await loadDay();
 }
+
+// newTask opens the dialog that adds a task; focus goes back to opener.
+export const newTask = (opener) => openTaskDialog(null, opener);
 
 export function initTasks() {
   $('add-task').addEventListener('click', (ev) => openTaskDialog(null, ev.currentTarget));

@@ -61,8 +61,9 @@ export function renderTimer() {
   $('timer-mode').textContent = t ? MODES[t.mode] || 'Stopwatch' : '';
   $('timer-phase').textContent = phaseLabel(t);
   $('timer-cycle').textContent = cycle(t);
-  $('timer-pick').hidden = !!t;
-  renderPicker();
+  // Nothing to pick (no task, or all done): the hint says what to do.
+  const offered = renderPicker();
+  $('timer-pick').hidden = !!t || !offered;
   renderButtons();
   clearInterval(tickTimer);
   if (S.clock.state === 'running') tickTimer = setInterval(tick, 250);
@@ -70,34 +71,36 @@ export function renderTimer() {
 }
 
 // renderPicker rebuilds the task picker only when its choices change, so
-// that a sync does not close it under the user's pointer.
+// that a sync does not close it under the user's pointer. It returns how
+// many tasks it offers.
 function renderPicker() {
   const sel = $('timer-select');
   const open = sortTasks(S.tasks.filter((t) => t.status !== 'completed'));
   const optSig = JSON.stringify([open.map((t) => [t.id, t.title]), S.tasks.length > 0]);
   const modeSel = $('timer-mode-select');
   if (!modeSel.dataset.touched && S.me?.session?.mode) modeSel.value = S.me.session.mode;
-  if (sel.dataset.sig === optSig) return;
+  if (sel.dataset.sig === optSig) return open.length;
   const prev = sel.value;
   const opts = open.map((t) => h('option', { value: idKey(t.id) }, t.title));
   if (!opts.length) opts.push(h('option', { value: '' }, S.tasks.length ? 'All tasks are done' : 'Add a task first'));
   sel.replaceChildren(...opts);
   if (prev && open.some((t) => idKey(t.id) === prev)) sel.value = prev;
-  sel.disabled = !open.length;
   sel.dataset.sig = optSig;
+  return open.length;
 }
 
-// renderButtons shows only the actions that apply; while one is under
-// way the others wait.
+// renderButtons shows only the actions that apply, never a disabled one:
+// while an action is under way the card says so (aria-busy) and a second
+// press waits for nothing (timerAction ignores it).
 function renderButtons() {
   const t = S.clock.timer;
   const apply = actions(t);
   const words = labels(t);
+  $('timer-panel').querySelector('.timer-buttons').setAttribute('aria-busy', String(S.timerBusy));
   for (const name of BUTTONS) {
     const b = $(`timer-${name}`);
     const on = apply.includes(name) && (name !== 'start' || !!$('timer-select').value);
     b.hidden = !on;
-    b.disabled = !on || S.timerBusy;
     if (words[name] && b.firstChild?.nodeType === Node.TEXT_NODE && b.firstChild.data !== words[name]) b.firstChild.data = words[name];
   }
   $('timer-start-hint').hidden = !(apply.includes('start') && !$('timer-select').value);
@@ -157,8 +160,10 @@ function actionBody(action, taskId) {
   return action === 'extend' ? { version: S.clock.version, minutes: 5 } : { version: S.clock.version };
 }
 
+// timerAction sends an action and reports whether the server took it.
 export async function timerAction(action, taskId) {
-  if (S.timerBusy) return;
+  if (S.timerBusy) return false;
+  let ok = false;
   const fromPanel = $('timer-panel').contains(document.activeElement);
   S.timerBusy = true;
   S.epoch++;
@@ -166,6 +171,7 @@ export async function timerAction(action, taskId) {
   try {
     const r = await api('POST', `/api/v1/timer/${action}`, actionBody(action, taskId));
     S.clock.adopt(r.timer, r.server_time);
+    ok = true;
     if (DONE[action]) flash(DONE[action]());
   } catch (e) {
     if (e.status === 409 && e.data && 'timer' in e.data) {
@@ -180,6 +186,7 @@ export async function timerAction(action, taskId) {
     if (fromPanel) keepFocusInPanel();
     loadDay();
   }
+  return ok;
 }
 
 // keepFocusInPanel moves focus to the next useful control when the one
