@@ -31,10 +31,14 @@ func TestTagsPage(t *testing.T) {
 			`<span class="tag-chip tag-c-slate">Errands</span>`, `<span class="tag-count">0 tasks</span>`,
 			fmt.Sprintf(`data-id="%d"`, work.ID), `data-action="merge"`, `Your tags <small>2</small>`,
 			`<input type="radio" id="tag-edit-color-pink" name="color" value="pink">`, `/static/js/tags.`,
-			`<a href="/tags">Tags</a>`,
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the page lacks %q", want)
+			}
+		}
+		for _, from := range []string{"/profile", "/achievements"} {
+			if !strings.Contains(c.get(from).expect(t, http.StatusOK).Body, `<a href="/tags">Manage your tags</a>`) {
+				t.Errorf("%s has no link to the tags page", from)
 			}
 		}
 		if strings.Contains(body, "<b>Work</b>") {
