@@ -92,7 +92,7 @@ func TestStatsByTag(t *testing.T) {
 			t.Errorf("by_tag without include: %.200s", noTags)
 		}
 		for _, bad := range []string{"tags", "by_tag,days", ""} {
-			res := c.get("/api/v1/stats?include=" + bad).expect(t, 400)
+			res := c.get("/api/v1/stats?include="+bad).expect(t, 400)
 			if !strings.Contains(res.Body, `"field":"include"`) {
 				t.Errorf("include=%q: %s", bad, res.Body)
 			}
