@@ -175,9 +175,9 @@ func scanActivityLine(row rowScanner) (focusflow.ActivityRow, error) {
 func (db *DB) DayActivity(ctx context.Context, userID int64, date string, before *focusflow.ActivityCursor, limit int) (focusflow.ActivityPage, error) {
 	q, args := `SELECT `+activityLineColumns+` FROM activity WHERE user_id = $1 AND date = $2`, []any{userID, date}
 	if before != nil {
-		// Spelled out rather than as a row value: both engines use the
-		// (user_id, date, at, id) index for it.
-		q += ` AND (at < $4 OR at = $4 AND id < $5)`
+		// A row value: both engines bound the (user_id, date, at, id)
+		// index scan with it.
+		q += ` AND (at, id) < ($4, $5)`
 		args = append(args, before.At.UnixMilli(), before.ID)
 	}
 	args = slices.Insert(args, 2, any(limit+1))
