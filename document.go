@@ -28,12 +28,14 @@ import (
 // Version 2 added focus sessions: the session settings and signals in the
 // profile, and the finished phases (focus and breaks; breaks are kept
 // there only, never as time entries). Version 3 added the planner: the
-// account's tags and which task carries which (task_tags), and the
-// recurring series. An import reads every version up to ExportVersion,
-// each with exactly its own fields.
+// account's tags and which task carries which (task_tags). Version 4
+// added recurring tasks (series with their tags and skipped days, and
+// which tasks are occurrences of which series) and the profile's time
+// format and carry-forward setting. An import reads every version up to
+// ExportVersion, each with exactly its own fields.
 const (
 	ExportFormat  = "focusflow-export"
-	ExportVersion = 3
+	ExportVersion = 4
 )
 
 // ExportDoc is the document. Field names are a contract: a document of
@@ -54,8 +56,44 @@ type ExportDoc struct {
 	// Tags and TaskTags are version 3's; nil in earlier documents.
 	Tags     []ExportTag     `json:"tags"`
 	TaskTags []ExportTaskTag `json:"task_tags"`
-	// Recurring series (version 3) go here, after the tags their
-	// occurrences carry.
+	// Series and Occurrences are version 4's; nil in earlier documents.
+	// They come after the tags the series give their occurrences.
+	Series      []ExportSeries     `json:"series"`
+	Occurrences []ExportOccurrence `json:"occurrences"`
+}
+
+// ExportSeries is a recurring task: its repeat rule, with the API's field
+// names and rules (SeriesRule), the template its occurrences are copied
+// from, the tags they are given, and the days whose occurrence the user
+// deleted (SkippedDates, within the rule's days), which are not created
+// again. EndDate null: the rule runs to its cap.
+type ExportSeries struct {
+	Ref             string   `json:"ref"`
+	Repeat          string   `json:"repeat"`
+	Interval        int      `json:"interval"`
+	Weekdays        []string `json:"weekdays"`
+	MonthDay        int      `json:"month_day"`
+	StartDate       string   `json:"start_date"`
+	EndDate         *string  `json:"end_date"`
+	Title           string   `json:"title"`
+	Description     string   `json:"description"`
+	StartTime       *string  `json:"start_time"`
+	DurationMinutes *int     `json:"duration_minutes"`
+	TagRefs         []string `json:"tag_refs"`
+	SkippedDates    []string `json:"skipped_dates"`
+	CreatedAt       string   `json:"created_at"`
+}
+
+// ExportOccurrence says that a task was created by a series' rule for
+// Date (which stays when the task moves to another day), and whether it
+// was edited on its own (Detached), so that changes to the series leave
+// it alone. SeriesRef is null once the series was deleted: the task
+// still counts as an occurrence.
+type ExportOccurrence struct {
+	TaskRef   string  `json:"task_ref"`
+	SeriesRef *string `json:"series_ref"`
+	Date      string  `json:"date"`
+	Detached  bool    `json:"detached"`
 }
 
 // ExportTag is one of the account's tags. Its name is unique in the
@@ -88,6 +126,9 @@ type ExportProfile struct {
 	// Session and Signals are version 2's; nil in a version 1 document.
 	Session *ExportSession `json:"session,omitempty"`
 	Signals *ExportSignals `json:"signals,omitempty"`
+	// TimeFormat and CarryForward are version 4's; nil in earlier ones.
+	TimeFormat   *string `json:"time_format,omitempty"`
+	CarryForward *bool   `json:"carry_forward_auto,omitempty"`
 }
 
 // ExportSession is the account's session plan (SessionPlan), in minutes.
@@ -222,6 +263,16 @@ type UserRows struct {
 	Phases   []PhaseRow    // finished phases, in order
 	Tags     []Tag
 	TaskTags []TaskTag
+	// Series hold their tags by id only; a task's SeriesID, SeriesDate and
+	// SeriesDetached say which series it is an occurrence of.
+	Series []Series
+	Skips  []SeriesSkip
+}
+
+// SeriesSkip is a day whose occurrence of a series the user deleted.
+type SeriesSkip struct {
+	SeriesID int64
+	Date     string
 }
 
 // TaskTag is a tag on a task, by ids.
@@ -288,6 +339,7 @@ type ImportCounts struct {
 	Activity    int `json:"activity"`
 	Phases      int `json:"phases"`
 	Tags        int `json:"tags"`
+	Series      int `json:"series"`
 }
 
 // ImportSummary says what an import did. Skipped rows were already there

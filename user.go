@@ -1,6 +1,9 @@
 package focusflow
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // User is an account. It never carries the password hash: code that needs
 // the hash asks the store for it explicitly (the original crashed because it
@@ -47,6 +50,14 @@ var Themes = []string{"auto", "light", "dark"}
 // TimeFormats are how clock times can be shown: as the browser's locale
 // has them, or always with 12 or 24 hours.
 var TimeFormats = []string{"auto", "12", "24"}
+
+// ValidateTimeFormat checks a time format a user picks (TimeFormats).
+func ValidateTimeFormat(v string) error {
+	if !slices.Contains(TimeFormats, v) {
+		return Invalid("time_format", "Time format must be auto, 12 or 24.")
+	}
+	return nil
+}
 
 // Session is a signed-in browser. Only an HMAC of its token is stored.
 type Session struct {

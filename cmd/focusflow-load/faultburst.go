@@ -72,7 +72,7 @@ func signInBurst(ctx context.Context, sv *server, first int) (time.Duration, err
 			client := faultClient(1)
 			defer closeIdle(client)
 			<-start
-			_, errs[i] = signInPatiently(ctx, client, sv.base, userName(first+i))
+			_, errs[i] = signInPatiently(ctx, client, sv.base, userName(first+i), defaultPassword)
 		})
 	}
 	began := time.Now()

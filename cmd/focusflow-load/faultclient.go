@@ -88,7 +88,7 @@ func (s *suite) signIn(ctx context.Context, client *http.Client, sv *server, n i
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			sessions[i], errs[i] = signInPatiently(ctx, client, sv.base, userName(first+i))
+			sessions[i], errs[i] = signInPatiently(ctx, client, sv.base, userName(first+i), defaultPassword)
 		})
 	}
 	wg.Wait()
@@ -110,10 +110,10 @@ func (s *suite) signIn(ctx context.Context, client *http.Client, sv *server, n i
 // signInPatiently signs name in, again after a 503: a burst of sign-ins
 // is shed with 503 "busy" when the password checks queue too long, and
 // a busy machine can make one outlast the request's budget.
-func signInPatiently(ctx context.Context, client *http.Client, base, name string) (*session, error) {
+func signInPatiently(ctx context.Context, client *http.Client, base, name, password string) (*session, error) {
 	giveUp := time.Now().Add(signInPatience)
 	for attempt := 1; ; attempt++ {
-		se, err := signIn(client, base, name, defaultPassword)
+		se, err := signIn(client, base, name, password)
 		if err == nil || time.Now().After(giveUp) || ctx.Err() != nil || !strings.Contains(err.Error(), "status 503") {
 			return se, err
 		}

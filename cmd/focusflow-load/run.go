@@ -405,7 +405,8 @@ func (w *worker) request(method, url, body string) (*http.Request, error) {
 	return req, nil
 }
 
-// signInAll signs users first … first+n-1 in, with at most conc at once.
+// signInAll signs users first … first+n-1 in, with at most conc at once
+// (again after a 503: a busy server sheds sign-ins it cannot check soon).
 func signInAll(ctx context.Context, client *http.Client, base string, first, n int, password string, conc int) ([]*session, error) {
 	sessions := make([]*session, n)
 	errs := make([]error, n)
@@ -419,7 +420,7 @@ func signInAll(ctx context.Context, client *http.Client, base string, first, n i
 				errs[i] = ctx.Err()
 				return
 			}
-			sessions[i], errs[i] = signIn(client, base, userName(first+i), password)
+			sessions[i], errs[i] = signInPatiently(ctx, client, base, userName(first+i), password)
 		})
 	}
 	wg.Wait()

@@ -24,8 +24,10 @@ import (
 // a conflict; day notes from another account are merged into the
 // account's; settings (session settings and signals too, when the
 // document has them) are applied only from another account's document
-// (the account's own are newer than its export). One import per account
-// runs at a time; a second is refused as a conflict.
+// (the account's own are newer than its export). Series the account lacks
+// come with their tags and skipped days, and the occurrences the document
+// lists belong to them, so that no day gets a second occurrence. One
+// import per account runs at a time; a second is refused as a conflict.
 func (db *DB) ImportRows(ctx context.Context, user *focusflow.User, plan *focusflow.ImportPlan) (*focusflow.ImportSummary, error) {
 	account, err := db.accountRef(ctx, user, false)
 	if err != nil {
@@ -53,6 +55,7 @@ type rowImport struct {
 	sum     *focusflow.ImportSummary
 	now     time.Time
 	taskIDs map[int64]int64 // the document's task id → ours (existing or new)
+	tagIDs  map[int64]int64 // the document's tag id → ours (existing or new)
 	// have are the document's rows the account has already, by kind: the
 	// document's id → ours.
 	have map[string]map[int64]int64
@@ -103,6 +106,9 @@ func (im *rowImport) run(ctx context.Context) error {
 	if err := im.tags(ctx); err != nil {
 		return err
 	}
+	if err := im.series(ctx); err != nil {
+		return err
+	}
 	return im.w.finish(ctx)
 }
 
@@ -121,6 +127,7 @@ func (im *rowImport) prepare(ctx context.Context) error {
 		{"notes", "note", idsOf(p.Notes, func(n focusflow.Note) int64 { return n.ID })},
 		{"activity", "activity", idsOf(p.Activity, func(a focusflow.ActivityRow) int64 { return a.ID })},
 		{"timer_phases", "phase", idsOf(p.Phases, func(p focusflow.PhaseRow) int64 { return p.ID })},
+		{"task_series", "series", idsOf(p.Series, func(s focusflow.Series) int64 { return s.ID })},
 	} {
 		have, err := im.present(ctx, k.table, k.kind, k.ids)
 		if err != nil {
@@ -178,14 +185,22 @@ func (im *rowImport) present(ctx context.Context, table, kind string, ids []int6
 // remember records that the document's row from became our row id, and
 // counts the row written.
 func (im *rowImport) remember(ctx context.Context, kind string, from, id int64) error {
-	if !im.same {
-		if _, err := im.w.tx.ExecContext(ctx, `INSERT INTO legacy_ids (kind, legacy_id, new_id, import_id)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (kind, legacy_id) DO UPDATE SET new_id = excluded.new_id,
-			import_id = excluded.import_id`, im.mapKind(kind), from, id, im.w.id); err != nil {
-			return wrapDBError(err)
-		}
+	if err := im.mapRow(ctx, kind, from, id); err != nil {
+		return err
 	}
 	return im.w.tick(ctx)
+}
+
+// mapRow records, for another account's document, that its row from
+// became our row id.
+func (im *rowImport) mapRow(ctx context.Context, kind string, from, id int64) error {
+	if im.same {
+		return nil
+	}
+	_, err := im.w.tx.ExecContext(ctx, `INSERT INTO legacy_ids (kind, legacy_id, new_id, import_id)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (kind, legacy_id) DO UPDATE SET new_id = excluded.new_id,
+		import_id = excluded.import_id`, im.mapKind(kind), from, id, im.w.id)
+	return wrapDBError(err)
 }
 
 // settings applies another account's settings and returns the zone the
@@ -230,12 +245,13 @@ func (im *rowImport) tasks(ctx context.Context) error {
 			completed = t.CompletedAt.UnixMilli()
 		}
 		var id int64
+		// An occurrence gets its series in the last transaction (series).
 		if err := im.w.tx.QueryRowContext(ctx, `INSERT INTO tasks (user_id, date, title, description, start_time,
-			duration_minutes, status, position, spent_ms, completed_at, created_at, updated_at, import_id, search_words)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-			uid, t.Date, t.Title, t.Description, nullString(t.StartTime), nullInt(t.DurationMinutes), t.Status,
+			duration_minutes, status, position, spent_ms, completed_at, created_at, updated_at, import_id, search_words,
+			series_date, series_detached) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			RETURNING id`, uid, t.Date, t.Title, t.Description, nullString(t.StartTime), nullInt(t.DurationMinutes), t.Status,
 			t.Position, spent[t.ID], completed, t.CreatedAt.UnixMilli(), im.now.UnixMilli(), im.w.id,
-			taskSearchWords(&t)).Scan(&id); err != nil {
+			taskSearchWords(&t), nullString(t.SeriesDate), t.SeriesDetached).Scan(&id); err != nil {
 			return wrapDBError(err)
 		}
 		im.w.figures.addTask(t.Date, t.Status == focusflow.StatusCompleted, 1)

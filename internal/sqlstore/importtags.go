@@ -50,6 +50,7 @@ func (im *rowImport) tags(ctx context.Context) error {
 		return err
 	}
 	ids := map[int64]int64{} // the document's tag id → ours
+	im.tagIDs = ids
 	for _, g := range im.plan.Tags {
 		fold := focusflow.Fold(g.Name)
 		if id, ok := mine[fold]; ok {
@@ -81,5 +82,7 @@ func (im *rowImport) tags(ctx context.Context) error {
 			return wrapDBError(err)
 		}
 	}
-	return nil
+	// Search finds a task by its tags' names too.
+	return reindexTasks(ctx, sqlExec{im.w.tx}, `t.user_id = $1 AND t.import_id = $2
+		AND EXISTS (SELECT 1 FROM task_tags tt WHERE tt.task_id = t.id)`, []any{im.user.ID, im.w.id}, 0)
 }

@@ -63,8 +63,6 @@ func (db *DB) Insights(ctx context.Context, user *focusflow.User, from, to strin
 		}
 		return nil
 	})
-	byTag := &focusflow.TagReport{}
-	queueTagReport(b, user, from, to, byTag)
 	queueKeptRuns(b, user.ID, today, &in.Runs)
 	queuePlanned(b, user.ID, today, &in.Planned)
 	b.Query(`SELECT kind, outcome, COUNT(*), SUM(CASE WHEN planned_ms > 0 THEN 1 ELSE 0 END), SUM(ended_at - started_at)
@@ -85,11 +83,7 @@ func (db *DB) Insights(ctx context.Context, user *focusflow.User, from, to strin
 		in.Week = in.Days
 	}
 	in.Live = insights.LiveOf(entry(), now, db.focusSettings(user))
-	st, err := insights.Stats(in)
-	if st != nil {
-		st.ByTag = byTag
-	}
-	return st, err
+	return insights.Stats(in)
 }
 
 // queueRunning queues the read of the user's timer state on b (the live

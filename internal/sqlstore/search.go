@@ -107,56 +107,6 @@ func (db *DB) Search(ctx context.Context, userID int64, q focusflow.SearchQuery)
 	return page, nil
 }
 
-// indexSearchWords fills search_words of every task (with its tags'
-// names) and note from their texts: the data step of the migration that
-// brings search.
-func indexSearchWords(ctx context.Context, tx *sql.Tx) error {
-	if err := reindexTasks(ctx, sqlExec{tx}, `1 = 1`, nil, 0); err != nil {
-		return err
-	}
-	for _, t := range []struct{ table, texts string }{
-		{"notes", "title, content"},
-		{"day_notes", "text, ''"},
-	} {
-		rows, err := tx.QueryContext(ctx, `SELECT id, `+t.texts+` FROM `+t.table+` ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		type row struct {
-			id    int64
-			words string
-		}
-		var todo []row
-		for rows.Next() {
-			var r row
-			var a, b string
-			if err := rows.Scan(&r.id, &a, &b); err != nil {
-				rows.Close()
-				return err
-			}
-			if r.words = focusflow.SearchWords(a, b); r.words != "" {
-				todo = append(todo, r)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		stmt, err := tx.PrepareContext(ctx, `UPDATE `+t.table+` SET search_words = $2 WHERE id = $1`)
-		if err != nil {
-			return err
-		}
-		for _, r := range todo {
-			if _, err := stmt.ExecContext(ctx, r.id, r.words); err != nil {
-				stmt.Close()
-				return err
-			}
-		}
-		stmt.Close()
-	}
-	return nil
-}
-
 // taskSearchWords is what search finds a new task by, before it has tags
 // (reindexTasks adds their names).
 func taskSearchWords(t *focusflow.Task) string { return focusflow.SearchWords(t.Title, t.Description) }

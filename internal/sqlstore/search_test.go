@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/focusflow/focusflow"
-	"github.com/focusflow/focusflow/internal/sqlstore"
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
 
@@ -212,16 +211,7 @@ func TestSearchMigrationIndexesExistingRows(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			opts := e.Options(t)
-			db, err := sqlstore.Open(ctx, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.MigrateTo(ctx, 12); err != nil {
-				t.Fatal(err)
-			}
-			raw := openRaw(t, opts)
+			db, raw := openBeforeSearch(t, e)
 			for _, q := range []string{
 				`INSERT INTO users (id, username, username_key, email, email_key, password_hash, created_at) VALUES (1, 'old', 'old', 'old@example.test', 'old@example.test', 'x', 0)`,
 				`INSERT INTO tasks (id, user_id, date, title, description, created_at, updated_at) VALUES (1, 1, '2020-05-01', 'Écrire le rapport', 'Détails', 0, 0)`,

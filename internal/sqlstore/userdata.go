@@ -79,7 +79,7 @@ func (db *DB) ExportRows(ctx context.Context, userID int64) (*focusflow.ExportRo
 // position, everything else as it happened.
 func readUserRows(ctx context.Context, q sqlQueryer, userID int64, out *focusflow.UserRows) error {
 	for _, read := range []func(context.Context, sqlQueryer, []any, *focusflow.UserRows) error{
-		readTasksAndEntries, readNotes, readActivity, readPhases, readTags,
+		readTasksAndEntries, readNotes, readActivity, readPhases, readTags, readSeries,
 	} {
 		if err := read(ctx, q, []any{userID}, out); err != nil {
 			return err

@@ -60,7 +60,8 @@ func TestImportVersion1Document(t *testing.T) {
 			t.Errorf("phases from a version 1 document: %+v", again.Phases)
 		}
 		again.Version, again.Phases, again.Profile.Session, again.Profile.Signals = 1, nil, nil, nil
-		again.Tags, again.TaskTags = nil, nil
+		again.Tags, again.TaskTags, again.Series, again.Occurrences = nil, nil, nil, nil
+		again.Profile.TimeFormat, again.Profile.CarryForward = nil, nil
 		again.Profile.Username, again.Profile.Email, again.Profile.CreatedAt = v1.Profile.Username, v1.Profile.Email, v1.Profile.CreatedAt
 		if a, b := normalizeExport(t, &v1), normalizeExport(t, again); a != b {
 			t.Errorf("the version 1 import:\n--- file\n%s\n--- account\n%s", a, b)

@@ -208,6 +208,15 @@ func normalizeExport(t *testing.T, doc *focusflow.ExportDoc) string {
 	for i := range d.TaskTags {
 		d.TaskTags[i].TaskRef, d.TaskTags[i].TagRef = name(d.TaskTags[i].TaskRef), name(d.TaskTags[i].TagRef)
 	}
+	for i := range d.Series {
+		d.Series[i].Ref = name(d.Series[i].Ref)
+		for j, r := range d.Series[i].TagRefs {
+			d.Series[i].TagRefs[j] = name(r)
+		}
+	}
+	for i := range d.Occurrences {
+		d.Occurrences[i].TaskRef, d.Occurrences[i].SeriesRef = name(d.Occurrences[i].TaskRef), optional(d.Occurrences[i].SeriesRef)
+	}
 	out, _ := json.MarshalIndent(d, "", " ")
 	return string(out)
 }
@@ -248,7 +257,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			c.Advance(time.Hour)
 
 			doc, raw := exportDoc(t, src, c.Now, alice)
-			if doc.Format != "focusflow-export" || doc.Version != 3 || len(doc.Tasks) != 4 || len(doc.Entries) != 6 ||
+			if doc.Format != "focusflow-export" || doc.Version != 4 || len(doc.Tasks) != 4 || len(doc.Entries) != 6 ||
 				len(doc.DayNotes) != 1 || len(doc.Notes) != 2 || len(doc.Activity) == 0 || len(doc.Phases) != 5 ||
 				len(doc.Tags) != 2 || len(doc.TaskTags) != 3 {
 				t.Fatalf("export: %+v", doc)

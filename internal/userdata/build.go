@@ -36,7 +36,8 @@ func Build(rows *focusflow.ExportRows, now time.Time) *focusflow.ExportDoc {
 		Activity: make([]focusflow.ExportActivity, 0, len(rows.Activity)),
 		Phases:   make([]focusflow.ExportPhase, 0, len(rows.Phases)),
 		Tags:     make([]focusflow.ExportTag, 0, len(rows.Tags)),
-		TaskTags: make([]focusflow.ExportTaskTag, 0, len(rows.TaskTags))}
+		TaskTags: make([]focusflow.ExportTaskTag, 0, len(rows.TaskTags)),
+		Series:   exportSeries(rows)}
 	tasks := map[int64]bool{}
 	for i := range rows.Tasks {
 		doc.Tasks = append(doc.Tasks, exportTask(&rows.Tasks[i]))
@@ -81,6 +82,7 @@ func Build(rows *focusflow.ExportRows, now time.Time) *focusflow.ExportDoc {
 			CreatedAt: formatInstant(g.CreatedAt)})
 	}
 	doc.TaskTags = exportTaskTags(rows, doc.TaskTags)
+	doc.Occurrences = exportOccurrences(rows)
 	return doc
 }
 
@@ -107,12 +109,14 @@ func exportTaskTags(rows *focusflow.ExportRows, out []focusflow.ExportTaskTag) [
 	return out
 }
 
-// exportProfile is the profile of u, session settings and signals included.
+// exportProfile is the profile of u, every setting included.
 func exportProfile(u *focusflow.User) focusflow.ExportProfile {
+	timeFormat, carry := u.TimeFormat, u.CarryForward
 	return focusflow.ExportProfile{Username: u.Username, Email: u.Email, CreatedAt: formatInstant(u.CreatedAt),
 		Timezone: u.Timezone, Theme: u.Theme, DailyGoalMS: u.DailyGoal.Milliseconds(),
 		TimerCapMS: u.TimerCap.Milliseconds(), FocusMode: u.FocusMode,
-		Session: focusflow.ExportSessionOf(u.Session), Signals: focusflow.ExportSignalsOf(u.Signals)}
+		Session: focusflow.ExportSessionOf(u.Session), Signals: focusflow.ExportSignalsOf(u.Signals),
+		TimeFormat: &timeFormat, CarryForward: &carry}
 }
 
 func exportTask(t *focusflow.Task) focusflow.ExportTask {

@@ -21,7 +21,7 @@ func sampleRows() *focusflow.ExportRows {
 			FocusMode: true, DailyGoal: 90 * time.Minute, TimerCap: time.Hour, CreatedAt: at(0, 0),
 			Session: focusflow.SessionPlan{Mode: focusflow.ModePomodoro, Focus: 50 * time.Minute, ShortBreak: 10 * time.Minute,
 				LongBreak: 30 * time.Minute, LongBreakEvery: 3, FlowRatio: 4, AutoFocus: true},
-			Signals: focusflow.Signals{Volume: 35, Notify: true}},
+			Signals: focusflow.Signals{Volume: 35, Notify: true}, TimeFormat: "24", CarryForward: true},
 		Account: "acct-42",
 		UserRows: focusflow.UserRows{
 			Tasks: []focusflow.Task{
@@ -63,7 +63,7 @@ func TestBuild(t *testing.T) {
 		Timezone: "Europe/Paris", Theme: "dark", DailyGoalMS: 5_400_000, TimerCapMS: 3_600_000, FocusMode: true,
 		Session: &focusflow.ExportSession{Mode: "pomodoro", FocusMinutes: 50, ShortBreakMinutes: 10, LongBreakMinutes: 30,
 			LongBreakEvery: 3, FlowBreakRatio: 4, AutoStartFocus: true},
-		Signals: &focusflow.ExportSignals{SoundVolume: 35, Notify: true}}
+		Signals: &focusflow.ExportSignals{SoundVolume: 35, Notify: true}, TimeFormat: ptr("24"), CarryForward: ptr(true)}
 	if !reflect.DeepEqual(doc.Profile, wantProfile) {
 		t.Errorf("profile: %+v %+v %+v", doc.Profile, doc.Profile.Session, doc.Profile.Signals)
 	}
@@ -115,7 +115,8 @@ func TestBuild(t *testing.T) {
 	raw, _ := json.Marshal(Build(&focusflow.ExportRows{Account: "acct-1"}, time.Now()))
 	var sections map[string]json.RawMessage
 	json.Unmarshal(raw, &sections)
-	for _, k := range []string{"tasks", "time_entries", "day_notes", "notes", "activity", "phases"} {
+	for _, k := range []string{"tasks", "time_entries", "day_notes", "notes", "activity", "phases", "tags", "task_tags",
+		"series", "occurrences"} {
 		if string(sections[k]) != "[]" {
 			t.Errorf("%s of an empty account: %s", k, sections[k])
 		}
@@ -206,3 +207,5 @@ func TestServiceWritesOnlyCheckedDocuments(t *testing.T) {
 		t.Errorf("broken JSON reached the store: %v", err)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -15,7 +15,7 @@ import (
 var (
 	// A ref is its row's letter and id, written as the export writes it:
 	// ids are positive, so "t0" and "t012" name no row.
-	refPattern     = regexp.MustCompile(`^[tenapg][1-9][0-9]{0,17}$`)
+	refPattern     = regexp.MustCompile(`^[tenapgs][1-9][0-9]{0,17}$`)
 	accountPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
@@ -40,6 +40,9 @@ type checker struct {
 	dates    map[string]bool           // of day notes
 	tagNames map[string]string         // a tag's folded name → where it is
 	links    []focusflow.ExportTaskTag // task_tags, resolved by finish
+	// pendingSeries and occurrences are resolved by finish too.
+	pendingSeries []pendingSeries
+	occurrences   []focusflow.ExportOccurrence
 }
 
 func newChecker(now time.Time) *checker {
@@ -61,6 +64,8 @@ func Check(doc *focusflow.ExportDoc, now time.Time) (*focusflow.ImportPlan, erro
 	feed(c, doc.Phases, c.phase)
 	feed(c, doc.Tags, c.tag)
 	feed(c, doc.TaskTags, c.taskTag)
+	feed(c, doc.Series, c.series)
+	feed(c, doc.Occurrences, c.occurrence)
 	return c.finish(doc)
 }
 
@@ -88,6 +93,7 @@ func (c *checker) finish(doc *focusflow.ExportDoc) (*focusflow.ImportPlan, error
 		return p.StartedAt, p.EndedAt
 	}))
 	c.tagLinks()
+	c.seriesLinks()
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
@@ -189,6 +195,9 @@ func (c *checker) header(doc *focusflow.ExportDoc) {
 	if doc.Version >= 2 {
 		c.sessionSettings(pr)
 	}
+	if doc.Version >= 4 {
+		c.profileV4(pr)
+	}
 }
 
 func (c *checker) task(i int, t *focusflow.ExportTask) {
@@ -198,21 +207,8 @@ func (c *checker) task(i int, t *focusflow.ExportTask) {
 		c.taskByID[row.ID] = i
 	}
 	c.date(f+".date", t.Date)
-	row.Title = c.text(focusflow.TitleText, f+".title", t.Title)
-	row.Description = c.text(focusflow.DescriptionText, f+".description", t.Description)
-	if t.StartTime != nil {
-		row.StartTime = *t.StartTime
-		if !focusflow.ValidClock(row.StartTime) {
-			c.p.Add(f+".start_time", "%s.start_time must be HH:MM (00:00–23:59) or null.", f)
-		}
-	}
-	if t.DurationMinutes != nil {
-		row.DurationMinutes = *t.DurationMinutes
-		if row.DurationMinutes < 1 || row.DurationMinutes > focusflow.MaxDurationMinutes {
-			c.p.Add(f+".duration_minutes", "%s.duration_minutes must be between 1 and %d, or null.",
-				f, focusflow.MaxDurationMinutes)
-		}
-	}
+	row.Title, row.Description, row.StartTime, row.DurationMinutes = c.planned(f, t.Title, t.Description, t.StartTime,
+		t.DurationMinutes)
 	switch t.Status {
 	case focusflow.StatusPending, focusflow.StatusInProgress, focusflow.StatusPaused, focusflow.StatusCompleted:
 	default:
@@ -233,6 +229,30 @@ func (c *checker) task(i int, t *focusflow.ExportTask) {
 	}
 	c.plan.Tasks = append(c.plan.Tasks, arrived(row))
 	c.declared = append(c.declared, t.SpentMS)
+}
+
+// planned checks what a task (or a series' template, row f) says it is
+// and plans: its title and description, its start time and duration
+// (nil: none), and returns them cleaned.
+func (c *checker) planned(f, title, description string, start *string, minutes *int) (string, string, string, int) {
+	title = c.text(focusflow.TitleText, f+".title", title)
+	description = c.text(focusflow.DescriptionText, f+".description", description)
+	var clock string
+	if start != nil {
+		clock = *start
+		if !focusflow.ValidClock(clock) {
+			c.p.Add(f+".start_time", "%s.start_time must be HH:MM (00:00–23:59) or null.", f)
+		}
+	}
+	var duration int
+	if minutes != nil {
+		duration = *minutes
+		if duration < 1 || duration > focusflow.MaxDurationMinutes {
+			c.p.Add(f+".duration_minutes", "%s.duration_minutes must be between 1 and %d, or null.",
+				f, focusflow.MaxDurationMinutes)
+		}
+	}
+	return title, description, clock, duration
 }
 
 // arrived is a task as an import writes it: no timer runs for it here, so

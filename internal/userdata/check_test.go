@@ -122,7 +122,7 @@ func TestBadDocumentsAreRefused(t *testing.T) {
 		text  string
 	}{
 		{"format", "something-else", "format", "not a FocusFlow export"},
-		{"version", 4, "version", "Version 4 of the export format is not supported; this FocusFlow reads versions 1 to 3"},
+		{"version", 5, "version", "Version 5 of the export format is not supported; this FocusFlow reads versions 1 to 4"},
 		{"version", 0, "version", "Version 0"},
 		{"version", "1", "version", "wrong type (expected a whole number)"},
 		{"account", "acct 1", "account", "1–64 letters"},

@@ -27,8 +27,10 @@ var added = []versionKeys{
 	{top: []string{"exported_at", "account", "profile", "tasks", "time_entries", "day_notes", "notes", "activity"},
 		profile: []string{"timezone", "theme", "daily_goal_ms", "timer_cap_ms", "focus_mode"}},
 	{top: []string{"phases"}, profile: []string{"session", "signals"}},
-	// Version 3: the planner. Recurring series add their key here.
+	// Version 3: the planner's tags.
 	{top: []string{"tags", "task_tags"}},
+	// Version 4: recurring tasks, and the rest of the profile's settings.
+	{top: []string{"series", "occurrences"}, profile: []string{"time_format", "carry_forward_auto"}},
 }
 
 // keysOf returns the keys version has (own) and those later versions
@@ -65,6 +67,9 @@ func Parse(data []byte) (*focusflow.ExportDoc, error) {
 	if head.Version < 3 {
 		col.doc.Tags, col.doc.TaskTags = nil, nil
 	}
+	if head.Version < 4 {
+		col.doc.Series, col.doc.Occurrences = nil, nil
+	}
 	return &col.doc, nil
 }
 
@@ -84,6 +89,10 @@ func (c *collector) phase(_ int, p *focusflow.ExportPhase) { c.doc.Phases = appe
 func (c *collector) tag(_ int, g *focusflow.ExportTag)     { c.doc.Tags = append(c.doc.Tags, *g) }
 func (c *collector) taskTag(_ int, l *focusflow.ExportTaskTag) {
 	c.doc.TaskTags = append(c.doc.TaskTags, *l)
+}
+func (c *collector) series(_ int, s *focusflow.ExportSeries) { c.doc.Series = append(c.doc.Series, *s) }
+func (c *collector) occurrence(_ int, o *focusflow.ExportOccurrence) {
+	c.doc.Occurrences = append(c.doc.Occurrences, *o)
 }
 
 // keySet is an object's keys, as requireKeys and checkHead ask about them.

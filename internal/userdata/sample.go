@@ -18,7 +18,7 @@ func SampleRows(tasks int, history bool, end time.Time) *focusflow.ExportRows {
 	first := end.Truncate(24*time.Hour).AddDate(0, 0, -days-1)
 	rows := &focusflow.ExportRows{Account: "sample-account",
 		User: focusflow.User{Username: "sample", Email: "sample@example.invalid", CreatedAt: first, Timezone: "UTC",
-			Theme: "auto", DailyGoal: 4 * time.Hour, TimerCap: 4 * time.Hour, Session: focusflow.DefaultSessionPlan(),
+			Theme: "auto", TimeFormat: "auto", DailyGoal: 4 * time.Hour, TimerCap: 4 * time.Hour, Session: focusflow.DefaultSessionPlan(),
 			Signals: focusflow.Signals{Volume: 50}}}
 	for i := range tasks {
 		day := first.AddDate(0, 0, i/perDay)

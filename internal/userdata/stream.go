@@ -27,6 +27,8 @@ type sink interface {
 	phase(i int, p *focusflow.ExportPhase)
 	tag(i int, g *focusflow.ExportTag)
 	taskTag(i int, l *focusflow.ExportTaskTag)
+	series(i int, s *focusflow.ExportSeries)
+	occurrence(i int, o *focusflow.ExportOccurrence)
 }
 
 // section is one array of rows of the document.
@@ -60,6 +62,8 @@ var sections = []section{
 	sectionOf("phases", sink.phase, "ref", "kind", "started_at", "ended_at", "planned_ms", "outcome"),
 	sectionOf("tags", sink.tag, "ref", "name", "color", "created_at"),
 	sectionOf("task_tags", sink.taskTag, "task_ref", "tag_ref"),
+	sectionOf("series", sink.series, "ref", "repeat", "start_date", "title", "created_at"),
+	sectionOf("occurrences", sink.occurrence, "task_ref", "date"),
 }
 
 // docReader reads one document from a stream.

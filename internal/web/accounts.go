@@ -274,9 +274,14 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a *authState) {
-	s.writeJSON(w, r, http.StatusOK, map[string]any{"id": a.user.ID, "username": a.user.Username,
-		"email": a.user.Email, "timezone": a.user.Timezone, "time_format": a.user.TimeFormat, "created_at": apiTime(a.user.CreatedAt),
-		"session": toSessionPlanJSON(a.user.Session), "signals": toSignalsJSON(a.user.Signals)})
+	s.writeJSON(w, r, http.StatusOK, meJSON(a.user))
+}
+
+// meJSON is what /api/v1/me says of the user.
+func meJSON(u *focusflow.User) map[string]any {
+	return map[string]any{"id": u.ID, "username": u.Username, "email": u.Email, "timezone": u.Timezone,
+		"time_format": u.TimeFormat, "carry_forward_auto": u.CarryForward, "created_at": apiTime(u.CreatedAt),
+		"session": toSessionPlanJSON(u.Session), "signals": toSignalsJSON(u.Signals)}
 }
 
 // apiCSRF hands the page's scripts a fresh token, so a page left open all

@@ -254,8 +254,11 @@ func importNotice(sum *focusflow.ImportSummary) string {
 	msg := fmt.Sprintf("Imported %s, %s, %s, %s, %s and %s.", countOf(c.Tasks, "task"),
 		countOf(c.TimeEntries, "time entry"), countOf(c.Phases, "session phase"), countOf(c.DayNotes, "daily note"),
 		countOf(c.Notes, "note"), countOf(c.Activity, "activity entry"))
+	if c.Series > 0 {
+		msg = strings.TrimSuffix(msg, ".") + ", with " + countOf(c.Series, "repeating task") + "."
+	}
 	if k := sum.Skipped; k != (focusflow.ImportCounts{}) {
-		msg += fmt.Sprintf(" %d already there (skipped).", k.Tasks+k.TimeEntries+k.Phases+k.DayNotes+k.Notes+k.Activity)
+		msg += fmt.Sprintf(" %d already there (skipped).", k.Tasks+k.TimeEntries+k.Phases+k.DayNotes+k.Notes+k.Activity+k.Series)
 	}
 	if sum.SettingsApplied {
 		msg += " Settings were taken from the file."

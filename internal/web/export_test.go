@@ -89,7 +89,7 @@ func TestExportEndpoints(t *testing.T) {
 		}
 		var doc focusflow.ExportDoc
 		res.decode(t, &doc)
-		if doc.Format != "focusflow-export" || doc.Version != 3 || doc.Profile.Username != u.Username ||
+		if doc.Format != "focusflow-export" || doc.Version != 4 || doc.Profile.Username != u.Username ||
 			len(doc.Tags) != 2 || len(doc.TaskTags) != 2 ||
 			len(doc.Tasks) != 2 || len(doc.Entries) != 3 || len(doc.DayNotes) != 1 || len(doc.Notes) != 1 ||
 			doc.Profile.Session == nil || doc.Profile.Session.FocusMinutes != 25 || doc.Profile.Signals == nil {

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/focusflow/focusflow"
@@ -159,7 +160,7 @@ type statsJSON struct {
 	Plan        planJSON           `json:"plan"`
 	Sessions    sessionStatsJSON   `json:"sessions"`
 	Goal        goalJSON           `json:"goal"`
-	ByTag       *tagReportJSON     `json:"by_tag"`
+	ByTag       *tagReportJSON     `json:"by_tag,omitempty"` // with include=by_tag
 	Definitions map[string]string  `json:"definitions"`
 	ServerTime  string             `json:"server_time"`
 }
@@ -277,6 +278,22 @@ func statsRange(r *http.Request, today string) (from, to string, err error) {
 	return rangeParams(r, today, "from", "to")
 }
 
+// statsIncludes reads ?include=, a comma-separated list of the optional
+// parts of the stats: by_tag is the only one. The breakdown by tag reads
+// every task and time entry of the range, where the rest of the stats
+// read only per-day figures, so a client asks for it when it shows it.
+func statsIncludes(r *http.Request) (byTag bool, err error) {
+	for _, v := range r.URL.Query()["include"] {
+		for part := range strings.SplitSeq(v, ",") {
+			if part != "by_tag" {
+				return false, focusflow.Invalid("include", "include can only list by_tag, not %q.", focusflow.Shorten(part, 40))
+			}
+			byTag = true
+		}
+	}
+	return byTag, nil
+}
+
 // rangeParams reads a range of dates from the query parameters fromKey
 // and toKey: by default the DefaultStatsDays days ending today.
 func rangeParams(r *http.Request, today, fromKey, toKey string) (from, to string, err error) {
@@ -311,7 +328,15 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request, a *authState) 
 		s.fail(w, r, err)
 		return
 	}
+	byTag, err := statsIncludes(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	st, err := s.store.Insights(r.Context(), a.user, from, to)
+	if err == nil && byTag {
+		st.ByTag, err = s.store.TagReport(r.Context(), a.user, from, to)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -361,7 +386,7 @@ func (s *Server) achievementsPage(w http.ResponseWriter, r *http.Request, a *aut
 		return
 	}
 	v := buildInsightsView(st, list, a.user.Location())
-	if v.ByTag, err = s.pageTagReport(r, a.user, today, st.ByTag); err != nil {
+	if v.ByTag, err = s.pageTagReport(r, a.user, today, st.From, st.To); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -217,8 +217,14 @@ func TestAchievementsAndProfilePages(t *testing.T) {
 				t.Errorf("the page lacks %q", want)
 			}
 		}
-		if n := strings.Count(body, `<rect class="hm l`); n != 365+5 {
-			t.Errorf("%d heatmap cells, want 365 days and 5 legend squares", n)
+		if n := strings.Count(body, `<rect class="hm l`); n != 365 {
+			t.Errorf("%d heatmap cells, want 365 days", n)
+		}
+		if n := strings.Count(body, `<span class="hm-key l`); n != 5 {
+			t.Errorf("%d heatmap key squares, want 5", n)
+		}
+		if n := strings.Count(body, ` today"`); n != 1 {
+			t.Errorf("%d heatmap cells marked today, want 1", n)
 		}
 		if styleAttr.MatchString(body) || inlineScript.MatchString(body) {
 			t.Error("the page has an inline style or script, which the CSP forbids")

@@ -115,8 +115,8 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 		set.Theme = &v
 	}
 	if v := r.PostFormValue("time_format"); v != "" {
-		if !slices.Contains(focusflow.TimeFormats, v) {
-			fail(focusflow.Invalid("time_format", "Time format must be auto, 12 or 24."))
+		if err := focusflow.ValidateTimeFormat(v); err != nil {
+			fail(err)
 			return
 		}
 		set.TimeFormat = &v
@@ -151,14 +151,23 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request, a *authS
 		fail(err)
 		return
 	}
-	s.sessions.dropUser(a.user.ID)
-	s.tokens.dropUser(a.user.ID)
-	if err := s.store.UpdateSettings(r.Context(), a.user.ID, set); err != nil {
+	if err := s.saveSettings(r, a.user.ID, set); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.publish(a.user.ID, live.KindSettings, live.AreaSettings, map[string]any{})
 	http.Redirect(w, r, "/profile?notice=settings-saved", http.StatusSeeOther)
+}
+
+// saveSettings stores checked settings and tells the user's other pages.
+func (s *Server) saveSettings(r *http.Request, userID int64, set focusflow.UserSettings) error {
+	// Cached users would keep the old settings until they expire.
+	s.sessions.dropUser(userID)
+	s.tokens.dropUser(userID)
+	if err := s.store.UpdateSettings(r.Context(), userID, set); err != nil {
+		return err
+	}
+	s.publish(userID, live.KindSettings, live.AreaSettings, map[string]any{})
+	return nil
 }
 
 // checkCurrentPassword verifies the signed-in user's password for a

@@ -46,6 +46,7 @@ func (s *Server) routes() *router {
 	handle("GET /search", s.requireUser(s.searchPage))
 
 	handle("GET /api/v1/me", s.requireUser(s.apiMe))
+	handle("PATCH /api/v1/me", s.requireUser(s.apiUpdateMe))
 	handle("GET /api/v1/csrf", s.apiCSRF)
 	handle("GET /api/v1/openapi.json", s.openAPI)
 

@@ -76,6 +76,9 @@ var routeScopes = map[string]string{
 // tokenClosedRoutes are the /api/v1 routes closed to tokens on purpose.
 var tokenClosedRoutes = map[string]string{
 	"GET /api/v1/csrf": "only cookie sessions need CSRF tokens",
+	// No scope covers the account's settings; they change in a signed-in
+	// browser, as on the profile page.
+	"PATCH /api/v1/me": "account settings change in a signed-in browser only",
 }
 
 // areaScopes is the scope a token needs to see a live event of each area.

@@ -12,7 +12,7 @@ import (
 // "By tag" table.
 
 // byTagDefinition documents by_tag in every stats response.
-const byTagDefinition = "The range broken down by tag: tasks dated in the range and how many were completed, " +
+const byTagDefinition = "With include=by_tag, the range broken down by tag: tasks dated in the range and how many were completed, " +
 	"focus time of time entries inside the range (closed entries: a running timer counts once it stops), and " +
 	"plan versus reality over the range's planned tasks (a start time and a duration). A task with several tags " +
 	"counts under each of them, so the rows add up to more than total, which counts every task and entry once; " +
@@ -117,15 +117,14 @@ func buildTagReportView(r *focusflow.TagReport) tagReportView {
 }
 
 // pageTagReport is the page's table by tag: of the range its tag_from and
-// tag_to ask for, else the page's own range (already in st).
-func (s *Server) pageTagReport(r *http.Request, user *focusflow.User, today string, st *focusflow.TagReport) (tagReportView, error) {
+// tag_to ask for, else the page's own range (from, to).
+func (s *Server) pageTagReport(r *http.Request, user *focusflow.User, today, from, to string) (tagReportView, error) {
 	q := r.URL.Query()
-	if !q.Has("tag_from") && !q.Has("tag_to") {
-		return buildTagReportView(st), nil
-	}
-	from, to, err := rangeParams(r, today, "tag_from", "tag_to")
-	if err != nil {
-		return tagReportView{}, err
+	if q.Has("tag_from") || q.Has("tag_to") {
+		var err error
+		if from, to, err = rangeParams(r, today, "tag_from", "tag_to"); err != nil {
+			return tagReportView{}, err
+		}
 	}
 	rep, err := s.store.TagReport(r.Context(), user, from, to)
 	if err != nil {

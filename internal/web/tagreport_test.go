@@ -64,7 +64,7 @@ func TestStatsByTag(t *testing.T) {
 			} `json:"by_tag"`
 			Definitions map[string]string `json:"definitions"`
 		}
-		c.get("/api/v1/stats?from=2025-07-01&to=2025-07-05").expect(t, 200).decode(t, &st)
+		c.get("/api/v1/stats?from=2025-07-01&to=2025-07-05&include=by_tag").expect(t, 200).decode(t, &st)
 		bt := st.ByTag
 		const m45, m30 = int64(45 * time.Minute / time.Millisecond), int64(30 * time.Minute / time.Millisecond)
 		if len(bt.Tags) != 2 || bt.Tags[0].Tag.Name != "Deep" || bt.Tags[0].FocusMS != m45 || bt.Tags[1].FocusMS != m45 ||
@@ -86,5 +86,17 @@ func TestStatsByTag(t *testing.T) {
 			}
 		}
 		c.get("/achievements?tag_from=2025-07-06&tag_to=2025-07-04").expect(t, 400)
+		// The breakdown is read only when asked for.
+		noTags := c.get("/api/v1/stats?from=2025-07-01&to=2025-07-05").expect(t, 200).Body
+		if strings.Contains(noTags, `"by_tag":{`) || strings.Contains(noTags, `"by_tag":null`) {
+			t.Errorf("by_tag without include: %.200s", noTags)
+		}
+		for _, bad := range []string{"tags", "by_tag,days", ""} {
+			res := c.get("/api/v1/stats?include=" + bad).expect(t, 400)
+			if !strings.Contains(res.Body, `"field":"include"`) {
+				t.Errorf("include=%q: %s", bad, res.Body)
+			}
+		}
+		c.get("/api/v1/stats?include=by_tag,by_tag").expect(t, 200)
 	})
 }

@@ -23,6 +23,7 @@ type tagStore interface {
 }
 
 func (s *Server) tagRoutes(handle func(string, http.HandlerFunc)) {
+	handle("GET /tags", s.requireUser(s.tagsPage))
 	handle("GET /api/v1/tags", s.requireUser(s.apiTags))
 	handle("POST /api/v1/tags", s.requireUser(s.apiCreateTag))
 	handle("PATCH /api/v1/tags/{id}", s.requireUser(s.apiUpdateTag))
