@@ -3,6 +3,7 @@ package focus
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -111,6 +112,8 @@ func (tm *timer) entries() []Span {
 	for _, c := range tm.log {
 		for _, op := range c.Entries {
 			switch {
+			case op.Drop:
+				out = slices.DeleteFunc(out, func(sp Span) bool { return sp.End.IsZero() && sp.Start.Equal(op.Entry.Start) })
 			case op.Open && op.End.IsZero():
 				out = append(out, Span{TaskID: op.Entry.TaskID, Start: op.Entry.Start})
 			case op.Open:
@@ -566,6 +569,21 @@ func TestCloseNeverEndsBeforeItsStart(t *testing.T) {
 	c := tm.apply(t0, cmd(focusflow.ActionPause, 0, 0))
 	if !c.Entries[0].End.Equal(t0.Add(time.Second)) {
 		t.Fatalf("closed at %v, before its start", c.Entries[0].End)
+	}
+}
+
+func TestActionsInOneMillisecondDropTheEmptyEntry(t *testing.T) {
+	tm := newTimer(t, stopwatch, taskA, taskB)
+	tm.apply(t0, cmd(focusflow.ActionStart, taskA.ID, 0))
+	c := tm.apply(t0, cmd(focusflow.ActionStart, taskB.ID, 0))
+	if c.Entries[0] != (EntryOp{Drop: true, Entry: Entry{TaskID: taskA.ID, Start: t0}, End: t0,
+		Source: focusflow.SourceTimer, Status: focusflow.StatusPaused}) {
+		t.Fatalf("switching in the millisecond A began: %+v", c.Entries)
+	}
+	tm.apply(t0.Add(time.Second), cmd(focusflow.ActionStop, 0, 0))
+	want := []Span{{TaskID: taskB.ID, Start: t0, End: t0.Add(time.Second)}}
+	if got := tm.entries(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("entries %+v, want %+v", got, want)
 	}
 }
 

@@ -183,17 +183,20 @@ func (c *Change) open(t time.Time) {
 
 // close ends the running entry at end and adds its time to the timer's
 // task when it is that task's. An entry opened within this change is
-// written whole instead.
+// written whole instead; one that would end as it began is dropped.
 func (c *Change) close(end time.Time, source, status string) {
 	s := &c.State
 	e := s.Entry
 	if end.Before(e.Start) {
 		end = e.Start
 	}
+	op := EntryOp{Entry: *e, End: end, Source: source, Status: status, Drop: end.Equal(e.Start)}
 	if n := len(c.Entries); n > 0 && c.Entries[n-1].Open && c.Entries[n-1].End.IsZero() && c.Entries[n-1].Entry == *e {
-		c.Entries[n-1].End, c.Entries[n-1].Source, c.Entries[n-1].Status = end, source, status
+		// Opened within this change: written whole, or not at all.
+		op.Open = !op.Drop
+		c.Entries[n-1] = op
 	} else {
-		c.Entries = append(c.Entries, EntryOp{Entry: *e, End: end, Source: source, Status: status})
+		c.Entries = append(c.Entries, op)
 	}
 	if e.TaskID == s.Task.ID {
 		s.Task.Spent += end.Sub(e.Start)

@@ -91,8 +91,14 @@ func (set Settings) scale(p focusflow.SessionPlan) focusflow.SessionPlan {
 
 // EntryOp is one write of a time entry, in order. An opened entry that
 // also ends within the same change is written whole (End set).
+//
+// An entry that ends in the millisecond it began holds no time and is
+// dropped (Drop) rather than ended: two actions within one millisecond
+// would otherwise leave an empty entry starting where the next one starts,
+// and a user's entries would no longer be ordered by their starts alone.
 type EntryOp struct {
 	Open   bool      // a new entry (else: the running entry ends)
+	Drop   bool      // the running entry (or one opened within this change) is deleted, not ended
 	Entry  Entry     // task and start
 	End    time.Time // zero for an opened entry that keeps running
 	Source string    // of an ended entry: focusflow.SourceTimer or SourceCapped

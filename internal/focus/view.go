@@ -31,7 +31,7 @@ func Live(s State, now time.Time, set Settings) (*focusflow.Timer, []Span) {
 	c.advance(now, set)
 	var spans []Span
 	for _, op := range c.Entries {
-		if !op.End.IsZero() {
+		if !op.End.IsZero() && !op.Drop {
 			spans = append(spans, Span{TaskID: op.Entry.TaskID, Start: op.Entry.Start, End: op.End})
 		}
 	}

@@ -205,11 +205,19 @@ func saveTimer(ctx context.Context, tx execer, userID int64, s focus.State, now 
 		userID, nullID(s.TaskID), state, s.Version, now.UnixMilli(), ends, sessionJSON(s))
 }
 
-// writeEntryOp opens, closes or writes whole one time entry, keeping its
+// writeEntryOp opens, closes, drops or writes whole one time entry, keeping its
 // task's spent time and status and the per-day figures in step.
 func writeEntryOp(ctx context.Context, tx execer, user *focusflow.User, op focus.EntryOp) error {
 	e := op.Entry
 	switch {
+	case op.Drop:
+		// Nothing of the entry counted yet: only its task's status moves on.
+		if err := tx.Exec(ctx, `DELETE FROM time_entries WHERE user_id = $1 AND ended_at IS NULL AND started_at = $2`,
+			user.ID, e.Start.UnixMilli()); err != nil {
+			return err
+		}
+		return tx.Exec(ctx, `UPDATE tasks SET status = CASE WHEN $3 = '' OR status = 'completed' THEN status ELSE $3 END,
+			updated_at = $4 WHERE id = $1 AND user_id = $2`, e.TaskID, user.ID, op.Status, op.End.UnixMilli())
 	case op.Open && op.End.IsZero():
 		if err := tx.Exec(ctx, `INSERT INTO time_entries (user_id, task_id, started_at, source, created_at)
 			VALUES ($1, $2, $3, 'timer', $3)`, user.ID, e.TaskID, e.Start.UnixMilli()); err != nil {
