@@ -64,14 +64,17 @@ type DayStats struct {
 
 // Day is everything the dashboard shows for one date.
 type Day struct {
-	Date     string
-	Tasks    []Task
-	Note     DayNote
-	Notes    []Note
-	Activity []Activity
-	Timer    *Timer
-	Stats    DayStats   // this date, live timer included
-	Week     []DayStats // Monday–Sunday of the date's week, live included
-	Streak   int
-	Series   map[int64]Series // the series of the day's occurrences
+	Date  string
+	Tasks []Task
+	Note  DayNote
+	Notes []Note
+	// The latest DayActivityShown lines, newest first; ActivityNext is
+	// where the rest continues (nil when there is no more).
+	Activity     []ActivityRow
+	ActivityNext *ActivityCursor
+	Timer        *Timer
+	Stats        DayStats   // this date, live timer included
+	Week         []DayStats // Monday–Sunday of the date's week, live included
+	Streak       int
+	Series       map[int64]Series // the series of the day's occurrences
 }

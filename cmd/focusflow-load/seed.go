@@ -38,6 +38,7 @@ type seedConfig struct {
 	workers        int
 	batch          int
 	fast           bool
+	heavyDay       bool // today: heavyTasks tasks, heavyNotes notes, heavyActivity lines
 	now            time.Time
 }
 
@@ -97,14 +98,15 @@ type (
 
 // batch is the history of a few users, written in one transaction.
 type batch struct {
-	users   []*userRow
-	tasks   []taskRow
-	entries []entryRow
-	daily   []dailyRow
-	hourly  []hourlyRow
-	notes   []noteRow
-	dayNote []dayNoteRow
-	now     int64 // timers.updated_at
+	users    []*userRow
+	tasks    []taskRow
+	entries  []entryRow
+	daily    []dailyRow
+	hourly   []hourlyRow
+	notes    []noteRow
+	dayNote  []dayNoteRow
+	activity []activityRow
+	now      int64 // timers.updated_at
 }
 
 var taskTitles = [...]string{
@@ -153,7 +155,7 @@ type dayGen struct {
 // entries to sum: the working day moves earlier (from midnight at the
 // earliest) and its slots shrink when needed.
 func (g *dayGen) window(day time.Time, isToday bool) (begin, end time.Time) {
-	perDay := g.c.tasksPerDay * g.c.entriesPerTask
+	perDay := g.c.tasksOn(isToday) * g.c.entriesPerTask
 	begin = day.Add(8*time.Hour + time.Duration(g.rng.IntN(91))*time.Minute)
 	end = day.Add(23 * time.Hour)
 	if !isToday {
@@ -175,17 +177,22 @@ func (g *dayGen) day(day time.Time, isToday bool) {
 	date := day.Format("2006-01-02")
 	begin, end := g.window(day, isToday)
 	g.slot = 45 * time.Minute
-	if perDay := g.c.tasksPerDay * g.c.entriesPerTask; perDay > 0 {
+	tasks := g.c.tasksOn(isToday)
+	if perDay := tasks * g.c.entriesPerTask; perDay > 0 {
 		g.slot = min(45*time.Minute, end.Sub(begin)/time.Duration(perDay)).Truncate(time.Second)
 	}
 	g.cursor, g.hours, g.completed = begin, [24]int64{}, 0
 	var focus int64
-	for t := 0; t < g.c.tasksPerDay; t++ {
+	for t := 0; t < tasks; t++ {
 		focus += g.task(day, date, t, isToday)
 	}
-	g.notes(day, date)
+	if isToday && g.c.heavyDay {
+		g.heavyToday(day, date, g.b.tasks[len(g.b.tasks)-tasks:])
+	} else {
+		g.notes(day, date)
+	}
 	g.b.daily = append(g.b.daily, dailyRow{userID: g.u.id, date: date, focusMS: focus,
-		total: int32(g.c.tasksPerDay), completed: g.completed})
+		total: int32(tasks), completed: g.completed})
 	for h, f := range g.hours {
 		if f > 0 {
 			g.b.hourly = append(g.b.hourly, hourlyRow{userID: g.u.id, date: date, hour: int32(h), focusMS: f})
@@ -308,6 +315,8 @@ func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.IntVar(&c.batch, "batch", 10, "users written per transaction")
 	fs.BoolVar(&c.fast, "fast", true, "PostgreSQL: skip foreign-key triggers while copying (session_replication_role=replica; needs a superuser, "+
 		"else it copies with them and says so). The generated rows are consistent by construction")
+	fs.BoolVar(&c.heavyDay, "heavy-day", false, fmt.Sprintf("give every user a heavy today: %d tasks, %d typed notes and %d activity lines",
+		heavyTasks, heavyNotes, heavyActivity))
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: focusflow-load seed --db URL [flags]
 
@@ -316,6 +325,10 @@ given FocusFlow's schema first; one at another schema version is refused:
 run 'focusflow migrate'): per user and day, --tasks-per-day tasks with
 --entries-per-task closed timer entries each, tasks.spent_ms, daily_stats and
 hourly_focus consistent with the entries (UTC), and one idle timer row.
+With --heavy-day, today instead has 20 tasks, 10 typed notes and 200
+activity lines (task added, timer started/paused/resumed/stopped, note
+added; two lines to an instant), to compare a heavy day view with a light
+one.
 Users are load-user-00001 … (email load-user-00001@example.test), all sharing
 one argon2id hash of --password. PostgreSQL is written with COPY.
 
@@ -380,7 +393,7 @@ func (c *seedConfig) seed(ctx context.Context, out io.Writer) error {
 	if err := st.insertUsers(ctx, users); err != nil {
 		return fmt.Errorf("insert users: %w", err)
 	}
-	perUser := int64(c.days) * int64(c.tasksPerDay)
+	perUser := c.tasksPerUser()
 	taskBase, entryBase, err := st.reserve(ctx, perUser*int64(c.users), perUser*int64(c.entriesPerTask)*int64(c.users))
 	if err != nil {
 		return fmt.Errorf("reserve ids: %w", err)

@@ -220,6 +220,11 @@ func (s *pgStore) write(ctx context.Context, b *batch) error {
 				e := &b.entries[i]
 				return []any{e.id, e.userID, e.taskID, e.started, e.ended, "timer", e.started}, nil
 			})},
+		{"activity", []string{"user_id", "date", "at", "kind", "message", "task_id"},
+			pgx.CopyFromSlice(len(b.activity), func(i int) ([]any, error) {
+				a := &b.activity[i]
+				return []any{a.userID, a.date, a.at, a.kind, a.message, a.taskID}, nil
+			})},
 		{"daily_stats", []string{"user_id", "date", "focus_ms", "manual_ms", "total", "completed"},
 			pgx.CopyFromSlice(len(b.daily), func(i int) ([]any, error) {
 				d := &b.daily[i]
@@ -244,6 +249,6 @@ func (s *pgStore) write(ctx context.Context, b *batch) error {
 }
 
 func (s *pgStore) finish(ctx context.Context) error {
-	_, err := s.ctl.Exec(ctx, `ANALYZE users, tasks, time_entries, daily_stats, hourly_focus, timers, notes, day_notes`)
+	_, err := s.ctl.Exec(ctx, `ANALYZE users, tasks, time_entries, daily_stats, hourly_focus, timers, notes, day_notes, activity`)
 	return err
 }

@@ -17,21 +17,7 @@ func TestSeedWritesSearchableText(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			opts := sqlstore.Options{SQLitePath: filepath.Join(t.TempDir(), "seed.db")}
-			dbURL := "sqlite://" + opts.SQLitePath
-			if e.Name == "postgres" {
-				dbURL = storetest.CreateDatabase(t)
-				opts = sqlstore.Options{URL: dbURL}
-			}
-			var out, errb bytes.Buffer
-			if code := run(ctx, []string{"seed", "--db", dbURL, "--users", "2", "--days", "90"}, &out, &errb); code != 0 {
-				t.Fatalf("seed: %d\n%s\n%s", code, out.String(), errb.String())
-			}
-			db, err := sqlstore.Open(ctx, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := seeded(t, e, "--users", "2", "--days", "90")
 			u, _, err := db.UserByLogin(ctx, userName(1))
 			if err != nil {
 				t.Fatal(err)
@@ -59,4 +45,27 @@ func TestSeedWritesSearchableText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// seeded runs the seed with args into a fresh database of engine e and
+// opens FocusFlow's store on it (closed when the test ends).
+func seeded(t *testing.T, e storetest.Engine, args ...string) *sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	opts := sqlstore.Options{SQLitePath: filepath.Join(t.TempDir(), "seed.db")}
+	dbURL := "sqlite://" + opts.SQLitePath
+	if e.Name == "postgres" {
+		dbURL = storetest.CreateDatabase(t)
+		opts = sqlstore.Options{URL: dbURL}
+	}
+	var out, errb bytes.Buffer
+	if code := run(ctx, append([]string{"seed", "--db", dbURL}, args...), &out, &errb); code != 0 {
+		t.Fatalf("seed: %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	db, err := sqlstore.Open(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

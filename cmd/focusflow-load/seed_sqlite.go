@@ -172,6 +172,12 @@ func (s *sqliteStore) write(ctx context.Context, b *batch) error {
 			return fmt.Errorf("insert day note: %w", err)
 		}
 	}
+	for _, a := range b.activity {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO activity (user_id, date, at, kind, message, task_id)
+			VALUES (?, ?, ?, ?, ?, ?)`, a.userID, a.date, a.at, a.kind, a.message, a.taskID); err != nil {
+			return fmt.Errorf("insert activity: %w", err)
+		}
+	}
 	entry, err := prep(`INSERT INTO time_entries (id, user_id, task_id, started_at, ended_at, source, created_at)
 		VALUES (?, ?, ?, ?, ?, 'timer', ?)`)
 	if err != nil {

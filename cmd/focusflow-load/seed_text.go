@@ -98,12 +98,17 @@ func (g *textGen) dayNote() (string, bool) {
 func (g *textGen) notes() []noteRow {
 	var out []noteRow
 	for g.rng.IntN(5) == 0 && len(out) < 2 {
-		n := noteRow{typ: focusflow.NoteTypes[g.rng.IntN(len(focusflow.NoteTypes))], title: pick(g, noteTitles[:]),
-			content: g.paragraph(1, 5)}
-		n.words = focusflow.SearchWords(n.title, n.content)
-		out = append(out, n)
+		out = append(out, g.note())
 	}
 	return out
+}
+
+// note is a typed note of any type, with its search words.
+func (g *textGen) note() noteRow {
+	n := noteRow{typ: focusflow.NoteTypes[g.rng.IntN(len(focusflow.NoteTypes))], title: pick(g, noteTitles[:]),
+		content: g.paragraph(1, 5)}
+	n.words = focusflow.SearchWords(n.title, n.content)
+	return n
 }
 
 // searchQueries are what the search scenario asks: whole words, prefixes,

@@ -429,7 +429,7 @@ func checkLegacyAlice(t *testing.T, lt *legacyTarget, rep legacyimport.UserRepor
 		t.Errorf("2025-06-03 notes: %+v %+v", d.Note, d.Notes)
 	}
 	// Activity about a task the original deleted keeps no task id.
-	var deleted *focusflow.Activity
+	var deleted *focusflow.ActivityRow
 	for i := range d.Activity {
 		if strings.HasPrefix(d.Activity[i].Message, "Deleted task") {
 			deleted = &d.Activity[i]

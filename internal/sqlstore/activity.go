@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -153,4 +155,41 @@ func logEntryEdit(ctx context.Context, tx execer, user *focusflow.User, now time
 		spanText(user, t.Date, before.StartedAt, before.EndedAt), spanText(user, t.Date, e.StartedAt, e.EndedAt),
 		lengthText(e.EndedAt.Sub(e.StartedAt)))
 	return logActivityOn(ctx, tx, user, t.Date, now, focusflow.ActEntryEdited, msg, t.ID)
+}
+
+// activityLineColumns are the columns scanActivityLine reads.
+const activityLineColumns = `id, date, at, kind, message, task_id`
+
+func scanActivityLine(row rowScanner) (focusflow.ActivityRow, error) {
+	var l focusflow.ActivityRow
+	var at int64
+	var task sql.NullInt64
+	err := row.Scan(&l.ID, &l.Date, &at, &l.Kind, &l.Message, &task)
+	l.At, l.TaskID = fromMS(at), task.Int64
+	return l, err
+}
+
+// DayActivity reads a page of the user's activity on date, newest first:
+// at most limit lines, those before the cursor when there is one. It
+// reads one line more to tell whether more follow.
+func (db *DB) DayActivity(ctx context.Context, userID int64, date string, before *focusflow.ActivityCursor, limit int) (focusflow.ActivityPage, error) {
+	q, args := `SELECT `+activityLineColumns+` FROM activity WHERE user_id = $1 AND date = $2`, []any{userID, date}
+	if before != nil {
+		// A row value: both engines bound the (user_id, date, at, id)
+		// index scan with it.
+		q += ` AND (at, id) < ($4, $5)`
+		args = append(args, before.At.UnixMilli(), before.ID)
+	}
+	args = slices.Insert(args, 2, any(limit+1))
+	var lines []focusflow.ActivityRow
+	b := db.batch()
+	b.Query(q+` ORDER BY at DESC, id DESC LIMIT $3`, args, func(row rowScanner) error {
+		l, err := scanActivityLine(row)
+		lines = append(lines, l)
+		return err
+	})
+	if err := b.Run(ctx); err != nil {
+		return focusflow.ActivityPage{}, err
+	}
+	return focusflow.PageOf(lines, limit), nil
 }

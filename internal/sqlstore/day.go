@@ -11,9 +11,6 @@ import (
 	"github.com/focusflow/focusflow/internal/localdate"
 )
 
-// activityLimit bounds the activity shown for one day.
-const activityLimit = 200
-
 // Day returns everything the dashboard shows for one of the user's dates,
 // reading it in one batch (one round trip on PostgreSQL). A forgotten
 // timer reads as capped, with the numbers the sweep or the next write will
@@ -89,7 +86,7 @@ func (db *DB) timerTask(ctx context.Context, userID, taskID int64, tasks []focus
 // occurrences missing there, which are then created first (see Day).
 func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck, fill bool) (*focusflow.Day, focus.State, error) {
 	rd := &dayRead{day: &focusflow.Day{Date: date, Tasks: []focusflow.Task{}, Notes: []focusflow.Note{},
-		Activity: []focusflow.Activity{}}, byDate: map[string]focusflow.DayStats{}, tags: tagCollector{}}
+		Activity: []focusflow.ActivityRow{}}, byDate: map[string]focusflow.DayStats{}, tags: tagCollector{}}
 	b := db.batch()
 	rd.queueUser(b, db, user.ID, date, recheck)
 	today := localdate.Today(db.now(), user.Location())
@@ -98,6 +95,8 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, re
 	if err := b.Run(ctx); err != nil {
 		return nil, rd.timer, err
 	}
+	p := focusflow.PageOf(rd.day.Activity, focusflow.DayActivityShown)
+	rd.day.Activity, rd.day.ActivityNext = p.Lines, p.Next
 	if rd.fresh == nil {
 		if recheck != (focusflow.Recheck{}) {
 			return nil, rd.timer, focusflow.ErrSessionGone
@@ -261,14 +260,12 @@ func (rd *dayRead) queueContent(b *readBatch, userID int64, date string) {
 			}
 			return err
 		})
-	b.Query(`SELECT at, kind, message, task_id FROM activity WHERE user_id = $1 AND date = $2
-		ORDER BY at DESC, id DESC LIMIT $3`, []any{userID, date, activityLimit}, func(row rowScanner) error {
-		var a focusflow.Activity
-		var at int64
-		var task sql.NullInt64
-		err := row.Scan(&at, &a.Kind, &a.Message, &task)
-		a.At, a.TaskID = fromMS(at), task.Int64
-		d.Activity = append(d.Activity, a)
+	// One line more than shown tells whether there is more, without a
+	// count: readDay keeps DayActivityShown of them.
+	b.Query(`SELECT `+activityLineColumns+` FROM activity WHERE user_id = $1 AND date = $2
+		ORDER BY at DESC, id DESC LIMIT $3`, []any{userID, date, focusflow.DayActivityShown + 1}, func(row rowScanner) error {
+		l, err := scanActivityLine(row)
+		d.Activity = append(d.Activity, l)
 		return err
 	})
 }

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/focusflow/focusflow"
 
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
@@ -121,5 +124,90 @@ func TestActivityOfEditsThroughTheAPI(t *testing.T) {
 		c.expectLogged(t, days, func() *response { return c.json("DELETE", path, nil) }, http.StatusNoContent,
 			line("2025-07-07", "task_deleted", "Deleted task “Draft v2”"))
 		c.expectLogged(t, days, func() *response { return c.json("DELETE", path, nil) }, http.StatusNotFound)
+	})
+}
+
+type activityPage struct {
+	Activity []activityLine `json:"activity"`
+	More     bool           `json:"activity_more"`
+	Next     *string        `json:"activity_next"`
+	PageNext *string        `json:"next"`
+}
+
+func messagesOf(lines []activityLine) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = l.Message
+	}
+	return out
+}
+
+// The day view holds the latest 20 lines and the cursor to go on from;
+// GET /api/v1/days/{date}/activity pages through the rest newest first,
+// in a stable order for lines of one instant (here all of them: the
+// clock stands still), and refuses a bad cursor or limit naming it.
+func TestDayActivityPagesThroughTheAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storetest.Engine) {
+		ts := newTestServer(t, e)
+		c, u := ts.signedInClient(t)
+		const date = "2025-07-05" // today (UTC)
+		var want []string
+		for i := range 25 {
+			c.createTask(t, map[string]any{"date": date, "title": fmt.Sprintf("T%02d", i)})
+			want = append([]string{fmt.Sprintf("Added task: T%02d", i)}, want...)
+		}
+		var day activityPage
+		c.get("/api/v1/days/"+date).expect(t, http.StatusOK).decode(t, &day)
+		if !slices.Equal(messagesOf(day.Activity), want[:20]) || !day.More || day.Next == nil {
+			t.Fatalf("day view: %v more %v next %v", messagesOf(day.Activity), day.More, day.Next)
+		}
+		base := "/api/v1/days/" + date + "/activity"
+		var p1, p2 activityPage
+		c.get(base+"?limit=3&before="+*day.Next).expect(t, http.StatusOK).decode(t, &p1)
+		if !slices.Equal(messagesOf(p1.Activity), want[20:23]) || p1.PageNext == nil {
+			t.Fatalf("first page: %v next %v", messagesOf(p1.Activity), p1.PageNext)
+		}
+		c.get(base+"?before="+*p1.PageNext).expect(t, http.StatusOK).decode(t, &p2)
+		if !slices.Equal(messagesOf(p2.Activity), want[23:]) || p2.PageNext != nil {
+			t.Fatalf("last page: %v next %v", messagesOf(p2.Activity), p2.PageNext)
+		}
+		var all activityPage
+		c.get(base+"?limit=100").expect(t, http.StatusOK).decode(t, &all)
+		if !slices.Equal(messagesOf(all.Activity), want) || all.PageNext != nil {
+			t.Errorf("whole day: %v next %v", messagesOf(all.Activity), all.PageNext)
+		}
+
+		for _, bad := range []struct{ query, field string }{
+			{"?before=", "before"}, {"?before=not-a-cursor", "before"}, {"?before=" + *day.Next + "AA", "before"},
+			{"?before=MTc1MTcwNzgwMDAwMC4w", "before"}, // a zero id
+			{"?limit=0", "limit"}, {"?limit=101", "limit"}, {"?limit=ten", "limit"}, {"?limit=", "limit"},
+		} {
+			res := c.get(base+bad.query).expect(t, http.StatusBadRequest)
+			if got := res.apiError(t); got.Field != bad.field {
+				t.Errorf("%s: error %+v, want field %s", bad.query, got, bad.field)
+			}
+		}
+		if got := c.get("/api/v1/days/2025-13-01/activity").expect(t, http.StatusBadRequest).apiError(t); got.Field != "date" {
+			t.Errorf("bad date: %+v", got)
+		}
+
+		// Another user with this user's cursor reads only their own (empty) day.
+		other, _ := ts.signedInClient(t)
+		var theirs activityPage
+		other.get(base+"?before="+*day.Next).expect(t, http.StatusOK).decode(t, &theirs)
+		if len(theirs.Activity) != 0 || theirs.PageNext != nil {
+			t.Errorf("other user read %v", theirs.Activity)
+		}
+		ts.newClient(t).get(base).expect(t, http.StatusUnauthorized)
+
+		// Tokens: tasks:read as for the day view.
+		raw, _ := ts.newToken(t, u.ID, time.Time{}, focusflow.ScopeTasksRead)
+		var byToken activityPage
+		ts.bearerClient(t, raw).get(base+"?limit=2").expect(t, http.StatusOK).decode(t, &byToken)
+		if !slices.Equal(messagesOf(byToken.Activity), want[:2]) {
+			t.Errorf("token read %v", messagesOf(byToken.Activity))
+		}
+		raw, _ = ts.newToken(t, u.ID, time.Time{}, focusflow.ScopeNotesRead, focusflow.ScopeStatsRead)
+		wantStatus(t, ts.bearerClient(t, raw).get(base), http.StatusForbidden, "tasks:read")
 	})
 }

@@ -18,6 +18,7 @@ import (
 // dayStore is what the day handlers need.
 type dayStore interface {
 	Day(ctx context.Context, user *focusflow.User, date string, recheck focusflow.Recheck) (*focusflow.Day, error)
+	DayActivity(ctx context.Context, userID int64, date string, before *focusflow.ActivityCursor, limit int) (focusflow.ActivityPage, error)
 }
 
 type progressJSON struct {
@@ -34,13 +35,6 @@ type weekDayJSON struct {
 	Completed   int    `json:"completed"`
 	Total       int    `json:"total"`
 	GoalPercent int    `json:"goal_percent"`
-}
-
-type activityJSON struct {
-	At      string `json:"at"`
-	Kind    string `json:"kind"`
-	Message string `json:"message"`
-	TaskID  *int64 `json:"task_id"`
 }
 
 func goalPercent(focus, goal time.Duration) int {
@@ -119,13 +113,6 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 	for i := range day.Notes {
 		notes[i] = toNoteJSON(&day.Notes[i])
 	}
-	acts := make([]activityJSON, len(day.Activity))
-	for i, ac := range day.Activity {
-		acts[i] = activityJSON{At: apiTime(ac.At), Kind: ac.Kind, Message: ac.Message}
-		if ac.TaskID != 0 {
-			acts[i].TaskID = &day.Activity[i].TaskID
-		}
-	}
 	goal := a.user.DailyGoal
 	week := make([]weekDayJSON, len(day.Week))
 	for i, d := range day.Week {
@@ -133,12 +120,14 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request, a *authState) {
 			GoalPercent: goalPercent(d.Focus, goal)}
 	}
 	body := map[string]any{
-		"date":     day.Date,
-		"tasks":    tasks,
-		"note":     dayNoteJSON{Text: day.Note.Text, UpdatedAt: optTime(day.Note.UpdatedAt)},
-		"notes":    notes,
-		"activity": acts,
-		"timer":    toTimerJSON(day.Timer),
+		"date":          day.Date,
+		"tasks":         tasks,
+		"note":          dayNoteJSON{Text: day.Note.Text, UpdatedAt: optTime(day.Note.UpdatedAt)},
+		"notes":         notes,
+		"activity":      toActivityJSON(day.Activity),
+		"activity_more": day.ActivityNext != nil,
+		"activity_next": cursorJSON(day.ActivityNext),
+		"timer":         toTimerJSON(day.Timer),
 		"progress": progressJSON{Completed: day.Stats.Completed, Total: day.Stats.Total, FocusMS: day.Stats.Focus.Milliseconds(),
 			GoalMS: goal.Milliseconds(), GoalPercent: goalPercent(day.Stats.Focus, goal)},
 		"streak":      day.Streak,

@@ -51,6 +51,7 @@ func (s *Server) routes() *router {
 	handle("GET /api/v1/openapi.json", s.openAPI)
 
 	handle("GET /api/v1/days/{date}", s.requireUser(s.apiDay))
+	handle("GET /api/v1/days/{date}/activity", s.requireUser(s.apiDayActivity))
 	handle("PUT /api/v1/days/{date}/note", s.requireUser(s.apiPutDayNote))
 	handle("POST /api/v1/tasks", s.requireUser(s.apiCreateTask))
 	handle("PATCH /api/v1/tasks/{id}", s.requireUser(s.apiUpdateTask))

@@ -18,10 +18,11 @@ var routeScopes = map[string]string{
 	"GET /api/v1/me":           anyScope,
 	"GET /api/v1/openapi.json": anyScope,
 
-	"GET /api/v1/days/{date}":        focusflow.ScopeTasksRead, // its notes parts need notes:read too
-	"GET /api/v1/tasks/{id}/entries": focusflow.ScopeTasksRead,
-	"GET /api/v1/timer":              focusflow.ScopeTasksRead,
-	eventsRoute:                      focusflow.ScopeTasksRead, // events of unreadable areas are left out
+	"GET /api/v1/days/{date}":          focusflow.ScopeTasksRead, // its notes parts need notes:read too
+	"GET /api/v1/days/{date}/activity": focusflow.ScopeTasksRead,
+	"GET /api/v1/tasks/{id}/entries":   focusflow.ScopeTasksRead,
+	"GET /api/v1/timer":                focusflow.ScopeTasksRead,
+	eventsRoute:                        focusflow.ScopeTasksRead, // events of unreadable areas are left out
 
 	"GET /api/v1/series":                    focusflow.ScopeTasksRead,
 	"GET /api/v1/series/{id}":               focusflow.ScopeTasksRead,

@@ -5,7 +5,7 @@
 //
 // User text is only ever set with textContent or as Text nodes.
 
-import { renderActivity } from './activity.js';
+import { initActivity, renderActivity } from './activity.js';
 import { pageToken } from './api.js';
 import { drawDayWith, forgetNotice, keepInSync, loadDay, renderProgress, renderWeek, root } from './day.js';
 import { wireDialogs } from './dialogs.js';
@@ -49,6 +49,7 @@ function init() {
   initRepeat();
   initCarry();
   initEntries();
+  initActivity();
   initMenus();
   initKeys();
   // Headings take focus when the control a keyboard user was on vanishes.

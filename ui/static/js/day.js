@@ -22,7 +22,8 @@ export const S = {
   byId: new Map(),
   notes: [],
   note: null, // the day's free text
-  activity: [],
+  activity: [], // the latest lines, newest first
+  activityNext: null, // where older lines continue (null: there are none)
   progress: null,
   streak: 0,
   week: [],
@@ -131,6 +132,7 @@ function applyDay(d) {
   S.notes = d.notes || [];
   S.note = d.note;
   S.activity = d.activity || [];
+  S.activityNext = d.activity_next ?? null;
   S.progress = d.progress || null;
   if (S.progress?.goal_ms) S.goalMs = S.progress.goal_ms;
   S.streak = d.streak ?? 0;
