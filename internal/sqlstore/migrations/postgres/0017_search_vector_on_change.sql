@@ -31,3 +31,12 @@ CREATE TRIGGER day_notes_search_vector_insert BEFORE INSERT ON day_notes
 CREATE TRIGGER day_notes_search_vector_update BEFORE UPDATE OF search_words, user_id ON day_notes
     FOR EACH ROW WHEN (OLD.search_words IS DISTINCT FROM NEW.search_words OR OLD.user_id <> NEW.user_id)
     EXECUTE FUNCTION search_vector_refresh();
+-- As the generated column was, the vector is computed for every write,
+-- also where triggers are off (session_replication_role = replica: bulk
+-- loads, logical replicas).
+ALTER TABLE tasks ENABLE ALWAYS TRIGGER tasks_search_vector_insert;
+ALTER TABLE tasks ENABLE ALWAYS TRIGGER tasks_search_vector_update;
+ALTER TABLE notes ENABLE ALWAYS TRIGGER notes_search_vector_insert;
+ALTER TABLE notes ENABLE ALWAYS TRIGGER notes_search_vector_update;
+ALTER TABLE day_notes ENABLE ALWAYS TRIGGER day_notes_search_vector_insert;
+ALTER TABLE day_notes ENABLE ALWAYS TRIGGER day_notes_search_vector_update;
