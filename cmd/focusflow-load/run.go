@@ -243,11 +243,12 @@ type runConfig struct {
 	scenario               string
 	users, first, signins  int
 	wantDay, wantStart     bool
-	wantStats, wantSearch  bool
+	wantSearch             bool
+	statsPath              string // the stats scenarios' path and query
 	baseURL, today, dayURL string
 }
 
-const runUsage = `Usage: focusflow-load run --base URL [--users 64] [--conns 64] [--duration 15s] [--scenario day|start|mixed|stats|search]
+const runUsage = `Usage: focusflow-load run --base URL [--users 64] [--conns 64] [--duration 15s] [--scenario day|start|mixed|stats|stats-tags|search]
 
 Signs --users seeded load users in through the real login form (GET /login
 for the pre-session cookie and CSRF token, POST /login, then GET
@@ -271,6 +272,7 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.password, "password", defaultPassword, "the load users' password (as given to seed)")
 	fs.StringVar(&c.scenario, "scenario", "day", "day: GET /api/v1/days/{today}; start: POST /api/v1/timer/start switching "+
 		"between two of today's tasks; mixed: 80% day, 20% start; stats: GET /api/v1/stats (the default last 365 days); "+
+		"stats-tags: the same with include=by_tag; "+
 		"search: GET /api/v1/search, a page of 20, with words, prefixes, accents and case drawn from the word lists `focusflow-load seed` writes with")
 	fs.IntVar(&c.signins, "signin-conns", 4, "concurrent sign-ins (each costs the server an argon2id verification)")
 }
@@ -289,7 +291,9 @@ func (c *runConfig) validate() error {
 	}
 	switch c.scenario {
 	case "stats":
-		c.wantStats = true
+		c.statsPath = "/api/v1/stats"
+	case "stats-tags":
+		c.statsPath = "/api/v1/stats?include=by_tag"
 	case "search":
 		c.wantSearch = true
 	case "day":
@@ -299,7 +303,7 @@ func (c *runConfig) validate() error {
 	case "mixed":
 		c.wantDay, c.wantStart = true, true
 	default:
-		return fmt.Errorf("unknown --scenario %q (day, start, mixed, stats or search)", c.scenario)
+		return fmt.Errorf("unknown --scenario %q (day, start, mixed, stats, stats-tags or search)", c.scenario)
 	}
 	c.baseURL = strings.TrimSuffix(u.String(), "/")
 	c.today = time.Now().UTC().Format("2006-01-02")
@@ -363,10 +367,10 @@ func (c *runConfig) prepare(ctx context.Context, client *http.Client, stdout io.
 
 // next is the scenario's next request for a worker.
 func (c *runConfig) next(w *worker) (string, *http.Request, error) {
-	const dayName, startName, statsName = "GET /api/v1/days/{today}", "POST /api/v1/timer/start", "GET /api/v1/stats"
-	if c.wantStats {
-		req, err := w.request(http.MethodGet, c.baseURL+"/api/v1/stats", "")
-		return statsName, req, err
+	const dayName, startName = "GET /api/v1/days/{today}", "POST /api/v1/timer/start"
+	if c.statsPath != "" {
+		req, err := w.request(http.MethodGet, c.baseURL+c.statsPath, "")
+		return "GET " + c.statsPath, req, err
 	}
 	if c.wantSearch {
 		q := searchQueries[w.rng.IntN(len(searchQueries))]
