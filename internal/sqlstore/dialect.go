@@ -430,11 +430,14 @@ func postgresCatalog(ctx context.Context, q Querier) ([]*Table, error) {
 }
 
 // postgresColumns lists the stored columns of the table with the given
-// oid; generated columns are computed again on load, so they are left out.
+// oid. Generated columns are computed again on load, so they are left out,
+// as are search vectors (tsvector), which the database's own triggers
+// derive from the rows' search words.
 func postgresColumns(ctx context.Context, q Querier, oid int64) ([]Column, error) {
 	rows, err := q.QueryContext(ctx, `SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname, a.attidentity = 'a'
 		FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
 		WHERE a.attrelid = $1::bigint::oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+		  AND t.typname <> 'tsvector'
 		ORDER BY a.attnum`, oid)
 	if err != nil {
 		return nil, err
