@@ -3,7 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strings"
+	"fmt"
 	"time"
 
 	"github.com/focusflow/focusflow"
@@ -201,10 +201,12 @@ func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, date string, re
 	timerDest, finish := ts.timerDest()
 	scan := func(row rowScanner) error {
 		var entryTask, start sql.NullInt64
-		u, err := scanUser(row, append(timerDest, &entryTask, &start, &rd.hasTags, &rd.hasSeries)...)
+		var planner int
+		u, err := scanUser(row, append(timerDest, &entryTask, &start, &planner)...)
 		if err != nil {
 			return err
 		}
+		rd.hasTags, rd.hasSeries = planner&1 != 0, planner&2 != 0
 		finish()
 		rd.fresh, rd.timer = u, ts.State
 		if start.Valid {
@@ -212,24 +214,25 @@ func (rd *dayRead) queueUser(b *readBatch, db *DB, userID int64, date string, re
 		}
 		return nil
 	}
-	const userTimer = `SELECT ` + userColumns + `, ` + joinedTimerColumns + `, e.task_id, e.started_at,
-		EXISTS (SELECT 1 FROM tags g WHERE g.user_id = u.id),
-		EXISTS (SELECT 1 FROM task_series ss WHERE ss.user_id = u.id AND ss.start_date <= $D AND ss.end_date >= $D) `
+	userTimer := func(dateParam string) string {
+		return `SELECT ` + userColumns + `, ` + joinedTimerColumns + `, e.task_id, e.started_at, ` +
+			fmt.Sprintf(db.dialect.dayPlanner, "u.id", dateParam) + ` `
+	}
 	const timerJoins = ` LEFT JOIN timers t ON t.user_id = u.id
 		LEFT JOIN time_entries e ON e.user_id = u.id AND e.ended_at IS NULL `
 	switch {
 	case recheck.SessionHash != "":
-		b.Query(strings.ReplaceAll(userTimer, "$D", "$4")+`FROM sessions s JOIN users u ON u.id = s.user_id`+timerJoins+`
+		b.Query(userTimer("$4")+`FROM sessions s JOIN users u ON u.id = s.user_id`+timerJoins+`
 			WHERE s.token_hash = $1 AND s.user_id = $2 AND s.expires_at > $3
 			  AND (s.idle_timeout_ms = 0 OR s.last_seen_at + s.idle_timeout_ms > $3) AND u.locked_at IS NULL`,
 			[]any{recheck.SessionHash, userID, db.ms(), date}, scan)
 	case recheck.TokenHash != "":
-		b.Query(strings.ReplaceAll(userTimer, "$D", "$4")+`FROM api_tokens k JOIN users u ON u.id = k.user_id`+timerJoins+`
+		b.Query(userTimer("$4")+`FROM api_tokens k JOIN users u ON u.id = k.user_id`+timerJoins+`
 			WHERE k.token_hash = $1 AND k.user_id = $2 AND k.revoked_at IS NULL
 			  AND (k.expires_at IS NULL OR k.expires_at > $3) AND u.locked_at IS NULL`,
 			[]any{recheck.TokenHash, userID, db.ms(), date}, scan)
 	default:
-		b.Query(strings.ReplaceAll(userTimer, "$D", "$2")+`FROM users u`+timerJoins+`WHERE u.id = $1`, []any{userID, date}, scan)
+		b.Query(userTimer("$2")+`FROM users u`+timerJoins+`WHERE u.id = $1`, []any{userID, date}, scan)
 	}
 }
 

@@ -46,6 +46,13 @@ type dialect struct {
 	// notify sends $2 to the listeners of channel $1; "" where the engine
 	// has no such thing (SQLite runs one instance).
 	notify string
+	// dayPlanner is an expression telling a day view whether the user %[1]s
+	// has any tag (1) and any series covering the date %[2]s (2). On
+	// PostgreSQL a PL/pgSQL function keeps its plans per server
+	// connection, where two subqueries in the day view's first statement
+	// would be planned on every view (no statement outlives a
+	// transaction through a pooler).
+	dayPlanner string
 
 	// What whole-database tools (backup, restore) need; catalog.go
 	// exports it without the engine's name.
@@ -106,6 +113,9 @@ var (
 		// (all users' rows, each looked up, then sorted): it walks the
 		// user's rows newest first and checks each against them.
 		searchMatch: `+%[1]s.id IN (SELECT rowid FROM %[2]s_search WHERE %[2]s_search MATCH $2)`,
+		dayPlanner: `(CASE WHEN EXISTS (SELECT 1 FROM tags g WHERE g.user_id = %[1]s) THEN 1 ELSE 0 END
+			+ CASE WHEN EXISTS (SELECT 1 FROM task_series ss WHERE ss.user_id = %[1]s
+			  AND ss.start_date <= %[2]s AND ss.end_date >= %[2]s) THEN 2 ELSE 0 END)`,
 		searchQuery: sqliteSearchQuery,
 
 		chunkedImports: true,
@@ -130,6 +140,7 @@ var (
 			JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped`,
 		searchMatch: `%[1]s.search_vector @@ $2::tsquery`,
+		dayPlanner:  `focusflow_day_planner_v1(%[1]s, %[2]s)`,
 		searchQuery: postgresSearchQuery,
 	}
 )
