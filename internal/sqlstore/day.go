@@ -145,11 +145,10 @@ func (db *DB) readDayPlanner(ctx context.Context, rd *dayRead, user *focusflow.U
 	}
 	b := db.batch()
 	var sr *seriesRead
-	if fill {
+	if fill { // its series are those of the day's occurrences, as a rule
 		sr = &seriesRead{}
-		sr.queue(b, user.ID, date, date)
-	}
-	if withSeries {
+		sr.queueDay(b, user.ID, date)
+	} else if withSeries {
 		rd.queueSeries(b, user.ID, date)
 	}
 	if tagged {
@@ -160,6 +159,9 @@ func (db *DB) readDayPlanner(ctx context.Context, rd *dayRead, user *focusflow.U
 	}
 	if sr == nil {
 		return false, nil
+	}
+	if err := db.daySeries(ctx, rd, user.ID, date, sr.series); err != nil {
+		return false, err
 	}
 	missing, err := sr.missing(date, date, localdate.Today(db.now(), user.Location()))
 	if err != nil {
@@ -179,6 +181,33 @@ func (db *DB) readDayPlanner(ctx context.Context, rd *dayRead, user *focusflow.U
 		}
 	}
 	return false, nil
+}
+
+// daySeries sets the series of the day's occurrences from those read
+// (the series covering the date); one no longer covering it (its end
+// moved before an occurrence kept on the day) is read on its own.
+func (db *DB) daySeries(ctx context.Context, rd *dayRead, userID int64, date string, read []*focusflow.Series) error {
+	byID := map[int64]*focusflow.Series{}
+	for _, s := range read {
+		byID[s.ID] = s
+	}
+	for _, t := range rd.day.Tasks {
+		if t.SeriesID == 0 {
+			continue
+		}
+		s, ok := byID[t.SeriesID]
+		if !ok {
+			b := db.batch()
+			rd.day.Series = nil
+			rd.queueSeries(b, userID, date)
+			return b.Run(ctx)
+		}
+		if rd.day.Series == nil {
+			rd.day.Series = map[int64]focusflow.Series{}
+		}
+		rd.day.Series[s.ID] = *s
+	}
+	return nil
 }
 
 // dayRead collects the rows of one day read.

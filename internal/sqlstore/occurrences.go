@@ -92,6 +92,32 @@ func (sr *seriesRead) queue(b *readBatch, userID int64, from, to string) {
 		})
 }
 
+// queueDay adds the reads for one date to a batch: one statement, each
+// series covering the date with its occurrence's date (if created) and
+// whether the date is skipped.
+func (sr *seriesRead) queueDay(b *readBatch, userID int64, date string) {
+	sr.have, sr.placed = map[occurrenceKey]bool{}, map[occurrenceKey]string{}
+	b.Query(`SELECT `+seriesColumns+`,
+		(SELECT t.date FROM tasks t WHERE t.series_id = s.id AND t.series_date = $2),
+		EXISTS (SELECT 1 FROM series_skips k WHERE k.series_id = s.id AND k.date = $2)
+		FROM task_series s WHERE s.user_id = $1 AND s.start_date <= $2 AND s.end_date >= $2`,
+		[]any{userID, date}, func(row rowScanner) error {
+			var on sql.NullString
+			var skipped bool
+			s, err := scanSeries(row, &on, &skipped)
+			if err != nil {
+				return err
+			}
+			sr.series = append(sr.series, s)
+			k := occurrenceKey{s.ID, date}
+			sr.have[k] = on.Valid || skipped
+			if on.Valid {
+				sr.placed[k] = on.String
+			}
+			return nil
+		})
+}
+
 // missing lists the occurrences of the read days from today on that do
 // not exist yet (at most maxMaterialiseDays days of them).
 func (sr *seriesRead) missing(from, to, today string) ([]occurrence, error) {
