@@ -27,26 +27,30 @@ var tagTaskValues = []string{
 
 const plannedTask = `t.start_time IS NOT NULL AND t.duration_minutes IS NOT NULL`
 
-// firstTag holds on the one row of a task (or of an entry's task) joined
-// with its tags that counts towards the total: the untagged row, or the
-// row of its first tag. Only tagged rows evaluate the subquery.
-const firstTag = `(tt.tag_id IS NULL OR tt.tag_id = (SELECT MIN(f.tag_id) FROM task_tags f WHERE f.task_id = tt.task_id))`
-
 // tagTaskFigures sums the values per tag and, in as many more columns,
-// over the rows that count towards the total; a last column counts the
-// tasks with more than one tag.
+// over the rows that count towards the total (each task's first row: its
+// untagged row or its first tag's); a last column counts the tasks with
+// more than one tag. It reads tagTaskRows as t.
 func tagTaskFigures() string {
 	cols := make([]string, 0, 2*len(tagTaskValues)+1)
 	for _, v := range tagTaskValues {
 		cols = append(cols, `SUM(`+v+`)`)
 	}
 	for _, v := range tagTaskValues {
-		cols = append(cols, `SUM(CASE WHEN `+firstTag+` THEN `+v+` ELSE 0 END)`)
+		cols = append(cols, `SUM(CASE WHEN t.k = 1 THEN `+v+` ELSE 0 END)`)
 	}
-	return strings.Join(append(cols, `SUM(CASE WHEN tt.tag_id IS NOT NULL AND `+firstTag+` AND EXISTS (
-		SELECT 1 FROM task_tags o WHERE o.task_id = tt.task_id AND o.tag_id <> tt.tag_id) THEN 1 ELSE 0 END)`), `,
+	return strings.Join(append(cols, `SUM(CASE WHEN t.k = 1 AND t.n > 1 THEN 1 ELSE 0 END)`), `,
 	`)
 }
+
+// tagTaskRows are the range's tasks joined with their tags, each row
+// numbered within its task (k) and with the task's number of tags (n):
+// computed once per row, where a subquery in each sum would run per sum.
+const tagTaskRows = `(SELECT t.status, t.start_time, t.duration_minutes, t.spent_ms, tt.tag_id,
+		ROW_NUMBER() OVER (PARTITION BY t.id ORDER BY tt.tag_id) AS k,
+		COUNT(tt.tag_id) OVER (PARTITION BY t.id) AS n
+	FROM tasks t LEFT JOIN task_tags tt ON tt.task_id = t.id
+	WHERE t.user_id = $1 AND t.date >= $2 AND t.date <= $3) t`
 
 // The time of closed entries inside [$2, $3) (Unix ms). An entry lasts at
 // most a day, so entries starting before $4 ($2 less a day) cannot reach
@@ -98,8 +102,7 @@ func queueTagReport(b *readBatch, user *focusflow.User, from, to string, rep *fo
 	// One scan of the range's tasks and one of its entries, each joined
 	// with the tags: a row per tag (and one untagged), each with the
 	// total's share of it, which add up to the total.
-	b.Query(`SELECT tt.tag_id, `+tagTaskFigures()+` FROM tasks t LEFT JOIN task_tags tt ON tt.task_id = t.id
-		WHERE t.user_id = $1 AND t.date >= $2 AND t.date <= $3 GROUP BY tt.tag_id`, []any{user.ID, from, to},
+	b.Query(`SELECT t.tag_id, `+tagTaskFigures()+` FROM `+tagTaskRows+` GROUP BY t.tag_id`, []any{user.ID, from, to},
 		func(r rowScanner) error {
 			var tag sql.NullInt64
 			var f, total focusflow.TagFigures
@@ -112,8 +115,9 @@ func queueTagReport(b *readBatch, user *focusflow.User, from, to string, rep *fo
 		})
 	start := localdate.DayStart(from, user.Location()).UnixMilli()
 	end := localdate.DayEnd(to, user.Location()).UnixMilli()
-	b.Query(`SELECT tt.tag_id, SUM(`+tagEntryTime+`), SUM(CASE WHEN `+firstTag+` THEN `+tagEntryTime+` ELSE 0 END)
-		FROM time_entries e LEFT JOIN task_tags tt ON tt.task_id = e.task_id`+tagEntryRange+` GROUP BY tt.tag_id`,
+	b.Query(`SELECT x.tag_id, SUM(x.ms), SUM(CASE WHEN x.k = 1 THEN x.ms ELSE 0 END) FROM (
+		SELECT tt.tag_id, `+tagEntryTime+` AS ms, ROW_NUMBER() OVER (PARTITION BY e.id ORDER BY tt.tag_id) AS k
+		FROM time_entries e LEFT JOIN task_tags tt ON tt.task_id = e.task_id`+tagEntryRange+`) x GROUP BY x.tag_id`,
 		[]any{user.ID, start, end, start - focusflow.MaxManualEntry.Milliseconds()}, func(r rowScanner) error {
 			var tag sql.NullInt64
 			var ms, total sql.NullInt64
