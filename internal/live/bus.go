@@ -40,20 +40,54 @@ func newInstanceID() string {
 	return hex.EncodeToString(b)
 }
 
-// send hands queued messages to the bus.
+// batchPublisher is a bus that sends several messages in one go, in
+// order (PostgreSQL: one statement for all of them).
+type batchPublisher interface {
+	PublishBatch(ctx context.Context, msgs [][]byte) error
+}
+
+// maxBatch bounds the messages sent together.
+const maxBatch = 64
+
+// send hands queued messages to the bus: those waiting together go in one
+// batch where the bus can, so that a busy instance pays one round trip
+// for many events instead of one each.
 func (h *Hub) send() {
+	batch := make([][]byte, 0, maxBatch)
 	for {
 		select {
 		case <-h.stop:
 			return
 		case msg := <-h.out:
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			if err := h.cfg.Bus.Publish(ctx, msg); err != nil {
-				h.cfg.Logger.Warn("live: publishing to other instances failed", "error", err)
+			batch = append(batch[:0], msg)
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case msg := <-h.out:
+				batch = append(batch, msg)
+			default:
+				break more
 			}
-			cancel()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := h.publish(ctx, batch); err != nil {
+			h.cfg.Logger.Warn("live: publishing to other instances failed", "error", err, "events", len(batch))
+		}
+		cancel()
+	}
+}
+
+func (h *Hub) publish(ctx context.Context, batch [][]byte) error {
+	if bp, ok := h.cfg.Bus.(batchPublisher); ok && len(batch) > 1 {
+		return bp.PublishBatch(ctx, batch)
+	}
+	for _, msg := range batch {
+		if err := h.cfg.Bus.Publish(ctx, msg); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 // Listen receives other instances' events until the hub closes. It runs

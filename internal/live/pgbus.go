@@ -55,6 +55,18 @@ func (b *PGBus) Publish(ctx context.Context, msg []byte) error {
 	return err
 }
 
+// PublishBatch implements batchPublisher: one statement notifies every
+// message, in order.
+func (b *PGBus) PublishBatch(ctx context.Context, msgs [][]byte) error {
+	payloads := make([]string, len(msgs))
+	for i, m := range msgs {
+		payloads[i] = string(Shrink(m))
+	}
+	_, err := b.pub.Exec(ctx, `SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS m(p, n) ORDER BY n`,
+		Channel, payloads)
+	return err
+}
+
 // Shrink drops the data of an event too large for a notification.
 func Shrink(msg []byte) []byte {
 	if len(msg) <= maxNotify {
