@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/focusflow/focusflow"
@@ -48,6 +49,10 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 		return exitFail
 	}
 	defer db.Close()
+	// Background workers end before the database closes and run returns:
+	// none may write to DATA_DIR or the log after that.
+	var workers sync.WaitGroup
+	defer workers.Wait()
 
 	reg := prometheus.NewRegistry()
 	m := metrics.New(reg, db.Stats)
@@ -77,13 +82,13 @@ func cmdServe(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stderr, "focusflow: cannot listen:", err)
 		return exitFail
 	}
-	go lv.scheduler.Run(lv.ctx)
+	workers.Go(func() { lv.scheduler.Run(lv.ctx) })
 	if cfg.MetricsAddr != "" {
 		go serveMetrics(ctx, cfg.MetricsAddr, reg, logger)
 	}
 	sweepCtx, stopSweep := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSweep()
-	go sweep(sweepCtx, db, cfg.SecurityEventRetention, m, logger)
+	workers.Go(func() { sweep(sweepCtx, db, cfg.SecurityEventRetention, m, logger) })
 	return a.serveUntilDone(ctx, ln, srv, lv)
 }
 
