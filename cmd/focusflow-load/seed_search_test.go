@@ -11,7 +11,7 @@ import (
 	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
 
-// The seed writes text with its search words, on both engines: tasks with
+// focusflow-load seed writes text with its search words, on both engines: tasks with
 // descriptions, typed notes and day notes that search finds.
 func TestSeedWritesSearchableText(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
@@ -47,7 +47,7 @@ func TestSeedWritesSearchableText(t *testing.T) {
 	}
 }
 
-// seeded runs the seed with args into a fresh database of engine e and
+// seeded runs focusflow-load seed with args into a fresh database of engine e and
 // opens FocusFlow's store on it (closed when the test ends).
 func seeded(t *testing.T, e storetest.Engine, args ...string) *sqlstore.DB {
 	t.Helper()
