@@ -6,20 +6,19 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/focusflow/focusflow/internal/sqlstore/storetest"
 )
 
 // TestPGBusBatchArrivesInOrder publishes a batch in one statement and
 // checks that a listener receives every message, in order.
 func TestPGBusBatchArrivesInOrder(t *testing.T) {
-	url := os.Getenv("FOCUSFLOW_TEST_DIRECT_URL") // LISTEN needs PostgreSQL itself, not a pooler
+	url := storetest.PostgresURL(t)
 	if url == "" {
-		url = os.Getenv("FOCUSFLOW_TEST_DATABASE_URL")
-	}
-	if url == "" {
-		if os.Getenv("FOCUSFLOW_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("FOCUSFLOW_REQUIRE_POSTGRES=1 but FOCUSFLOW_TEST_DATABASE_URL is not set")
-		}
 		t.Skip("FOCUSFLOW_TEST_DATABASE_URL not set: LISTEN/NOTIFY needs PostgreSQL")
+	}
+	if direct := os.Getenv("FOCUSFLOW_TEST_DIRECT_URL"); direct != "" {
+		url = direct // LISTEN needs PostgreSQL itself, not a pooler
 	}
 	b, err := NewPGBus(url, nil)
 	if err != nil {

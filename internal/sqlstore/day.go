@@ -112,11 +112,11 @@ func (db *DB) readDay(ctx context.Context, user *focusflow.User, date string, re
 	// to two behind today here are checked.
 	fill = fill && rd.hasSeries && date >= localdate.AddDays(today, -2)
 	again, err := db.readDayPlanner(ctx, rd, user, date, fill)
-	if err != nil || again {
-		if err == nil {
-			return db.readDay(ctx, user, date, focusflow.Recheck{}, false)
-		}
+	if err != nil {
 		return nil, rd.timer, err
+	}
+	if again { // occurrences were created, or appeared meanwhile
+		return db.readDay(ctx, user, date, focusflow.Recheck{}, false)
 	}
 	rd.tags.attach(rd.day.Tasks)
 	for _, wd := range localdate.WeekOf(date) {
@@ -160,9 +160,6 @@ func (db *DB) readDayPlanner(ctx context.Context, rd *dayRead, user *focusflow.U
 	if sr == nil {
 		return false, nil
 	}
-	if err := db.daySeries(ctx, rd, user.ID, date, sr.series); err != nil {
-		return false, err
-	}
 	missing, err := sr.missing(date, date, localdate.Today(db.now(), user.Location()))
 	if err != nil {
 		return false, err
@@ -180,7 +177,7 @@ func (db *DB) readDayPlanner(ctx context.Context, rd *dayRead, user *focusflow.U
 			return true, nil
 		}
 	}
-	return false, nil
+	return false, db.daySeries(ctx, rd, user.ID, date, sr.series)
 }
 
 // daySeries sets the series of the day's occurrences from those read
