@@ -165,7 +165,13 @@ func setSessionPlan(t *testing.T, ctx context.Context, srv *server, mode string,
 // browser has been told to grant the permission) and saves the card.
 func turnOnNotifications(t *testing.T, ctx context.Context) {
 	t.Helper()
-	do(t, ctx, "ticking desktop notifications", chromedp.Click(chromedp.ID("notify")))
+	// The page that the last save redirected to must be whole (its module
+	// wired), and the click goes through the page itself: a node id taken
+	// while the redirected page settles can be stale by the time it is
+	// clicked ("Could not find node with given id").
+	waitJS(t, ctx, "the profile loaded", `document.readyState === 'complete' && !!document.getElementById('notify')`)
+	do(t, ctx, "ticking desktop notifications",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('notify').click()`))
 	waitJS(t, ctx, "the permission granted", `document.getElementById('notify-status').textContent.includes('shows FocusFlow')`)
 	do(t, ctx, "saving the signals", chromedp.SetValue(chromedp.ID("sound_volume"), "40"),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('.notice')?.remove()`), // the last save's
